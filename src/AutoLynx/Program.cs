@@ -1,27 +1,29 @@
+using AutoLynx;
 using AutoLynx.Components;
+using AutoLynx.Features.Assistants;
+using AutoLynx.Features.Calls;
+using AutoLynx.Features.Campaigns;
+using AutoLynx.Features.PhoneLines;
 
 var builder = WebApplication.CreateBuilder(args);
-
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddAutoLynx();
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+app.MapOpenApi();
+app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+app.MapCampaignEndpoints();
+app.MapAssistantEndpoints();
+app.MapPhoneLineEndpoints();
+app.MapWebhookEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();
+
+/// <summary>Visible to the test host.</summary>
+public partial class Program;

@@ -1,0 +1,202 @@
+using System.Text.Json.Nodes;
+
+namespace AutoLynx.VapiSimulator;
+
+/// <summary>POST /call: validates, takes a concurrency slot, plans the call and starts its lifecycle.</summary>
+internal sealed class CallLauncher(
+    SimulatorOptions options,
+    SimulatorIdentity identity,
+    CallStore store,
+    AssistantStore assistants,
+    CallLifecycle lifecycle,
+    FaultInjector faults,
+    TimeProvider time)
+{
+    private static readonly string[] NotEchoed = ["type", "customers"];
+
+    public (IResult Result, CreateFault Fault) Launch(JsonObject body, string baseUrl)
+    {
+        var errors = CallRequestValidator.Validate(body);
+        if (errors.Count > 0)
+        {
+            return (SimJson.BadRequest(errors), CreateFault.None);
+        }
+
+        var phoneNumberId = body.GetString("phoneNumberId")!;
+        if (identity.FindPhoneNumber(phoneNumberId) is not { } phone)
+        {
+            return (SimJson.BadRequest($"Couldn't Get Phone Number. `phoneNumberId` {phoneNumberId} Does Not Exist."), CreateFault.None);
+        }
+
+        JsonObject assistant;
+        if (body.GetString("assistantId") is { } assistantId)
+        {
+            if (assistants.Get(assistantId) is not { } saved)
+            {
+                return (SimJson.BadRequest($"Couldn't Get Assistant. `assistantId` {assistantId} Does Not Exist."), CreateFault.None);
+            }
+
+            assistant = saved;
+        }
+        else
+        {
+            assistant = (JsonObject)body["assistant"]!.DeepClone();
+        }
+
+        if (body["customers"] is JsonArray customers)
+        {
+            return (LaunchBatch(body, customers, phone, assistant, baseUrl), CreateFault.None);
+        }
+
+        var customer = (JsonObject)body["customer"]!;
+        var fault = faults.ForCreate(customer.GetString("number")!);
+        if (fault == CreateFault.Error500BeforeCreate)
+        {
+            return (InternalError(), fault);
+        }
+
+        var (call, limits, rejected) = CreateOne(body, customer, phone, assistant, baseUrl);
+        if (rejected)
+        {
+            return (SimJson.BadRequest(["Over Concurrency Limit"]), CreateFault.None);
+        }
+
+        call!["subscriptionLimits"] = limits;
+        return fault == CreateFault.Error500AfterCreate
+            ? (InternalError(), fault)
+            : (SimJson.Json(call, StatusCodes.Status201Created), fault);
+    }
+
+    private IResult LaunchBatch(JsonObject body, JsonArray customers, SimPhoneNumber phone, JsonObject assistant, string baseUrl)
+    {
+        var results = new JsonArray();
+        var errors = new JsonArray();
+        JsonObject? lastLimits = null;
+        foreach (var node in customers)
+        {
+            var customer = (JsonObject)node!;
+            var (call, limits, rejected) = CreateOne(body, customer, phone, assistant, baseUrl);
+            lastLimits = limits;
+            if (rejected)
+            {
+                errors.Add(new JsonObject { ["customer"] = customer.DeepClone(), ["error"] = "Over Concurrency Limit" });
+            }
+            else
+            {
+                results.Add(call);
+            }
+        }
+
+        return SimJson.Json(
+            new JsonObject { ["subscriptionLimits"] = lastLimits, ["results"] = results, ["errors"] = errors },
+            StatusCodes.Status201Created);
+    }
+
+    private (JsonObject? Call, JsonObject Limits, bool Rejected) CreateOne(
+        JsonObject request, JsonObject customer, SimPhoneNumber phone, JsonObject baseAssistant, string baseUrl)
+    {
+        var limit = options.ConcurrencyLimit;
+        var number = customer.GetString("number")!;
+        var rejectWhenFull = string.Equals(options.ConcurrencyLimitBehavior, "400", StringComparison.OrdinalIgnoreCase);
+        var admission = store.Admit(number, phone.Id, limit, rejectWhenFull);
+        var limits = new JsonObject
+        {
+            ["concurrencyBlocked"] = admission.Blocked || admission.Rejected,
+            ["concurrencyLimit"] = limit,
+            ["remainingConcurrentCalls"] = admission.Remaining,
+        };
+        if (admission.Rejected)
+        {
+            return (null, limits, true);
+        }
+
+        var (assistant, variables) = EffectiveAssistant(baseAssistant, request, customer);
+        var plan = OutcomePlanner.Plan(options, number, admission.AttemptIndex, admission.Blocked,
+            assistant.GetNumber("maxDurationSeconds") ?? 600);
+        var now = SimJson.ToMilliseconds(time.GetUtcNow());
+        var id = Guid.CreateVersion7(now).ToString();
+
+        var body = new JsonObject
+        {
+            ["id"] = id,
+            ["orgId"] = identity.OrgId,
+            ["createdAt"] = SimJson.Iso(now),
+            ["updatedAt"] = SimJson.Iso(now),
+            ["type"] = "outboundPhoneCall",
+            ["status"] = "queued",
+        };
+        foreach (var (key, value) in request)
+        {
+            if (!NotEchoed.Contains(key))
+            {
+                body[key] = value?.DeepClone();
+            }
+        }
+
+        body["customer"] = customer.DeepClone();
+        body["phoneCallProvider"] = phone.Provider;
+        body["phoneCallTransport"] = "pstn";
+        body["phoneCallProviderId"] = "CA" + Guid.NewGuid().ToString("N");
+        body["monitor"] = new JsonObject
+        {
+            ["listenUrl"] = $"{baseUrl.Replace("http", "ws", StringComparison.Ordinal)}/call/{id}/listen",
+            ["controlUrl"] = $"{baseUrl}/call/{id}/control",
+        };
+
+        var call = new SimCall
+        {
+            Id = id,
+            Sequence = admission.Sequence,
+            Request = (JsonObject)request.DeepClone(),
+            Body = body,
+            CreatedAt = now,
+            UpdatedAt = now,
+            CustomerNumber = number,
+            PhoneNumber = phone,
+            PhoneNumberJson = identity.PhoneNumberJson(phone.Id),
+            Assistant = assistant,
+            VariableValues = variables,
+            Plan = plan,
+            BaseUrl = baseUrl,
+            Generation = admission.Generation,
+            FlowCancellation = CancellationTokenSource.CreateLinkedTokenSource(admission.Generation),
+            FaultRandom = new Random(plan.FaultSeed),
+            HoldsSlot = !admission.Blocked,
+        };
+        call.Timeline.Add(("queued", now));
+        var response = (JsonObject)body.DeepClone(); // before the lifecycle can touch the call
+        store.Add(call);
+        lifecycle.Start(call);
+        return (response, limits, false);
+    }
+
+    /// <summary>The assistant the call runs: saved/transient, then the call's and the customer's overrides
+    /// (top-level replace); variableValues are merged separately.</summary>
+    private static (JsonObject Assistant, JsonObject Variables) EffectiveAssistant(JsonObject baseAssistant, JsonObject request, JsonObject customer)
+    {
+        var assistant = (JsonObject)baseAssistant.DeepClone();
+        var variables = new JsonObject();
+        foreach (var overrides in new[] { request["assistantOverrides"], customer["assistantOverrides"] }.OfType<JsonObject>())
+        {
+            foreach (var (key, value) in overrides)
+            {
+                if (key == "variableValues" && value is JsonObject values)
+                {
+                    foreach (var (name, v) in values)
+                    {
+                        variables[name] = v?.DeepClone();
+                    }
+                }
+                else if (key != "tools:append")
+                {
+                    assistant[key] = value?.DeepClone();
+                }
+            }
+        }
+
+        return (assistant, variables);
+    }
+
+    private static IResult InternalError() =>
+        SimJson.Json(new JsonObject { ["statusCode"] = 500, ["message"] = "Internal server error" }, StatusCodes.Status500InternalServerError);
+}

@@ -1,0 +1,186 @@
+using Microsoft.Extensions.Logging;
+
+namespace AutoLynx.VapiSimulator;
+
+/// <summary>Walks a call through queued → ringing → in-progress → ended on the (scaled) clock, emitting a
+/// status-update per change and an end-of-call-report a few seconds after the end.</summary>
+internal sealed class CallLifecycle(
+    CallStore store, WebhookSender webhooks, SimulatorOptions options, TimeProvider time, ILogger<CallLifecycle> logger)
+{
+    public void Start(SimCall call) => _ = Task.Run(() => RunAsync(call));
+
+    private async Task RunAsync(SimCall call)
+    {
+        var plan = call.Plan;
+        var ct = call.FlowCancellation.Token;
+        try
+        {
+            if (plan.Outcome == CallOutcome.ConcurrencyBlocked)
+            {
+                End(call, plan.EndedReason, 0);
+                return;
+            }
+
+            if (!Advance(call, "queued"))
+            {
+                return;
+            }
+
+            await DelayAsync(plan.QueuedSeconds, ct);
+            if (plan.Outcome == CallOutcome.FailedToConnect)
+            {
+                End(call, plan.EndedReason, 0);
+                return;
+            }
+
+            if (!Advance(call, "ringing"))
+            {
+                return;
+            }
+
+            await DelayAsync(plan.RingSeconds, ct);
+            if (plan.Outcome is CallOutcome.NoAnswer or CallOutcome.Busy)
+            {
+                End(call, plan.EndedReason, 0);
+                return;
+            }
+
+            if (!Advance(call, "in-progress") || plan.NeverEnds)
+            {
+                return; // a never-ending call waits for end-call on its controlUrl
+            }
+
+            await DelayAsync(plan.TalkSeconds, ct);
+            End(call, plan.EndedReason, plan.TalkSeconds);
+        }
+        catch (OperationCanceledException)
+        {
+            // ended from outside, reset, or shutdown
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Simulated call {CallId} failed", call.Id);
+        }
+    }
+
+    /// <summary>Ends a live call now (end-call on the controlUrl). False when it had already ended.</summary>
+    public bool EndNow(SimCall call, string endedReason)
+    {
+        double nominal;
+        lock (call.Gate)
+        {
+            if (call.IsEnded)
+            {
+                return false;
+            }
+
+            var scale = options.TimeScale;
+            nominal = call.StartedAt is { } started && scale > 0 ? (Now() - started).TotalSeconds / scale : 0;
+        }
+
+        return End(call, endedReason, nominal);
+    }
+
+    private bool Advance(SimCall call, string status)
+    {
+        lock (call.Gate)
+        {
+            if (call.IsEnded)
+            {
+                return false;
+            }
+
+            var now = Now();
+            if (call.Status != status) // "queued" is already set (and stamped) at creation: only announce it
+            {
+                call.Status = status;
+                call.UpdatedAt = now;
+                call.Timeline.Add((status, now));
+                call.Body["status"] = status;
+                call.Body["updatedAt"] = SimJson.Iso(now);
+            }
+
+            if (status == "in-progress")
+            {
+                call.StartedAt = now;
+                call.Body["startedAt"] = SimJson.Iso(now);
+            }
+
+            webhooks.Enqueue(call, "status-update", status, WebhookMessages.StatusUpdate(call, now), final: false);
+            return true;
+        }
+    }
+
+    private bool End(SimCall call, string endedReason, double nominalSeconds)
+    {
+        lock (call.Gate)
+        {
+            if (call.IsEnded)
+            {
+                return false;
+            }
+
+            var now = Now();
+            call.Status = "ended";
+            call.EndedReason = endedReason;
+            call.UpdatedAt = now;
+            call.Timeline.Add(("ended", now));
+            call.Body["status"] = "ended";
+            call.Body["endedReason"] = endedReason;
+            call.Body["updatedAt"] = SimJson.Iso(now);
+            if (call.StartedAt is not null)
+            {
+                call.EndedAt = now;
+                call.Body["endedAt"] = SimJson.Iso(now);
+            }
+
+            // Results are on the call as soon as it ends, so GET /call/{id} agrees with every later webhook.
+            CallArtifacts.Apply(call, now, nominalSeconds);
+            store.Release(call);
+            webhooks.Enqueue(call, "status-update", "ended", WebhookMessages.StatusUpdate(call, now), final: false);
+        }
+
+        try
+        {
+            call.FlowCancellation.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _ = SendReportLaterAsync(call);
+        return true;
+    }
+
+    private async Task SendReportLaterAsync(SimCall call)
+    {
+        try
+        {
+            await DelayAsync(call.Plan.AnalysisSeconds, call.Generation);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        lock (call.Gate)
+        {
+            var report = WebhookMessages.EndOfCallReport(call, Now(), options.LegacyReportFields);
+            webhooks.Enqueue(call, "end-of-call-report", null, report, final: true);
+        }
+    }
+
+    private Task DelayAsync(double nominalSeconds, CancellationToken ct)
+    {
+        var seconds = nominalSeconds * Math.Max(0, options.TimeScale);
+        if (seconds <= 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        }
+
+        return Task.Delay(TimeSpan.FromSeconds(seconds), time, ct);
+    }
+
+    private DateTimeOffset Now() => SimJson.ToMilliseconds(time.GetUtcNow());
+}

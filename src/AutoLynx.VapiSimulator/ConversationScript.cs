@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace AutoLynx.VapiSimulator;
+
+/// <summary>Writes a plausible conversation and its analysis from the customer's name, the variable values
+/// (name, business_name) and the assistant's own messages.</summary>
+internal sealed partial class ConversationScript
+{
+    private static readonly (string Bot, string User)[] MiddleTurns =
+    [
+        ("How are you handling that today?", "Mostly by hand, honestly. It takes a lot of our time."),
+        ("How many people on your team work on it?", "Three of us, part time."),
+        ("What's the hardest part of it for you?", "Keeping track of who we already reached."),
+        ("Would it help if those follow-ups happened automatically?", "It might, if it's easy to set up."),
+        ("Setup takes about a day, and we do it with you.", "Okay, that sounds reasonable."),
+        ("Do you work with a CRM at the moment?", "We use a spreadsheet, mostly."),
+        ("That works too, we can import it directly.", "Good to know."),
+        ("Is there anyone else who should be part of the decision?", "My business partner, probably."),
+    ];
+
+    private ConversationScript(string customerName, string firstName, string? business, string persona, SimCall call)
+    {
+        CustomerName = customerName;
+        FirstName = firstName;
+        Business = business;
+        Persona = persona;
+        Call = call;
+    }
+
+    public string CustomerName { get; }
+    public string FirstName { get; }
+    public string? Business { get; }
+    public string Persona { get; }
+    private SimCall Call { get; }
+
+    public static ConversationScript For(SimCall call)
+    {
+        var vars = call.VariableValues;
+        var customer = call.Body["customer"];
+        var name = First(customer.GetString("name"), vars.GetString("name"), vars.GetString("full_name"),
+            vars.GetString("first_name"), vars.GetString("firstName")) ?? "there";
+        var firstName = First(vars.GetString("first_name"), vars.GetString("firstName")) ?? name.Split(' ')[0];
+        var business = First(vars.GetString("business_name"), vars.GetString("businessName"), vars.GetString("company"));
+        var persona = call.Assistant.GetString("name")?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "Alex";
+        return new ConversationScript(name, firstName, business, persona, call);
+    }
+
+    /// <summary>Lines of the conversation as (role, text); roles are Vapi's "bot" and "user".</summary>
+    public List<(string Role, string Text)> Lines(string endedReason, double nominalSeconds)
+    {
+        if (Call.Plan.Outcome == CallOutcome.Voicemail && endedReason == "voicemail")
+        {
+            return
+            [
+                ("user", $"Hi, you've reached {CustomerName}. I can't take your call right now, please leave a message after the tone."),
+                ("bot", Render(Call.Assistant.GetString("voicemailMessage"))
+                    ?? $"Hi {FirstName}, this is {Persona}. Sorry I missed you — I'll try again later, or feel free to call us back."),
+            ];
+        }
+
+        var lines = new List<(string, string)>
+        {
+            ("bot", Render(Call.Assistant.GetString("firstMessage")) ?? $"Hi {FirstName}, this is {Persona}. Do you have a quick minute?"),
+            ("user", "Sure, what's this about?"),
+            ("bot", Business is null
+                ? "I'm calling because we help small teams follow up with their leads automatically."
+                : $"I'm calling because we help businesses like {Business} follow up with their leads automatically."),
+        };
+
+        // Roughly one line every nine seconds of conversation.
+        var target = (int)Math.Clamp(nominalSeconds / 9, 3, 60);
+        for (var i = 0; lines.Count + 4 <= target; i++)
+        {
+            var (bot, user) = MiddleTurns[i % MiddleTurns.Length];
+            lines.Add(("user", user));
+            lines.Add(("bot", bot));
+        }
+
+        if (endedReason is "manually-canceled" or "exceeded-max-duration")
+        {
+            return lines; // cut off mid-conversation
+        }
+
+        if (endedReason == "silence-timed-out")
+        {
+            lines.Add(("bot", $"{FirstName}, are you still there?"));
+            return lines;
+        }
+
+        lines.Add(Call.Plan.Interested
+            ? ("user", "Yes, actually. A short demo next week would be useful — Tuesday afternoon works.")
+            : ("user", "Not right now, thanks. Maybe later in the year."));
+        lines.Add(Call.Plan.Interested
+            ? ("bot", "Great, I've booked Tuesday at 3 pm. You'll get a confirmation by email.")
+            : ("bot", "Understood, thanks for your time."));
+        lines.Add(endedReason == "customer-ended-call"
+            ? ("user", "Okay, I have to run. Bye.")
+            : ("bot", Render(Call.Assistant.GetString("endCallMessage")) ?? $"Thanks {FirstName}, have a great day. Goodbye."));
+        return lines;
+    }
+
+    public JsonObject Analysis(string endedReason, double nominalSeconds)
+    {
+        var who = Business is null ? CustomerName : $"{CustomerName} at {Business}";
+        var voicemail = endedReason == "voicemail";
+        var success = Call.Plan.Interested && endedReason is not ("manually-canceled" or "voicemail" or "silence-timed-out" or "exceeded-max-duration");
+        var summary = endedReason switch
+        {
+            "voicemail" => $"{Persona} reached {who}'s voicemail and left a message asking them to call back.",
+            "manually-canceled" => $"{Persona} spoke with {who}; the call was ended by the operator after {nominalSeconds:0} seconds.",
+            "silence-timed-out" => $"{Persona} spoke with {who}, but the line went silent and the call timed out.",
+            "exceeded-max-duration" => $"{Persona} spoke with {who}; the conversation ran past the maximum call duration.",
+            _ when success => $"{Persona} spoke with {who}. {FirstName} was interested and booked a demo for Tuesday at 3 pm.",
+            _ => $"{Persona} spoke with {who}. {FirstName} was not interested right now and asked to be contacted later in the year.",
+        };
+        return new JsonObject
+        {
+            ["summary"] = summary,
+            ["successEvaluation"] = success ? "true" : "false",
+            ["structuredData"] = new JsonObject
+            {
+                ["interested"] = success,
+                ["demoBooked"] = success,
+                ["reachedVoicemail"] = voicemail,
+            },
+        };
+    }
+
+    /// <summary>Fills Liquid-style {{ name }} placeholders from variableValues (missing ones render empty, as in Liquid).</summary>
+    private string? Render(string? template) => template is null
+        ? null
+        : Placeholder().Replace(template, m => m.Groups[1].Value switch
+        {
+            "customer.name" => CustomerName,
+            "customer.number" => Call.CustomerNumber,
+            var key => Call.VariableValues[key]?.ToString() ?? "",
+        });
+
+    private static string? First(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+
+    [GeneratedRegex(@"\{\{\s*([\w\.]+)\s*\}\}")]
+    private static partial Regex Placeholder();
+}

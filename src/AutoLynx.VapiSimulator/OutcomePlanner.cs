@@ -1,0 +1,120 @@
+using System.Globalization;
+
+namespace AutoLynx.VapiSimulator;
+
+internal enum CallOutcome
+{
+    Talked,
+    NoAnswer,
+    Busy,
+    Voicemail,
+    FailedToConnect,
+    ConcurrencyBlocked,
+}
+
+/// <summary>Everything decided about a call when it is created. Durations are nominal (unscaled) seconds.</summary>
+internal sealed record CallPlan(
+    CallOutcome Outcome,
+    string EndedReason,
+    double QueuedSeconds,
+    double RingSeconds,
+    double TalkSeconds,
+    double AnalysisSeconds,
+    bool Interested,
+    bool NeverEnds,
+    int FaultSeed);
+
+/// <summary>Picks outcomes and durations. The randomness comes from (seed, customer number, how many calls that
+/// number has had), so the plan does not depend on the order in which concurrent requests arrive.</summary>
+internal static class OutcomePlanner
+{
+    private static readonly (string Reason, double Weight)[] TalkedEndings =
+    [
+        ("customer-ended-call", 40),
+        ("assistant-ended-call", 22),
+        ("assistant-said-end-call-phrase", 22),
+        ("silence-timed-out", 10),
+        ("exceeded-max-duration", 6),
+    ];
+
+    private static readonly (string Reason, double Weight)[] ConnectFailures =
+    [
+        ("twilio-failed-to-connect-call", 80),
+        ("call.in-progress.error-providerfault-outbound-sip-480-temporarily-unavailable", 10),
+        ("call.in-progress.error-vapifault-transport-never-connected", 10),
+    ];
+
+    public const string ConcurrencyLimitReached = "call.start.error-subscription-concurrency-limit-reached";
+
+    public static CallPlan Plan(SimulatorOptions options, string customerNumber, int attemptIndex, bool blocked, double maxDurationSeconds)
+    {
+        var attempt = attemptIndex.ToString(CultureInfo.InvariantCulture);
+        var random = Seeds.For(options.Seed, "call", customerNumber, attempt);
+
+        // Draw every value in the same order for every call, whatever the outcome, so plans stay comparable.
+        var outcome = PickOutcome(random, options.Outcomes);
+        var talkedEnding = Pick(random, TalkedEndings);
+        var connectFailure = Pick(random, ConnectFailures);
+        var queued = random.Between(1, 3);
+        var answerRing = random.Between(3, 12);
+        var noAnswerRing = random.Between(20, 30);
+        var busyRing = random.Between(3, 8);
+        var talk = random.Between(30, 300);
+        var voicemail = random.Between(20, 40);
+        var analysis = random.Between(2, 5);
+        var interested = random.NextDouble() < 0.4;
+
+        // Faults have their own stream so turning them on does not change outcomes.
+        var faults = Seeds.For(options.Seed, "faults", customerNumber, attempt);
+        var neverEnds = faults.Roll(options.Faults.RateNeverEnds);
+        var faultSeed = faults.Next();
+
+        if (blocked)
+        {
+            return new CallPlan(CallOutcome.ConcurrencyBlocked, ConcurrencyLimitReached, 0, 0, 0, analysis, false, false, faultSeed);
+        }
+
+        return outcome switch
+        {
+            CallOutcome.Talked => new CallPlan(outcome, talkedEnding, queued, answerRing,
+                talkedEnding == "exceeded-max-duration" ? maxDurationSeconds : Math.Min(talk, maxDurationSeconds),
+                analysis, interested && talkedEnding is not ("silence-timed-out" or "exceeded-max-duration"), neverEnds, faultSeed),
+            CallOutcome.Voicemail => new CallPlan(outcome, "voicemail", queued, answerRing, Math.Min(voicemail, maxDurationSeconds),
+                analysis, false, neverEnds, faultSeed),
+            CallOutcome.NoAnswer => new CallPlan(outcome, "customer-did-not-answer", queued, noAnswerRing, 0, analysis, false, false, faultSeed),
+            CallOutcome.Busy => new CallPlan(outcome, "customer-busy", queued, busyRing, 0, analysis, false, false, faultSeed),
+            _ => new CallPlan(CallOutcome.FailedToConnect, connectFailure, queued, 0, 0, analysis, false, false, faultSeed),
+        };
+    }
+
+    private static CallOutcome PickOutcome(Random random, OutcomeMix mix) => Pick(random,
+    [
+        (CallOutcome.Talked, mix.Talked),
+        (CallOutcome.NoAnswer, mix.NoAnswer),
+        (CallOutcome.Busy, mix.Busy),
+        (CallOutcome.Voicemail, mix.Voicemail),
+        (CallOutcome.FailedToConnect, mix.FailedToConnect),
+    ]);
+
+    private static T Pick<T>(Random random, (T Value, double Weight)[] choices)
+    {
+        var total = choices.Sum(c => Math.Max(0, c.Weight));
+        var roll = random.NextDouble() * total;
+        foreach (var (value, weight) in choices)
+        {
+            if (weight <= 0)
+            {
+                continue;
+            }
+
+            if (roll < weight)
+            {
+                return value;
+            }
+
+            roll -= weight;
+        }
+
+        return choices[0].Value; // all weights zero: the first choice
+    }
+}

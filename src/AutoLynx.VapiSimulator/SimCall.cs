@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+
+namespace AutoLynx.VapiSimulator;
+
+/// <summary>One simulated call. <see cref="Body"/> is the Call object Vapi would return; it and the mutable state
+/// below are only touched under <see cref="Gate"/>.</summary>
+internal sealed class SimCall
+{
+    public required string Id { get; init; }
+    public required long Sequence { get; init; }
+    public required JsonObject Request { get; init; }
+    public required JsonObject Body { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string CustomerNumber { get; init; }
+    public required SimPhoneNumber PhoneNumber { get; init; }
+    public required JsonObject PhoneNumberJson { get; init; }
+
+    /// <summary>The assistant the call runs: saved or transient, with assistantOverrides merged on top.</summary>
+    public required JsonObject Assistant { get; init; }
+    public required JsonObject VariableValues { get; init; }
+    public required CallPlan Plan { get; init; }
+    public required string BaseUrl { get; init; }
+
+    /// <summary>Cancelled by /_sim/reset and shutdown.</summary>
+    public required CancellationToken Generation { get; init; }
+
+    /// <summary>Wakes the lifecycle when the call is ended from outside (end-call, reset).</summary>
+    public required CancellationTokenSource FlowCancellation { get; init; }
+    public required Random FaultRandom { get; init; }
+
+    public Lock Gate { get; } = new();
+
+    /// <summary>Whether the call still counts against the concurrency limit; guarded by the store.</summary>
+    public bool HoldsSlot { get; set; }
+
+    public string Status { get; set; } = "queued";
+    public string? EndedReason { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? EndedAt { get; set; }
+    public bool Deleted { get; set; }
+    public bool IsEnded => Status == "ended";
+
+    public List<(string Status, DateTimeOffset At)> Timeline { get; } = [];
+    public List<WebhookRecord> Webhooks { get; } = [];
+
+    /// <summary>The last queued delivery: each webhook waits for it, so a call's webhooks go out in order.</summary>
+    public Task WebhookTail { get; set; } = Task.CompletedTask;
+
+    /// <summary>A webhook held back by the reorder fault, sent after the next one.</summary>
+    public PendingWebhook? HeldWebhook { get; set; }
+}
+
+internal sealed record PendingWebhook(string Type, string? Status, byte[] Payload, int Copies);
+
+internal sealed record WebhookRecord(string Type, string? Status, DateTimeOffset At, string Result);

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AutoLynx;
+
+/// <summary>Section "Vapi". With no ApiKey the app runs in demo mode against the in-process simulator.</summary>
+public sealed class VapiOptions
+{
+    public string? BaseUrl { get; set; } = "https://api.vapi.ai";
+    public string? ApiKey { get; set; }
+    /// <summary>Expected in X-Vapi-Secret (or as a Bearer token) on every webhook.</summary>
+    public string? WebhookSecret { get; set; }
+    /// <summary>HMAC-SHA256 secret when Vapi signs webhooks with an HMAC credential.</summary>
+    public string? HmacSecret { get; set; }
+    /// <summary>The address Vapi calls back (this app's public base URL).</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public bool DemoMode => string.IsNullOrWhiteSpace(ApiKey);
+}
+
+/// <summary>Section "Dialer".</summary>
+public sealed class DialerOptions
+{
+    [Range(1, 3600)] public int TickSeconds { get; set; } = 60;
+    [Range(1, 1000)] public int DefaultCap { get; set; } = 8;
+    [Range(1, 10000)] public int AccountCap { get; set; } = 10;
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Immediate wake-ups on call end/start/resume; off only to measure the tick-only design.</summary>
+    public bool WakeUps { get; set; } = true;
+}
+
+/// <summary>Section "Phone".</summary>
+public sealed class PhoneOptions
+{
+    [Required, StringLength(2, MinimumLength = 2)] public string DefaultRegion { get; set; } = "US";
+}
+
+/// <summary>Section "Import".</summary>
+public sealed class ImportOptions
+{
+    [Range(1, long.MaxValue)] public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
+    [Range(1, int.MaxValue)] public int MaxRows { get; set; } = 1_000_000;
+}

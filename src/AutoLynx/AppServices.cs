@@ -1,0 +1,71 @@
+using AutoLynx.Data;
+using AutoLynx.Features.Calls;
+using AutoLynx.Features.Campaigns;
+using AutoLynx.Features.Contacts;
+using AutoLynx.Features.Demo;
+using AutoLynx.Features.PhoneLines;
+using AutoLynx.Vapi;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace AutoLynx;
+
+public static class AppServices
+{
+    /// <summary>Options, database, Vapi client, features and background services — bound once, validated at start.</summary>
+    public static WebApplicationBuilder AddAutoLynx(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        // Demo mode gets a fresh webhook secret per run unless one is configured: the simulator signs with it.
+        if (string.IsNullOrWhiteSpace(config["Vapi:ApiKey"]) && string.IsNullOrWhiteSpace(config["Vapi:WebhookSecret"]))
+            config["Vapi:WebhookSecret"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+        services.AddOptions<VapiOptions>().BindConfiguration("Vapi").ValidateOnStart();
+        services.AddOptions<DialerOptions>().BindConfiguration("Dialer").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PhoneOptions>().BindConfiguration("Phone").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImportOptions>().BindConfiguration("Import").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddAppDatabase(config);
+
+        services.AddSingleton<VapiConnection>();
+        services.AddVapiClient(sp =>
+        {
+            var c = sp.GetRequiredService<VapiConnection>();
+            return new VapiClientOptions { BaseUrl = c.BaseUrl, ApiKey = c.ApiKey };
+        });
+
+        // Features
+        services.AddSingleton<PhoneNormalizer>();
+        services.AddScoped<ContactImporter>();
+        services.AddScoped<CampaignService>();
+        services.AddScoped<CampaignQueries>();
+        services.AddScoped<PhoneLineSync>();
+        services.AddSingleton<CampaignEventHub>();
+        services.AddSingleton<DispatcherSignal>();
+        services.AddSingleton<WebhookInboxSignal>();
+        services.AddSingleton<ProviderLimits>();
+        services.AddSingleton<CallLauncher>();
+        services.AddScoped<WebhookApplier>();
+
+        // Start-up first (simulator, migrations, seed), then the background loops.
+        services.AddSingleton<AppStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<AppStartup>());
+        services.AddSingleton<CallDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallDispatcher>());
+        services.AddSingleton<WebhookProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddMudServices();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Text;
+using AutoLynx.Features.Assistants;
+using AutoLynx.Features.Audit;
+using AutoLynx.Features.Auth;
+using AutoLynx.Features.Calls;
+using AutoLynx.Features.Campaigns;
+using AutoLynx.Features.Compliance;
+using AutoLynx.Features.Contacts;
+using AutoLynx.Features.PhoneLines;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace AutoLynx.Data;
+
+/// <summary>
+/// The one schema. Each provider has a derived context (<see cref="SqliteAppDbContext"/>, <see cref="PostgresAppDbContext"/>)
+/// so each keeps its own migrations; services depend on this base type.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<AllowlistEntry> Allowlist => Set<AllowlistEntry>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Assistant> Assistants => Set<Assistant>();
+    public DbSet<PhoneLine> PhoneLines => Set<PhoneLine>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Call> Calls => Set<Call>();
+    public DbSet<CallEvent> CallEvents => Set<CallEvent>();
+    public DbSet<WebhookInboxItem> WebhookInbox => Set<WebhookInboxItem>();
+    public DbSet<DncEntry> DncEntries => Set<DncEntry>();
+    public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
+    public DbSet<Lease> Leases => Set<Lease>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder b)
+    {
+        // Every DateTime is UTC; providers hand them back unspecified, so say so on the way out.
+        b.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        b.Properties<DateTime?>().HaveConversion<UtcNullableDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+
+        b.Entity<AllowlistEntry>(e =>
+        {
+            e.ToTable("allowlist");
+            e.HasIndex(x => x.Email).IsUnique();
+            e.Property(x => x.Email).HasMaxLength(256);
+            e.Property(x => x.Role).HasConversion<string>().HasMaxLength(16);
+        });
+        b.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasIndex(x => x.TokenHash).IsUnique();
+            e.HasIndex(x => x.OwnerUserId);
+            e.Property(x => x.Name).HasMaxLength(100);
+        });
+        b.Entity<Assistant>(e =>
+        {
+            e.ToTable("assistants");
+            e.HasIndex(x => x.ProviderAssistantId).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Source).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Version).IsConcurrencyToken();
+        });
+        b.Entity<PhoneLine>(e =>
+        {
+            e.ToTable("phone_lines");
+            e.HasIndex(x => x.ProviderPhoneNumberId).IsUnique();
+            e.Property(x => x.Number).HasMaxLength(40);
+        });
+        b.Entity<Campaign>(e =>
+        {
+            e.ToTable("campaigns");
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Mode).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => x.Status);
+            e.HasIndex(x => x.OwnerId);
+            e.HasOne<Assistant>().WithMany().HasForeignKey(x => x.AssistantId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<PhoneLine>().WithMany().HasForeignKey(x => x.PhoneLineId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<Contact>(e =>
+        {
+            e.ToTable("contacts");
+            e.Property(x => x.Phone).HasMaxLength(40);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.CampaignId, x.Phone }).IsUnique();
+            e.HasIndex(x => new { x.CampaignId, x.State, x.RowNumber });
+            e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Call>(e =>
+        {
+            e.ToTable("calls");
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => x.LaunchKey).IsUnique();
+            e.HasIndex(x => x.ProviderCallId).IsUnique();
+            e.HasIndex(x => new { x.CampaignId, x.Status });
+            e.HasIndex(x => x.ContactId);
+            e.HasIndex(x => x.Status);
+            e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Contact>().WithMany().HasForeignKey(x => x.ContactId).OnDelete(DeleteBehavior.Restrict);
+        });
+        b.Entity<CallEvent>(e =>
+        {
+            e.ToTable("call_events");
+            e.HasIndex(x => x.DedupeKey).IsUnique();
+            e.HasIndex(x => x.CallId);
+            e.HasIndex(x => x.CampaignId);
+        });
+        b.Entity<WebhookInboxItem>(e =>
+        {
+            e.ToTable("webhook_inbox");
+            e.HasIndex(x => new { x.ProcessedAt, x.Id });
+        });
+        b.Entity<DncEntry>(e =>
+        {
+            e.ToTable("dnc_entries");
+            e.HasIndex(x => x.Phone).IsUnique();
+            e.Property(x => x.Phone).HasMaxLength(40);
+        });
+        b.Entity<AuditLogEntry>(e =>
+        {
+            e.ToTable("audit_log");
+            e.HasIndex(x => x.At);
+        });
+        b.Entity<Lease>(e =>
+        {
+            e.ToTable("leases");
+            e.HasKey(x => x.Name);
+        });
+
+        ApplySnakeCase(b);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    {
+        BumpVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+    }
+
+    /// <summary>Optimistic concurrency: a modified campaign or assistant gets a new version; a stale writer fails.</summary>
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State != EntityState.Modified) continue;
+            if (entry.Entity is Campaign c) c.Version++;
+            else if (entry.Entity is Assistant a) a.Version++;
+        }
+    }
+
+    private static void ApplySnakeCase(ModelBuilder b)
+    {
+        foreach (var entity in b.Model.GetEntityTypes())
+        {
+            var table = entity.GetTableName();
+            if (table is not null) entity.SetTableName(ToSnake(table));
+            foreach (var p in entity.GetProperties()) p.SetColumnName(ToSnake(p.GetColumnName()));
+            foreach (var k in entity.GetKeys()) k.SetName(ToSnake(k.GetName()!));
+            foreach (var fk in entity.GetForeignKeys()) fk.SetConstraintName(ToSnake(fk.GetConstraintName()!));
+            foreach (var ix in entity.GetIndexes()) ix.SetDatabaseName(ToSnake(ix.GetDatabaseName()!));
+        }
+    }
+
+    internal static string ToSnake(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var ch = name[i];
+            if (char.IsUpper(ch))
+            {
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                    sb.Append('_');
+                sb.Append(char.ToLowerInvariant(ch));
+            }
+            else sb.Append(ch);
+        }
+        return sb.ToString();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class UtcNullableDateTimeConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v == null ? null : v.Value.Kind == DateTimeKind.Utc ? v : v.Value.ToUniversalTime(),
+        v => v == null ? null : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+
+namespace AutoLynx.Features.Calls;
+
+/// <summary>What changed: pages and SSE clients re-read what they show.</summary>
+public sealed record CampaignChange(long CampaignId, string Kind, long? CallId = null, string? Status = null, DateTime? At = null);
+
+/// <summary>
+/// In-process fan-out of campaign and call changes. Subscribers get a disposable subscription; a slow
+/// subscriber never blocks the publisher (handlers run on the thread pool and exceptions are swallowed).
+/// </summary>
+public sealed class CampaignEventHub(ILogger<CampaignEventHub> logger)
+{
+    private readonly ConcurrentDictionary<Guid, Subscription> _subs = new();
+
+    public IDisposable Subscribe(long? campaignId, Func<CampaignChange, Task> handler)
+    {
+        var sub = new Subscription(this, Guid.NewGuid(), campaignId, handler);
+        _subs[sub.Key] = sub;
+        return sub;
+    }
+
+    public void Publish(CampaignChange change)
+    {
+        foreach (var sub in _subs.Values)
+        {
+            if (sub.CampaignId is { } id && id != change.CampaignId) continue;
+            _ = Deliver(sub, change);
+        }
+    }
+
+    private async Task Deliver(Subscription sub, CampaignChange change)
+    {
+        try { await sub.Handler(change); }
+        catch (Exception ex) { logger.LogDebug(ex, "A live-update subscriber failed"); }
+    }
+
+    private sealed class Subscription(CampaignEventHub hub, Guid key, long? campaignId, Func<CampaignChange, Task> handler) : IDisposable
+    {
+        public Guid Key { get; } = key;
+        public long? CampaignId { get; } = campaignId;
+        public Func<CampaignChange, Task> Handler { get; } = handler;
+        public void Dispose() => hub._subs.TryRemove(Key, out _);
+    }
+}
+
+/// <summary>A wake-up for a background loop: several wake-ups before the loop runs collapse into one pass.</summary>
+public abstract class WakeSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Wake()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}
+
+/// <summary>Wakes the dispatcher at once (campaign started or resumed, call ended, cap changed) instead of waiting for the tick.</summary>
+public sealed class DispatcherSignal : WakeSignal;
+
+/// <summary>Wakes the inbox processor when a webhook is stored.</summary>
+public sealed class WebhookInboxSignal : WakeSignal;

@@ -1,0 +1,31 @@
+using AutoLynx.Features.Contacts;
+
+namespace AutoLynx.Features.Campaigns;
+
+public sealed record CampaignCounters(
+    int Total, int Pending, int Active, int Completed, int Failed, int Skipped,
+    IReadOnlyDictionary<string, int> ByCallStatus, IReadOnlyDictionary<string, int> ByOutcome,
+    int CallsPlaced, decimal Cost, double Progress);
+
+public sealed record CampaignSummary(
+    long Id, string Name, string Status, string? StatusReason, string Mode, int Cap,
+    long AssistantId, string? AssistantName, long PhoneLineId, string? PhoneLineName, string? PhoneLineNumber,
+    DateTime CreatedAt, DateTime? QueuedAt, DateTime? StartedAt, DateTime? RunningAt, DateTime? PausedAt,
+    DateTime? StoppedAt, DateTime? CompletedAt, DateTime? FailedAt, CampaignCounters Counters);
+
+public sealed record CreateCampaignResult(long CampaignId, ImportReport ImportReport);
+
+public sealed record ContactView(
+    long Id, int RowNumber, string Name, string BusinessName, string Phone, string State, int Attempts,
+    int BatchIndex, string? LastOutcome, string? LastEndedReason, IReadOnlyDictionary<string, string>? Extra);
+
+public sealed record CallView(
+    long Id, long ContactId, long CampaignId, int AttemptNumber, string Status, string? Outcome, string? EndedReason,
+    string? ErrorMessage, string? ProviderCallId, DateTime CreatedAt, DateTime? LaunchedAt, DateTime? StartedAt,
+    DateTime? EndedAt, DateTime? LastEventAt, double? DurationSeconds, decimal? Cost, string? RecordingUrl,
+    string? Summary, string? SuccessEvaluation, string? Transcript);
+
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+public sealed record CampaignListItem(long Id, string Name, string Status, string Mode, int Cap, int TotalContacts,
+    DateTime CreatedAt, DateTime? StartedAt, DateTime? CompletedAt);

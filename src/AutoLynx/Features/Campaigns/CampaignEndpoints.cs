@@ -1,0 +1,190 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using AutoLynx.Features.Calls;
+using AutoLynx.Features.Contacts;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace AutoLynx.Features.Campaigns;
+
+public sealed record UpdateCampaignRequest(string? Name, int? Cap);
+
+public static class CampaignEndpoints
+{
+    public static IEndpointRouteBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/campaigns").WithTags("Campaigns");
+        g.MapPost("/", CreateAsync).DisableAntiforgery();
+        g.MapPost("/validate", ValidateAsync).DisableAntiforgery();
+        g.MapGet("/", ListAsync);
+        g.MapGet("/{id:long}", GetAsync);
+        g.MapPatch("/{id:long}", UpdateAsync);
+        g.MapDelete("/{id:long}", DeleteAsync);
+        g.MapPost("/{id:long}/start", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.StartAsync, q, ct));
+        g.MapPost("/{id:long}/pause", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.PauseAsync, q, ct));
+        g.MapPost("/{id:long}/resume", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.ResumeAsync, q, ct));
+        g.MapPost("/{id:long}/stop", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.StopAsync, q, ct));
+        g.MapGet("/{id:long}/contacts", ContactsAsync);
+        g.MapGet("/{id:long}/calls", CallsAsync);
+        g.MapGet("/{id:long}/events", EventsAsync);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, CampaignService service, IOptions<ImportOptions> limits,
+        IOptions<DialerOptions> dialer, CancellationToken ct)
+    {
+        var (form, problem) = await ReadFormAsync(request, limits.Value, ct);
+        if (problem is not null) return problem;
+        var errors = new Dictionary<string, string[]>();
+        var file = form!.Files.GetFile("file");
+        if (file is null || file.Length == 0) errors["file"] = ["Attach the contact list as a CSV file in the field \"file\"."];
+        if (!long.TryParse(form["assistantId"], out var assistantId)) errors["assistantId"] = ["Choose an assistant (assistantId)."];
+        if (!long.TryParse(form["phoneLineId"], out var phoneLineId)) errors["phoneLineId"] = ["Choose a phone line (phoneLineId)."];
+        var cap = dialer.Value.DefaultCap;
+        if (!string.IsNullOrWhiteSpace(form["cap"]) && !int.TryParse(form["cap"], out cap)) errors["cap"] = ["Cap must be a whole number."];
+        var mode = DialMode.Continuous;
+        if (!string.IsNullOrWhiteSpace(form["mode"]) && !Enum.TryParse(form["mode"].ToString(), true, out mode))
+            errors["mode"] = ["Mode must be continuous or batch."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The campaign cannot be created");
+
+        await using var stream = file!.OpenReadStream();
+        try
+        {
+            var (result, invalid) = await service.CreateAsync(
+                new CreateCampaignCommand(form["name"].ToString(), assistantId, phoneLineId, cap, mode, null), stream, ct);
+            if (invalid is not null) return TypedResults.ValidationProblem(invalid, title: "The campaign cannot be created");
+            return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
+        }
+        catch (ImportRejectedException ex)
+        {
+            return TypedResults.Problem(statusCode: ex.StatusCode, title: "The file cannot be imported", detail: ex.Message);
+        }
+    }
+
+    private static async Task<IResult> ValidateAsync(HttpRequest request, ContactImporter importer, IOptions<ImportOptions> limits, CancellationToken ct)
+    {
+        var (form, problem) = await ReadFormAsync(request, limits.Value, ct);
+        if (problem is not null) return problem;
+        var file = form!.Files.GetFile("file");
+        if (file is null || file.Length == 0)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Attach the contact list as a CSV file in the field \"file\"."] });
+        await using var stream = file.OpenReadStream();
+        try
+        {
+            return TypedResults.Ok(await importer.ImportAsync(stream, null, ct));
+        }
+        catch (ImportRejectedException ex)
+        {
+            return TypedResults.Problem(statusCode: ex.StatusCode, title: "The file cannot be imported", detail: ex.Message);
+        }
+    }
+
+    private static async Task<(IFormCollection? Form, IResult? Problem)> ReadFormAsync(HttpRequest request, ImportOptions limits, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+            return (null, TypedResults.Problem(statusCode: 415, title: "Expected a form upload",
+                detail: "Send multipart/form-data with the CSV in the field \"file\"."));
+        if (request.ContentLength is { } len && len > limits.MaxFileBytes + 64 * 1024)
+            return (null, TooLarge(limits));
+        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limits.MaxFileBytes + 64 * 1024;
+        try
+        {
+            var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limits.MaxFileBytes }, ct);
+            return (form, null);
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, TooLarge(limits));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
+        {
+            return (null, TooLarge(limits));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return (null, TypedResults.Problem(statusCode: 400, title: "The upload could not be read", detail: ex.Message));
+        }
+    }
+
+    private static IResult TooLarge(ImportOptions limits) => TypedResults.Problem(statusCode: 413, title: "File too large",
+        detail: $"The file is larger than {limits.MaxFileBytes / 1024 / 1024} MB, the most one upload takes. Split it into several files.");
+
+    private static async Task<IResult> ListAsync(CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
+    {
+        CampaignStatus? s = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<CampaignStatus>(status, true, out var parsed))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown status \"{status}\"."] });
+            s = parsed;
+        }
+        return TypedResults.Ok(await q.ListAsync(page ?? 1, pageSize ?? 25, s, search, ct));
+    }
+
+    private static async Task<IResult> GetAsync(long id, CampaignQueries q, CancellationToken ct)
+        => await q.GetSummaryAsync(id, ct) is { } s ? TypedResults.Ok(s) : NotFound(id);
+
+    private static async Task<IResult> UpdateAsync(long id, UpdateCampaignRequest body, CampaignService s, CampaignQueries q, CancellationToken ct)
+        => await CommandAsync(id, (i, c) => s.UpdateAsync(i, body.Name, body.Cap, c), q, ct);
+
+    private static async Task<IResult> DeleteAsync(long id, CampaignService s, CancellationToken ct)
+    {
+        var r = await s.DeleteAsync(id, ct);
+        return r.Ok ? TypedResults.NoContent() : ToProblem(r);
+    }
+
+    private static async Task<IResult> CommandAsync(long id, Func<long, CancellationToken, Task<CommandResult>> command, CampaignQueries q, CancellationToken ct)
+    {
+        var r = await command(id, ct);
+        return r.Ok ? TypedResults.Ok(await q.GetSummaryAsync(id, ct)) : ToProblem(r);
+    }
+
+    private static async Task<IResult> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
+    {
+        ContactState? state = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<ContactState>(status, true, out var parsed))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown contact status \"{status}\"."] });
+            state = parsed;
+        }
+        return await q.ContactsAsync(id, page ?? 1, pageSize ?? 50, state, search, ct) is { } p ? TypedResults.Ok(p) : NotFound(id);
+    }
+
+    private static async Task<IResult> CallsAsync(long id, long? contactId, CampaignQueries q, CancellationToken ct)
+        => await q.CallsAsync(id, contactId, ct) is { } calls ? TypedResults.Ok(calls) : NotFound(id);
+
+    /// <summary>Server-Sent Events: one "change" event per campaign or call change, same as the pages see.</summary>
+    private static async Task EventsAsync(long id, HttpContext http, CampaignQueries q, CampaignEventHub hub, CancellationToken ct)
+    {
+        if (await q.GetSummaryAsync(id, ct) is null)
+        {
+            await NotFound(id).ExecuteAsync(http);
+            return;
+        }
+        var channel = Channel.CreateBounded<CampaignChange>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        using var sub = hub.Subscribe(id, c => channel.Writer.WriteAsync(c, ct).AsTask());
+        http.Response.Headers.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        await http.Response.WriteAsync(": connected\n\n", ct);
+        await http.Response.Body.FlushAsync(ct);
+        try
+        {
+            await foreach (var change in channel.Reader.ReadAllAsync(ct))
+            {
+                var json = JsonSerializer.Serialize(change, JsonSerializerOptions.Web);
+                await http.Response.WriteAsync($"event: change\ndata: {json}\n\n", ct);
+                await http.Response.Body.FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private static IResult NotFound(long id) => TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no campaign with id {id}.");
+
+    private static IResult ToProblem(CommandResult r) => r.NotFound
+        ? TypedResults.Problem(statusCode: 404, title: "Not found", detail: r.Error)
+        : TypedResults.Problem(statusCode: 409, title: "Conflict", detail: r.Error);
+}

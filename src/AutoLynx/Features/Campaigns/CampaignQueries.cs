@@ -1,0 +1,98 @@
+using System.Text.Json;
+using AutoLynx.Data;
+using AutoLynx.Features.Calls;
+using AutoLynx.Features.Contacts;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoLynx.Features.Campaigns;
+
+/// <summary>Read side of campaigns: summaries with counters, lists, contacts and calls. Pages and the API share it.</summary>
+public sealed class CampaignQueries(AppDbContext db)
+{
+    public async Task<CampaignSummary?> GetSummaryAsync(long id, CancellationToken ct)
+    {
+        var c = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null) return null;
+        var assistant = await db.Assistants.AsNoTracking().Where(a => a.Id == c.AssistantId).Select(a => a.Name).FirstOrDefaultAsync(ct);
+        var line = await db.PhoneLines.AsNoTracking().Where(l => l.Id == c.PhoneLineId).Select(l => new { l.Name, l.Number }).FirstOrDefaultAsync(ct);
+        var counters = await CountersAsync(id, ct);
+        return new CampaignSummary(c.Id, c.Name, Upper(c.Status), c.StatusReason, c.Mode.ToString().ToLowerInvariant(), c.Cap,
+            c.AssistantId, assistant, c.PhoneLineId, line?.Name, line?.Number,
+            c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, c.FailedAt, counters);
+    }
+
+    public async Task<CampaignCounters> CountersAsync(long id, CancellationToken ct)
+    {
+        var byState = await db.Contacts.AsNoTracking().Where(x => x.CampaignId == id)
+            .GroupBy(x => x.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var byStatus = await db.Calls.AsNoTracking().Where(x => x.CampaignId == id)
+            .GroupBy(x => x.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var byOutcome = await db.Calls.AsNoTracking().Where(x => x.CampaignId == id && x.Outcome != null)
+            .GroupBy(x => x.Outcome!).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var cost = await db.Calls.AsNoTracking().Where(x => x.CampaignId == id && x.Cost != null).SumAsync(x => x.Cost, ct) ?? 0m;
+
+        int State(ContactState s) => byState.FirstOrDefault(x => x.Key == s)?.Count ?? 0;
+        var total = byState.Sum(x => x.Count);
+        var active = byStatus.Where(x => Call.ActiveStatuses.Contains(x.Key)).Sum(x => x.Count);
+        var done = State(ContactState.Completed) + State(ContactState.Failed) + State(ContactState.Skipped);
+        return new CampaignCounters(
+            total, State(ContactState.Pending), active, State(ContactState.Completed), State(ContactState.Failed), State(ContactState.Skipped),
+            byStatus.ToDictionary(x => Upper(x.Key), x => x.Count),
+            byOutcome.ToDictionary(x => x.Key, x => x.Count),
+            byStatus.Sum(x => x.Count), Math.Round(cost, 4),
+            total == 0 ? 0 : Math.Round(100.0 * done / total, 1));
+    }
+
+    public async Task<Paged<CampaignListItem>> ListAsync(int page, int pageSize, CampaignStatus? status, string? search, CancellationToken ct)
+    {
+        (page, pageSize) = Clamp(page, pageSize);
+        var q = db.Campaigns.AsNoTracking();
+        if (status is { } s) q = q.Where(c => c.Status == s);
+        if (!string.IsNullOrWhiteSpace(search)) q = q.Where(c => c.Name.ToLower().Contains(search.Trim().ToLower()));
+        var total = await q.CountAsync(ct);
+        var rows = await q.OrderByDescending(c => c.Id).Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(c => new { c.Id, c.Name, c.Status, c.Mode, c.Cap, c.TotalContacts, c.CreatedAt, c.DialingAt, c.CompletedAt })
+            .ToListAsync(ct);
+        return new Paged<CampaignListItem>(
+            rows.Select(c => new CampaignListItem(c.Id, c.Name, Upper(c.Status), c.Mode.ToString().ToLowerInvariant(), c.Cap, c.TotalContacts, c.CreatedAt, c.DialingAt, c.CompletedAt)).ToList(),
+            page, pageSize, total);
+    }
+
+    public async Task<Paged<ContactView>?> ContactsAsync(long campaignId, int page, int pageSize, ContactState? state, string? search, CancellationToken ct)
+    {
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) return null;
+        (page, pageSize) = Clamp(page, pageSize);
+        var q = db.Contacts.AsNoTracking().Where(c => c.CampaignId == campaignId);
+        if (state is { } s) q = q.Where(c => c.State == s);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().ToLower();
+            q = q.Where(c => c.Name.ToLower().Contains(term) || c.BusinessName.ToLower().Contains(term) || c.Phone.Contains(term));
+        }
+        var total = await q.CountAsync(ct);
+        var rows = await q.OrderBy(c => c.RowNumber).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return new Paged<ContactView>(rows.Select(ToView).ToList(), page, pageSize, total);
+    }
+
+    public async Task<IReadOnlyList<CallView>?> CallsAsync(long campaignId, long? contactId, CancellationToken ct)
+    {
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) return null;
+        var q = db.Calls.AsNoTracking().Where(c => c.CampaignId == campaignId);
+        if (contactId is { } cid) q = q.Where(c => c.ContactId == cid);
+        var rows = await q.OrderBy(c => c.Id).ToListAsync(ct);
+        return rows.Select(ToView).ToList();
+    }
+
+    public static CallView ToView(Call c) => new(c.Id, c.ContactId, c.CampaignId, c.AttemptNumber, Upper(c.Status), c.Outcome, c.EndedReason,
+        c.ErrorMessage, c.ProviderCallId, c.CreatedAt, c.LaunchedAt, c.StartedAt, c.EndedAt, c.LastEventAt, c.DurationSeconds, c.Cost,
+        c.RecordingUrl, c.Summary, c.SuccessEvaluation, c.Transcript);
+
+    private static ContactView ToView(Contact c) => new(c.Id, c.RowNumber, c.Name, c.BusinessName, c.Phone, Upper(c.State), c.Attempts,
+        c.BatchIndex, c.LastOutcome, c.LastEndedReason,
+        c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson));
+
+    private static (int, int) Clamp(int page, int pageSize) => (Math.Max(1, page), Math.Clamp(pageSize <= 0 ? 25 : pageSize, 1, 500));
+
+    /// <summary>Statuses travel as SCREAMING_SNAKE: IN_PROGRESS, COMPLETED.</summary>
+    public static string Upper<T>(T value) where T : struct, Enum => AppDbContext.ToSnake(value.ToString()).ToUpperInvariant();
+}

@@ -1,0 +1,237 @@
+using System.Text.Json;
+using AutoLynx.Data;
+using AutoLynx.Features.Assistants;
+using AutoLynx.Features.Audit;
+using AutoLynx.Features.Calls;
+using AutoLynx.Features.Contacts;
+using AutoLynx.Features.PhoneLines;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoLynx.Features.Campaigns;
+
+public sealed record CreateCampaignCommand(string Name, long AssistantId, long PhoneLineId, int Cap, DialMode Mode, string? OwnerId);
+
+/// <summary>Outcome of a state-changing command: done, or why not (shown to the user as a 404/409).</summary>
+public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error = null)
+{
+    public static readonly CommandResult Done = new(true);
+    public static CommandResult Missing(string what) => new(false, true, what);
+    public static CommandResult Conflict(string why) => new(false, false, why);
+}
+
+/// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
+public sealed class CampaignService(AppDbContext db, ContactImporter importer, TimeProvider time, DispatcherSignal dispatcher, CampaignEventHub hub)
+{
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Validates the choices, imports the file and creates the campaign in one transaction: all or nothing.</summary>
+    public async Task<(CreateCampaignResult? Result, Dictionary<string, string[]>? Errors)> CreateAsync(CreateCampaignCommand cmd, Stream csv, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(cmd.Name)) errors["name"] = ["Give the campaign a name."];
+        else if (cmd.Name.Trim().Length > 200) errors["name"] = ["The name is longer than 200 characters."];
+        if (cmd.Cap is < 1 or > 1000) errors["cap"] = ["Cap must be between 1 and 1000 concurrent calls."];
+        var assistant = await db.Assistants.AsNoTracking().FirstOrDefaultAsync(a => a.Id == cmd.AssistantId, ct);
+        if (assistant is null) errors["assistantId"] = [$"There is no assistant with id {cmd.AssistantId}."];
+        else if (!assistant.Active) errors["assistantId"] = [$"The assistant \"{assistant.Name}\" is inactive."];
+        var line = await db.PhoneLines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == cmd.PhoneLineId, ct);
+        if (line is null) errors["phoneLineId"] = [$"There is no phone line with id {cmd.PhoneLineId}."];
+        else if (!line.Active) errors["phoneLineId"] = [$"The phone line \"{line.Name}\" is inactive."];
+        if (errors.Count > 0) return (null, errors);
+
+        var now = Now;
+        var campaign = new Campaign
+        {
+            Name = cmd.Name.Trim(), AssistantId = cmd.AssistantId, PhoneLineId = cmd.PhoneLineId, Cap = cmd.Cap,
+            Mode = cmd.Mode, OwnerId = cmd.OwnerId, Status = CampaignStatus.Created, CreatedAt = now, UpdatedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Campaigns.Add(campaign);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        var position = 0;
+        var report = await importer.ImportAsync(csv, async (batch, token) =>
+        {
+            foreach (var c in batch)
+            {
+                db.Contacts.Add(new Contact
+                {
+                    CampaignId = campaign.Id, RowNumber = c.Row, Name = c.Name, BusinessName = c.BusinessName, Phone = c.Phone,
+                    ExtraJson = c.Extra is null ? null : JsonSerializer.Serialize(c.Extra),
+                    BatchIndex = position++ / campaign.Cap, State = ContactState.Pending, UpdatedAt = now,
+                });
+            }
+            await db.SaveChangesAsync(token);
+            db.ChangeTracker.Clear();
+        }, ct);
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        if (report.Accepted == 0)
+        {
+            await tx.RollbackAsync(ct);
+            throw new ImportRejectedException(report.TotalRows == 0
+                ? "The file has a header but no contact rows."
+                : $"None of the {report.TotalRows} rows could be imported; the first problem: row {FirstProblem(report)}.", StatusCodes.Status422UnprocessableEntity);
+        }
+        await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.TotalContacts, report.Accepted), ct);
+        Audit("campaign.create", campaign.Id, new { campaign.Name, report.Accepted, skipped = report.Skipped.Count, duplicates = report.Duplicates.Count });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        hub.Publish(new CampaignChange(campaign.Id, "created"));
+        return (new CreateCampaignResult(campaign.Id, report), null);
+    }
+
+    private static string FirstProblem(ImportReport r)
+        => r.Skipped.Count > 0 ? $"{r.Skipped[0].Row}: {r.Skipped[0].Reason}" : r.Duplicates.Count > 0 ? $"{r.Duplicates[0].Row}: duplicate" : "?";
+
+    public Task<CommandResult> StartAsync(long id, CancellationToken ct)
+        => TransitionAsync(id, "campaign.start", [CampaignStatus.Created], CampaignStatus.Queued, c => c.QueuedAt = Now,
+            c => c.TotalContacts == 0 ? "The campaign has no contacts to call." : null, ct);
+
+    public Task<CommandResult> PauseAsync(long id, CancellationToken ct)
+        => TransitionAsync(id, "campaign.pause", Campaign.Dialable, CampaignStatus.Paused, c => c.PausedAt = Now, null, ct);
+
+    /// <summary>Back to where it was: QUEUED if nothing was dialled yet, DIALING or RUNNING otherwise.</summary>
+    public Task<CommandResult> ResumeAsync(long id, CancellationToken ct)
+        => TransitionAsync(id, "campaign.resume", [CampaignStatus.Paused], null, c =>
+        {
+            c.Status = c.RunningAt is not null ? CampaignStatus.Running : c.DialingAt is not null ? CampaignStatus.Dialing : CampaignStatus.Queued;
+            c.PausedAt = null;
+            c.StatusReason = null;
+        }, null, ct);
+
+    public Task<CommandResult> StopAsync(long id, CancellationToken ct)
+        => TransitionAsync(id, "campaign.stop", [CampaignStatus.Created, .. Campaign.Dialable, CampaignStatus.Paused], CampaignStatus.Stopped,
+            c => c.StoppedAt = Now, null, ct);
+
+    private async Task<CommandResult> TransitionAsync(long id, string action, CampaignStatus[] from, CampaignStatus? to,
+        Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct)
+    {
+        var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
+        if (!from.Contains(c.Status))
+            return CommandResult.Conflict($"The campaign is {c.Status.ToString().ToUpperInvariant()}; {action.Split('.')[1]} is not possible in that state.");
+        if (guard?.Invoke(c) is { } why) return CommandResult.Conflict(why);
+        var before = c.Status;
+        if (to is { } target) c.Status = target;
+        apply(c);
+        c.UpdatedAt = Now;
+        Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return CommandResult.Conflict("The campaign changed at the same time; reload and try again.");
+        }
+        hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
+        dispatcher.Wake();
+        return CommandResult.Done;
+    }
+
+    public async Task<CommandResult> UpdateAsync(long id, string? name, int? cap, CancellationToken ct)
+    {
+        var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
+        if (name is not null)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) return CommandResult.Conflict("The name must be 1 to 200 characters.");
+            c.Name = name.Trim();
+        }
+        if (cap is not null)
+        {
+            if (cap is < 1 or > 1000) return CommandResult.Conflict("Cap must be between 1 and 1000 concurrent calls.");
+            c.Cap = cap.Value;
+        }
+        c.UpdatedAt = Now;
+        Audit("campaign.update", id, new { name, cap });
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return CommandResult.Conflict("The campaign changed at the same time; reload and try again."); }
+        hub.Publish(new CampaignChange(id, "updated"));
+        dispatcher.Wake();
+        return CommandResult.Done;
+    }
+
+    public async Task<CommandResult> DeleteAsync(long id, CancellationToken ct)
+    {
+        var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
+        if (c.Status != CampaignStatus.Created || await db.Calls.AnyAsync(x => x.CampaignId == id, ct))
+            return CommandResult.Conflict("Only a campaign that was never started can be deleted.");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Contacts.Where(x => x.CampaignId == id).ExecuteDeleteAsync(ct);
+        db.Campaigns.Remove(c);
+        Audit("campaign.delete", id, new { c.Name });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        hub.Publish(new CampaignChange(id, "deleted"));
+        return CommandResult.Done;
+    }
+
+    // ---- transitions made by the engine ----
+
+    /// <summary>QUEUED → DIALING: the first POST /call was accepted and its provider id saved.</summary>
+    public async Task MarkDialingAsync(long id, CancellationToken ct)
+    {
+        var now = Now;
+        var n = await db.Campaigns.Where(c => c.Id == id && c.Status == CampaignStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Dialing).SetProperty(c => c.DialingAt, now)
+                .SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
+        if (n > 0) hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Dialing)));
+    }
+
+    /// <summary>DIALING → RUNNING: the provider reported a call of this campaign live (ringing or beyond).</summary>
+    public async Task MarkRunningAsync(long id, CancellationToken ct)
+    {
+        var now = Now;
+        var n = await db.Campaigns.Where(c => c.Id == id && (c.Status == CampaignStatus.Dialing || c.Status == CampaignStatus.Queued))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Running).SetProperty(c => c.RunningAt, now)
+                .SetProperty(c => c.DialingAt, c => c.DialingAt ?? now)
+                .SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
+        if (n > 0) hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Running)));
+    }
+
+    /// <summary>
+    /// COMPLETED when no contact is left to dial, no call is active and at least one call was made.
+    /// One conditional UPDATE, so it cannot race a launch.
+    /// </summary>
+    public async Task<bool> TryCompleteAsync(long id, CancellationToken ct)
+    {
+        var now = Now;
+        var dialable = Campaign.Dialable;
+        var active = Call.ActiveStatuses;
+        var n = await db.Campaigns
+            .Where(c => c.Id == id && dialable.Contains(c.Status)
+                && !db.Contacts.Any(x => x.CampaignId == id && (x.State == ContactState.Pending || x.State == ContactState.Dialing))
+                && !db.Calls.Any(x => x.CampaignId == id && active.Contains(x.Status))
+                && db.Calls.Any(x => x.CampaignId == id))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Completed).SetProperty(c => c.CompletedAt, now)
+                .SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
+        if (n == 0) return false;
+        Audit("campaign.complete", id, null, "system");
+        await db.SaveChangesAsync(ct);
+        hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Completed)));
+        return true;
+    }
+
+    /// <summary>The engine pauses a campaign it cannot work (bad API key, assistant gone) with a reason for the operator.</summary>
+    public async Task PauseForProblemAsync(long id, string reason, CancellationToken ct)
+    {
+        var now = Now;
+        var dialable = Campaign.Dialable;
+        var n = await db.Campaigns.Where(c => c.Id == id && dialable.Contains(c.Status))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Paused).SetProperty(c => c.PausedAt, now)
+                .SetProperty(c => c.StatusReason, reason).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
+        if (n == 0) return;
+        Audit("campaign.pause", id, new { reason }, "system");
+        await db.SaveChangesAsync(ct);
+        hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Paused)));
+    }
+
+    private void Audit(string action, long campaignId, object? details, string actor = "operator")
+        => db.AuditLog.Add(new AuditLogEntry
+        {
+            At = Now, Actor = actor, Action = action, EntityType = "campaign", EntityId = campaignId.ToString(),
+            Details = details is null ? null : JsonSerializer.Serialize(details),
+        });
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AutoLynx.Data;
+using AutoLynx.Features.Assistants;
+using AutoLynx.Features.PhoneLines;
+using AutoLynx.Vapi;
+using AutoLynx.VapiSimulator;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AutoLynx.Features.Demo;
+
+/// <summary>
+/// Start-up work, in order, before the server accepts requests: start the in-process simulator (demo mode),
+/// apply migrations, seed demo data, sync phone lines. Once the server listens, points the simulator's webhooks
+/// at this app and prints the banner.
+/// </summary>
+public sealed class AppStartup(
+    IServiceProvider services, IOptions<VapiOptions> vapiOptions, IConfiguration config, VapiConnection connection,
+    IHostApplicationLifetime lifetime, IServer server, ILogger<AppStartup> logger) : IHostedService, IAsyncDisposable
+{
+    public const string DemoAssistantName = "Demo — appointment setter";
+    private VapiSimulatorHost? _simulator;
+
+    public VapiSimulatorHost? Simulator => _simulator;
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        var vapi = vapiOptions.Value;
+        if (vapi.DemoMode)
+        {
+            var simOptions = config.GetSection("Simulator").Get<SimulatorOptions>() ?? new SimulatorOptions();
+            simOptions.Url ??= "http://127.0.0.1:0";
+            simOptions.WebhookSecret = vapi.WebhookSecret;
+            _simulator = await VapiSimulatorHost.StartAsync(simOptions, ct);
+            connection.BaseUrl = _simulator.BaseUrl;
+            connection.ApiKey = simOptions.ApiKey;
+            connection.Simulated = true;
+        }
+        else
+        {
+            connection.BaseUrl = new Uri(vapi.BaseUrl ?? "https://api.vapi.ai");
+            connection.ApiKey = vapi.ApiKey!;
+        }
+
+        await DatabaseSetup.MigrateAsync(services, ct);
+
+        await using var scope = services.CreateAsyncScope();
+        if (vapi.DemoMode) await SeedDemoAsync(scope.ServiceProvider, ct);
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<PhoneLineSync>().SyncAsync(ct);
+        }
+        catch (Exception ex) when (ex is VapiApiException or HttpRequestException)
+        {
+            logger.LogWarning("Could not read phone numbers from Vapi at start-up: {Error}", ex.Message);
+        }
+
+        lifetime.ApplicationStarted.Register(OnStarted);
+    }
+
+    /// <summary>The simulator forgets everything on restart; the database does not. Re-create each stored assistant there.</summary>
+    private static async Task SeedDemoAsync(IServiceProvider sp, CancellationToken ct)
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var vapi = sp.GetRequiredService<VapiClient>();
+        var time = sp.GetRequiredService<TimeProvider>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var assistants = await db.Assistants.ToListAsync(ct);
+        if (assistants.Count == 0)
+        {
+            var config = DemoAssistantConfig();
+            assistants.Add(db.Assistants.Add(new Assistant
+            {
+                ProviderAssistantId = "", Name = DemoAssistantName, Source = AssistantSource.Template,
+                ConfigJson = config.ToJsonString(), CreatedBy = "demo", CreatedAt = now, UpdatedAt = now,
+            }).Entity);
+        }
+        foreach (var a in assistants)
+        {
+            var config = JsonNode.Parse(a.ConfigJson) as JsonObject ?? new JsonObject();
+            foreach (var f in Vapi.Models.VapiAssistant.ServerFields) config.Remove(f);
+            config["name"] = a.Name.Length > 40 ? a.Name[..40] : a.Name;
+            var created = await vapi.CreateAssistantAsync(config, ct);
+            a.ProviderAssistantId = created.Id;
+            a.ConfigJson = created.Config().ToJsonString();
+            a.SyncedAt = now;
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static JsonObject DemoAssistantConfig() => new()
+    {
+        ["name"] = "Demo appointment setter",
+        ["firstMessage"] = "Hi {{name}}, this is Sam from AutoLynx. Is this a good moment to talk about {{business_name}}?",
+        ["model"] = new JsonObject
+        {
+            ["provider"] = "openai", ["model"] = "gpt-4.1", ["temperature"] = 0.5,
+            ["messages"] = new JsonArray(new JsonObject
+            {
+                ["role"] = "system",
+                ["content"] = "You are Sam, a friendly appointment setter calling {{name}} at {{business_name}}. Ask whether they would like a 15-minute demo next week and book a time. Be brief, polite, and end the call if they are not interested.",
+            }),
+        },
+        ["voice"] = new JsonObject { ["provider"] = "11labs", ["voiceId"] = "21m00Tcm4TlvDq8ikWAM" },
+        ["voicemailMessage"] = "Hi {{name}}, this is Sam from AutoLynx. I'll try you again later. Have a great day!",
+        ["endCallMessage"] = "Thanks for your time, goodbye!",
+        ["maxDurationSeconds"] = 600,
+    };
+
+    private void OnStarted()
+    {
+        var configured = vapiOptions.Value.PublicBaseUrl;
+        var baseUrl = string.IsNullOrWhiteSpace(configured) ? LocalAddress() : configured.TrimEnd('/');
+        if (_simulator is not null && baseUrl is not null)
+            _simulator.Options.WebhookUrl = baseUrl + "/api/webhooks/vapi";
+        if (_simulator is not null)
+        {
+            var line = new string('=', 72);
+            Console.WriteLine($"""
+
+                {line}
+                  AutoLynx is running in DEMO MODE — calls are SIMULATED, no real phone rings.
+                  Open {baseUrl ?? "(address unknown)"} in a browser.
+                  Vapi simulator: {_simulator.BaseUrl}  (time scale {_simulator.Options.TimeScale})
+                  Try it: New campaign → upload samples/contacts.csv → Start.
+                  To call for real, set Vapi__ApiKey (see README).
+                {line}
+
+                """);
+        }
+        logger.LogInformation("AutoLynx started at {Url} (demo mode: {Demo})", baseUrl, _simulator is not null);
+    }
+
+    private string? LocalAddress()
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses;
+        var a = addresses?.FirstOrDefault(x => x.StartsWith("http://", StringComparison.Ordinal)) ?? addresses?.FirstOrDefault();
+        return a?.Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1").Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").TrimEnd('/');
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_simulator is not null) await _simulator.DisposeAsync();
+    }
+}
