@@ -134,7 +134,7 @@ internal static class AssistantSchema
             return;
         }
 
-        var number = value!.GetValue<double>();
+        var number = value!.AsNumber();
         if (number < min)
         {
             errors.Add($"{path} must not be less than {min}");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
 
 namespace AutoLynx.VapiSimulator;
 
@@ -21,7 +22,7 @@ internal static class CallEndpoints
 
     public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 
-    private static async Task<IResult> CreateAsync(HttpContext http, CallLauncher launcher)
+    private static async Task<IResult> CreateAsync(HttpContext http, CallLauncher launcher, IHostApplicationLifetime lifetime)
     {
         var (body, error) = await SimJson.ReadObjectAsync(http.Request);
         if (error is not null)
@@ -35,7 +36,8 @@ internal static class CallEndpoints
             // The call exists and is dialling; the caller only sees a request that never answers.
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(100), http.RequestAborted);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+                await Task.Delay(TimeSpan.FromSeconds(100), wait.Token);
             }
             catch (OperationCanceledException)
             {

@@ -7,16 +7,17 @@ namespace AutoLynx.VapiSimulator;
 /// (name, business_name) and the assistant's own messages.</summary>
 internal sealed partial class ConversationScript
 {
+    // Asked in order after the opening; a long call uses more of them, a short one fewer.
     private static readonly (string Bot, string User)[] MiddleTurns =
     [
         ("How are you handling that today?", "Mostly by hand, honestly. It takes a lot of our time."),
         ("How many people on your team work on it?", "Three of us, part time."),
         ("What's the hardest part of it for you?", "Keeping track of who we already reached."),
         ("Would it help if those follow-ups happened automatically?", "It might, if it's easy to set up."),
-        ("Setup takes about a day, and we do it with you.", "Okay, that sounds reasonable."),
-        ("Do you work with a CRM at the moment?", "We use a spreadsheet, mostly."),
-        ("That works too, we can import it directly.", "Good to know."),
-        ("Is there anyone else who should be part of the decision?", "My business partner, probably."),
+        ("Setup takes about a day, and we do it with you. Do you work with a CRM at the moment?", "We use a spreadsheet, mostly."),
+        ("That works too, we can import it directly. Who else would be part of the decision?", "My business partner, probably."),
+        ("Makes sense. What would you want to see in a demo?", "How it handles people who don't pick up."),
+        ("It retries at the times you choose and never calls anyone on your do-not-call list.", "Okay, that's good to hear."),
     ];
 
     private ConversationScript(string customerName, string firstName, string? business, string persona, SimCall call)
@@ -68,13 +69,14 @@ internal sealed partial class ConversationScript
                 : $"I'm calling because we help businesses like {Business} follow up with their leads automatically."),
         };
 
-        // Roughly one line every nine seconds of conversation.
-        var target = (int)Math.Clamp(nominalSeconds / 9, 3, 60);
-        for (var i = 0; lines.Count + 4 <= target; i++)
+        lines.Add(("user", "Okay, go on."));
+
+        // Roughly one line every twelve seconds of conversation.
+        var target = (int)Math.Clamp(nominalSeconds / 12, 4, 4 + 2 * MiddleTurns.Length + 3);
+        for (var i = 0; i < MiddleTurns.Length && lines.Count + 5 <= target; i++)
         {
-            var (bot, user) = MiddleTurns[i % MiddleTurns.Length];
-            lines.Add(("user", user));
-            lines.Add(("bot", bot));
+            lines.Add(("bot", MiddleTurns[i].Bot));
+            lines.Add(("user", MiddleTurns[i].User));
         }
 
         if (endedReason is "manually-canceled" or "exceeded-max-duration")
@@ -88,8 +90,9 @@ internal sealed partial class ConversationScript
             return lines;
         }
 
+        lines.Add(("bot", "Would a short demo next week be useful?"));
         lines.Add(Call.Plan.Interested
-            ? ("user", "Yes, actually. A short demo next week would be useful — Tuesday afternoon works.")
+            ? ("user", "Yes, actually. Tuesday afternoon works for me.")
             : ("user", "Not right now, thanks. Maybe later in the year."));
         lines.Add(Call.Plan.Interested
             ? ("bot", "Great, I've booked Tuesday at 3 pm. You'll get a confirmation by email.")

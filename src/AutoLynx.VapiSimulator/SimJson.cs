@@ -66,7 +66,10 @@ internal static class SimJson
         node is JsonObject obj && obj[property] is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
 
     public static double? GetNumber(this JsonNode? node, string property) =>
-        node is JsonObject obj && obj[property] is JsonValue value && value.TryGetValue<double>(out var d) ? d : null;
+        node is JsonObject obj && obj[property] is { } value && value.IsNumber() ? value.AsNumber() : null;
+
+    /// <summary>Works for parsed and for constructed values (a constructed int does not convert via TryGetValue&lt;double&gt;).</summary>
+    public static double AsNumber(this JsonNode node) => double.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
 
     public static bool? GetBool(this JsonNode? node, string property) =>
         node is JsonObject obj && obj[property] is JsonValue value && value.TryGetValue<bool>(out var b) ? b : null;

@@ -47,8 +47,9 @@ public sealed class SimulatorOptions
 
     public FaultPlan Faults { get; set; } = new();
 
-    /// <summary>Where the in-process simulator listens; port 0 picks a free port. Default "http://127.0.0.1:0".</summary>
-    public string? Url { get; set; }
+    /// <summary>Where the in-process simulator listens; port 0 picks a free port. The standalone program listens on
+    /// --urls, else on an explicitly configured Simulator:Url, else on http://127.0.0.1:5090.</summary>
+    public string? Url { get; set; } = "http://127.0.0.1:0";
 }
 
 /// <summary>Relative weights of what happens when a call is dialled.</summary>

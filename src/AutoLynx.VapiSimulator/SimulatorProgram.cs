@@ -7,10 +7,11 @@ public static class SimulatorProgram
     public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var options = BindOptions(builder.Configuration.GetSection(SimulatorOptions.SectionName));
+        var section = builder.Configuration.GetSection(SimulatorOptions.SectionName);
+        var options = BindOptions(section);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
-            builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(options.Url) ? "http://127.0.0.1:5090" : options.Url);
+            builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(section["Url"]) ? "http://127.0.0.1:5090" : section["Url"]!);
         }
 
         builder.Services.AddVapiSimulator(options);

@@ -191,6 +191,11 @@ internal sealed class WebhookSender : IDisposable
 
     private void Record(SimCall call, string type, string? status, WebhookResult result, string detail)
     {
+        if (call.Generation.IsCancellationRequested)
+        {
+            return; // the call belongs to a reset (or stopped) simulator
+        }
+
         _store.Count(result);
         lock (call.Gate)
         {

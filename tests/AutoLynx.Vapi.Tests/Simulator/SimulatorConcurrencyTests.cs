@@ -92,11 +92,11 @@ public sealed class SimulatorConcurrencyTests
     [Fact]
     public async Task CreateCall_ManyConcurrentCalls_AllEndWithOneReportEach()
     {
-        const int count = 400;
+        const int count = 500; // 1000 also passes (≈9 s on 2 cores); kept smaller for suite time
         await using var ctx = await SimulatorTestContext.StartAsync(o =>
         {
             o.ConcurrencyLimit = count;
-            o.TimeScale = 0.002;
+            o.TimeScale = 0.003;
         });
         var assistantId = await ctx.CreateAssistantAsync();
 
@@ -108,6 +108,6 @@ public sealed class SimulatorConcurrencyTests
         Assert.Equal(count, calls.Count);
         Assert.Equal(0, stats.ActiveCalls);
         Assert.Equal(0, stats.Webhooks.Failed);
-        Assert.True(stats.MaxConcurrentAccount > 1);
+        Assert.True(stats.MaxConcurrentAccount > 100, $"only {stats.MaxConcurrentAccount} calls overlapped");
     }
 }

@@ -67,4 +67,58 @@ public sealed class SimulatorFaultTests
         Assert.All(kinds, g => Assert.Equal(2, g.Count()));
         Assert.Equal(kinds.Count, ctx.Simulator.GetStats().Webhooks.Duplicated);
     }
+
+    [Fact]
+    public async Task Webhooks_ReorderAll_AllArriveButNotInNaturalOrder()
+    {
+        await using var ctx = await SimulatorTestContext.StartAsync(o =>
+        {
+            o.Outcomes = new AutoLynx.VapiSimulator.OutcomeMix { Talked = 1, NoAnswer = 0, Busy = 0, Voicemail = 0, FailedToConnect = 0 };
+            o.Faults.RateReorderWebhook = 1;
+        });
+        var call = await ctx.CreateCallAsync(ctx.CallBody(await ctx.CreateAssistantAsync(), "+14155550123"));
+        var id = call["id"]!.GetValue<string>();
+
+        await ctx.Receiver.WaitAsync(all => all.Count(h => h.CallId == id) == 5);
+        var order = ctx.Receiver.ForCall(id).Select(h => h.Status ?? h.Type).ToList();
+
+        Assert.Equal(["ringing", "queued", "ended", "in-progress", "end-of-call-report"], order);
+    }
+
+    [Fact]
+    public async Task CreateCall_TimeoutAfterCreate_ClientTimesOutButCallWasPlaced()
+    {
+        await using var ctx = await SimulatorTestContext.StartAsync(o => o.Faults.RateTimeoutAfterCreate = 1);
+        var assistantId = await ctx.CreateAssistantAsync();
+        using var impatient = new HttpClient { BaseAddress = ctx.Simulator.BaseUrl, Timeout = TimeSpan.FromSeconds(1) };
+        impatient.DefaultRequestHeaders.Authorization = ctx.Http.DefaultRequestHeaders.Authorization;
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() =>
+            impatient.PostAsync("/call", SimulatorTestContext.Json(ctx.CallBody(assistantId, "+14155550123"))));
+        var listed = (JsonArray)await ctx.GetJsonAsync("/call");
+
+        Assert.Equal("+14155550123", Assert.Single(listed)!["customer"]!["number"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Webhooks_HmacSecret_SignTimestampDotRawBody()
+    {
+        await using var ctx = await SimulatorTestContext.StartAsync(o =>
+        {
+            o.WebhookHmacSecret = "hmac-key";
+            o.WebhookBearerToken = "bearer-token";
+        });
+        var call = await ctx.CreateCallAsync(ctx.CallBody(await ctx.CreateAssistantAsync(), "+14155550123"));
+
+        var hooks = await ctx.Receiver.WaitForReportAsync(call["id"]!.GetValue<string>());
+
+        Assert.All(hooks, h =>
+        {
+            var timestamp = h.Headers["x-timestamp"];
+            var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes("hmac-key"), System.Text.Encoding.UTF8.GetBytes(timestamp + "." + h.RawBody)));
+            Assert.Equal(expected, h.Headers["x-signature"]);
+            Assert.Equal("Bearer bearer-token", h.Headers["Authorization"]);
+        });
+    }
 }

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoLynx.Vapi.Tests.Simulator;
 
-public sealed record ReceivedWebhook(JsonObject Message, IReadOnlyDictionary<string, string> Headers, string Path)
+public sealed record ReceivedWebhook(JsonObject Message, IReadOnlyDictionary<string, string> Headers, string Path, string RawBody)
 {
     public string Type => Message["type"]!.GetValue<string>();
     public string? Status => Message["status"]?.GetValue<string>();
@@ -39,9 +39,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app.UseRouting();
         app.MapPost("/{**path}", async (HttpRequest request) =>
         {
-            var body = await JsonNode.ParseAsync(request.Body);
+            using var reader = new StreamReader(request.Body);
+            var raw = await reader.ReadToEndAsync();
+            var body = JsonNode.Parse(raw);
             var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            receiver._received.Enqueue(new ReceivedWebhook((JsonObject)body!["message"]!, headers, request.Path));
+            receiver._received.Enqueue(new ReceivedWebhook((JsonObject)body!["message"]!, headers, request.Path, raw));
             return Results.Ok(new { });
         });
         await app.StartAsync();

@@ -37,7 +37,7 @@ public static class CampaignEndpoints
         if (problem is not null) return problem;
         var errors = new Dictionary<string, string[]>();
         var file = form!.Files.GetFile("file");
-        if (file is null || file.Length == 0) errors["file"] = ["Attach the contact list as a CSV file in the field \"file\"."];
+        if (file is null) errors["file"] = ["Attach the contact list as a CSV file in the field \"file\"."];
         if (!long.TryParse(form["assistantId"], out var assistantId)) errors["assistantId"] = ["Choose an assistant (assistantId)."];
         if (!long.TryParse(form["phoneLineId"], out var phoneLineId)) errors["phoneLineId"] = ["Choose a phone line (phoneLineId)."];
         var cap = dialer.Value.DefaultCap;
@@ -66,7 +66,7 @@ public static class CampaignEndpoints
         var (form, problem) = await ReadFormAsync(request, limits.Value, ct);
         if (problem is not null) return problem;
         var file = form!.Files.GetFile("file");
-        if (file is null || file.Length == 0)
+        if (file is null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Attach the contact list as a CSV file in the field \"file\"."] });
         await using var stream = file.OpenReadStream();
         try

@@ -145,6 +145,8 @@ public sealed class AppStartup(
 
     public async ValueTask DisposeAsync()
     {
-        if (_simulator is not null) await _simulator.DisposeAsync();
+        // Registered both as a singleton and as a hosted service, so the container may dispose it twice.
+        var simulator = Interlocked.Exchange(ref _simulator, null);
+        if (simulator is not null) await simulator.DisposeAsync();
     }
 }

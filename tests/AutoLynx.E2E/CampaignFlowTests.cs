@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace AutoLynx.E2E;
+
+/// <summary>
+/// Browser tests of the main flow: upload a CSV, see the preview, create a campaign, start it and watch it
+/// finish live (demo mode, simulated calls). Screenshots go to artifacts/screenshots/ under the repo root.
+/// </summary>
+public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) : IClassFixture<E2EFixture>, IAsyncLifetime
+{
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+    private int _loads;
+    private readonly List<string> _browserErrors = [];
+
+    public async Task InitializeAsync()
+    {
+        _context = await app.NewContextAsync();
+        _context.SetDefaultTimeout(15_000);
+        _page = await _context.NewPageAsync();
+        _page.Load += (_, _) => Interlocked.Increment(ref _loads);
+        _page.Console += (_, m) => { if (m.Type == "error") lock (_browserErrors) _browserErrors.Add($"console: {m.Text}"); };
+        _page.PageError += (_, e) => { lock (_browserErrors) _browserErrors.Add($"pageerror: {e}"); };
+        _page.Response += (_, r) => { if (r.Status >= 400) lock (_browserErrors) _browserErrors.Add($"http {r.Status}: {r.Request.Method} {r.Url}"); };
+    }
+
+    public async Task DisposeAsync()
+    {
+        lock (_browserErrors) foreach (var e in _browserErrors) output.WriteLine($"[browser] {e}");
+        while (app.ServerLog.TryDequeue(out var line)) output.WriteLine($"[server] {line}");
+        await _context.DisposeAsync();
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task CampaignFlow_UploadSampleStart_ReachesCompletedLiveWithoutReload()
+    {
+        var clock = Stopwatch.StartNew();
+        var page = _page;
+        var sample = Path.Combine(E2EFixture.RepoRoot, "samples", "contacts.csv");
+        Assert.True(File.Exists(sample), $"sample CSV missing: {sample}");
+
+        await page.GotoAsync("/");
+        await WaitForCircuitAsync(page);
+        await page.EvaluateAsync("() => { window.__marker = 1; }");
+        var loadsAfterStart = Volatile.Read(ref _loads);
+
+        // Root → New campaign through the UI, not by URL.
+        await page.Locator("[data-testid=new-campaign]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/campaigns/new$"));
+
+        await UploadAsync(page, sample);
+        var summary = page.Locator("[data-testid=import-summary]");
+        await Expect(summary).ToContainTextAsync("50 rows");
+        await Expect(summary).ToContainTextAsync("50 accepted");
+        await Expect(summary).ToContainTextAsync("0 skipped");
+        await Expect(page.Locator("[data-testid=skipped-table]")).ToHaveCountAsync(0);
+        await Expect(Input(page, "campaign-name")).ToHaveValueAsync("contacts");
+
+        var cap = Input(page, "cap");
+        await cap.FillAsync("5");
+        await cap.PressAsync("Tab");
+        await Expect(cap).ToHaveValueAsync("5");
+        var create = page.Locator("[data-testid=create-campaign]");
+        await Expect(create).ToBeEnabledAsync();
+        await Expect(create).ToContainTextAsync("50 contacts");
+        await Shot(page, "01-new-campaign-preview");
+
+        await create.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/campaigns/\d+$"));
+        var status = page.Locator("[data-testid=campaign-status] [data-status]");
+        await Expect(status).ToHaveAttributeAsync("data-status", "CREATED");
+        await Expect(page.Locator("[data-testid=counter-total]")).ToHaveTextAsync("50");
+        await Expect(page.GetByText("cap 5", new() { Exact = false })).ToBeVisibleAsync();
+
+        // Record every state the chip shows and every progress text, as they change, without polling from the test.
+        await page.EvaluateAsync("""
+            () => {
+              window.__statuses = [];
+              window.__progress = [];
+              const record = () => {
+                const chip = document.querySelector('[data-testid=campaign-status] [data-status]');
+                const s = chip && chip.getAttribute('data-status');
+                if (s && window.__statuses[window.__statuses.length - 1] !== s) window.__statuses.push(s);
+                const p = document.querySelector('[data-testid=progress-text]');
+                const t = p && p.textContent.trim();
+                if (t && window.__progress[window.__progress.length - 1] !== t) window.__progress.push(t);
+              };
+              record();
+              new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+            }
+            """);
+
+        await page.Locator("[data-testid=start]").ClickAsync();
+        await Expect(status).Not.ToHaveAttributeAsync("data-status", "CREATED");
+
+        // "While running": as soon as calls are in flight.
+        var running = page.Locator("[data-testid=campaign-status] [data-status=DIALING], [data-testid=campaign-status] [data-status=RUNNING]");
+        try
+        {
+            await running.WaitForAsync(new() { Timeout = 30_000 });
+            await Expect(page.Locator("[data-testid=counter-placed]")).Not.ToHaveTextAsync("0", new() { Timeout = 10_000 });
+        }
+        catch (PlaywrightException)
+        {
+            output.WriteLine("Did not catch the campaign in DIALING/RUNNING with calls placed; screenshot shows whatever state it is in.");
+        }
+        await Shot(page, "02-campaign-running");
+
+        await Expect(status).ToHaveAttributeAsync("data-status", "COMPLETED", new() { Timeout = 90_000 });
+        await Expect(page.Locator("[data-testid=progress-text]")).ToHaveTextAsync("100%");
+        await Expect(page.Locator("[data-testid=counter-active]")).ToHaveTextAsync("0");
+        await Expect(page.Locator("[data-testid=counter-pending]")).ToHaveTextAsync("0");
+
+        var completed = int.Parse(await page.Locator("[data-testid=counter-completed]").InnerTextAsync());
+        var failed = int.Parse(await page.Locator("[data-testid=counter-failed]").InnerTextAsync());
+        Assert.Equal(50, completed + failed);
+
+        // Same document all along: the marker set on the first page survived, and no full page load happened.
+        Assert.Equal(1, await page.EvaluateAsync<int?>("() => window.__marker ?? null"));
+        Assert.Equal(loadsAfterStart, Volatile.Read(ref _loads));
+        var statuses = await page.EvaluateAsync<string[]>("() => window.__statuses");
+        var progress = await page.EvaluateAsync<string[]>("() => window.__progress");
+        output.WriteLine($"states seen: {string.Join(" → ", statuses)}");
+        output.WriteLine($"progress seen: {string.Join(", ", progress)}");
+        Assert.Equal("COMPLETED", statuses[^1]);
+        Assert.Contains(statuses, s => s is "DIALING" or "RUNNING");
+        Assert.True(progress.Length >= 3, $"progress should move live through several values, saw: {string.Join(", ", progress)}");
+
+        await Shot(page, "03-campaign-completed");
+        await Shot(page, "03-campaign-completed-fullpage", fullPage: true);
+        output.WriteLine($"completed {completed}, failed {failed}; test took {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task CreateCampaign_FileWithBadRows_PreviewListsThem()
+    {
+        var page = _page;
+        var dir = Directory.CreateTempSubdirectory("autolynx-e2e-");
+        var csv = Path.Combine(dir.FullName, "bad-rows.csv");
+        await File.WriteAllTextAsync(csv, """
+            name,business_name,phone,city
+            Ann Lee,Lee Bakery,(415) 555-0100,San Francisco
+            Bob Smith,Okafor Dental,415.555.0101,Oakland
+            ,Nameless Co,(415) 555-0102,Berkeley
+            Carl Short,Short Co,12,Fresno
+            Dana Dup,Dup Co,+1 415 555 0100,San Jose
+            Eve Park,Park Cafe,(415) 555-0103,Palo Alto
+
+            """);
+        try
+        {
+            await page.GotoAsync("/campaigns/new");
+            await WaitForCircuitAsync(page);
+            await UploadAsync(page, csv);
+
+            var summary = page.Locator("[data-testid=import-summary]");
+            await Expect(summary).ToContainTextAsync("6 rows");
+            await Expect(summary).ToContainTextAsync("3 accepted");
+            await Expect(summary).ToContainTextAsync("2 skipped");
+            await Expect(summary).ToContainTextAsync("1 duplicates");
+            await Expect(Input(page, "campaign-name")).ToHaveValueAsync("bad-rows");
+
+            var skipped = page.Locator("[data-testid=skipped-table]");
+            await Expect(skipped).ToBeVisibleAsync();
+            var rows = skipped.Locator("tbody tr");
+            await Expect(rows).ToHaveCountAsync(3);
+            var cells = await rows.EvaluateAllAsync<string[][]>(
+                "trs => trs.map(tr => Array.from(tr.querySelectorAll('td')).map(td => td.textContent.trim()))");
+            foreach (var r in cells) output.WriteLine($"skipped: row {r[0]} — {r[1]}");
+
+            Assert.Contains(cells, r => r[0] == "4" && r[1] == "Name is empty.");
+            Assert.Contains(cells, r => r[0] == "5" && r[1].StartsWith("Phone \"12\"", StringComparison.Ordinal));
+            Assert.Contains(cells, r => r[0] == "6" && r[1].StartsWith("Duplicate of row 2", StringComparison.Ordinal) && r[1].Contains("+14155550100"));
+
+            // Valid rows still importable.
+            await Expect(page.Locator("[data-testid=create-campaign]")).ToBeEnabledAsync();
+            await Expect(page.Locator("[data-testid=create-campaign]")).ToContainTextAsync("3 contacts");
+            await Shot(page, "04-new-campaign-skipped-rows");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The text input behind a MudBlazor field, wherever the data-testid landed (input or wrapper).</summary>
+    private static ILocator Input(IPage page, string testId)
+        => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
+
+    /// <summary>
+    /// A prerendered Blazor Server page ignores events until its circuit is attached. Toggle the navigation drawer
+    /// (pure client/server round trip, no side effects) until it reacts, then put it back.
+    /// </summary>
+    private static async Task WaitForCircuitAsync(IPage page)
+    {
+        var toggle = page.Locator("[aria-label='Toggle navigation']");
+        var drawer = page.Locator(".mud-drawer").First;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await toggle.ClickAsync();
+            try
+            {
+                await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--closed"), new() { Timeout = 500 });
+                break;
+            }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline) { }
+        }
+        await toggle.ClickAsync();
+        await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--open"));
+        // Leave no focus ring on the menu button in the screenshots.
+        await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
+    }
+
+    /// <summary>Sets the file on the InputFile and waits for the preview; retries if the change event was dropped.</summary>
+    private static async Task UploadAsync(IPage page, string path)
+    {
+        var input = page.Locator("input#csv-input");
+        var summary = page.Locator("[data-testid=import-summary], [data-testid=file-error]");
+        for (var attempt = 1; ; attempt++)
+        {
+            await input.SetInputFilesAsync(path);
+            try
+            {
+                await summary.First.WaitForAsync(new() { Timeout = 10_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await input.SetInputFilesAsync(Array.Empty<string>());
+            }
+        }
+    }
+
+    private static async Task Shot(IPage page, string name, bool fullPage = false)
+    {
+        // Let MudBlazor transitions (chips, progress bar, snackbar slide-in) settle before the picture.
+        await page.WaitForTimeoutAsync(400);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotDir, name + ".png"), FullPage = fullPage });
+    }
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+namespace AutoLynx.E2E;
+
+/// <summary>
+/// The whole app on a real Kestrel port, in demo mode (in-process Vapi simulator), with a fresh SQLite file,
+/// plus one headless Chromium shared by the tests of a class. Each test opens its own browser context.
+/// </summary>
+public sealed class E2EFixture : IAsyncLifetime
+{
+    private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"autolynx-e2e-{Guid.NewGuid():N}.db");
+    private AppFactory? _factory;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = null!;
+
+    /// <summary>Server log entries at Warning or above, to print when a test fails.</summary>
+    public ConcurrentQueue<string> ServerLog { get; } = new();
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string ScreenshotDir
+    {
+        get
+        {
+            var dir = Path.Combine(RepoRoot, "artifacts", "screenshots");
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        _factory = new AppFactory(_dbPath, ServerLog);
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.First();
+        BaseUrl = address.Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1").Replace("://localhost", "://127.0.0.1").TrimEnd('/');
+
+        using (var http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(5) })
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                try
+                {
+                    if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline) { }
+                if (DateTime.UtcNow > deadline) throw new System.TimeoutException($"{BaseUrl}/healthz did not answer 200 within 30 s.");
+                await Task.Delay(200);
+            }
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+            ],
+        });
+    }
+
+    public async Task<IBrowserContext> NewContextAsync() => await Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = BaseUrl,
+        ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        Locale = "en-US",
+    });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_factory is not null) await _factory.DisposeAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            try { File.Delete(_dbPath + suffix); } catch (IOException) { }
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AutoLynx.slnx"))) return dir.FullName;
+        }
+        throw new InvalidOperationException($"No AutoLynx.slnx above {AppContext.BaseDirectory}.");
+    }
+
+    private sealed class AppFactory(string dbPath, ConcurrentQueue<string> log) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("ConnectionStrings:Default", $"Data Source={dbPath}");
+            builder.UseSetting("Vapi:ApiKey", "");
+            builder.UseSetting("Simulator:TimeScale", "0.005");
+            builder.UseSetting("Simulator:Seed", "7");
+            builder.UseSetting("Dialer:TickSeconds", "5");
+            builder.ConfigureLogging(l => l.AddProvider(new QueueLoggerProvider(log)));
+        }
+    }
+
+    private sealed class QueueLoggerProvider(ConcurrentQueue<string> log) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new QueueLogger(categoryName, log);
+        public void Dispose() { }
+
+        private sealed class QueueLogger(string category, ConcurrentQueue<string> log) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (!IsEnabled(logLevel)) return;
+                log.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+            }
+        }
+    }
+}

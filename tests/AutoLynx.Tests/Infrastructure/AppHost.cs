@@ -1,0 +1,167 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AutoLynx.Data;
+using AutoLynx.Features.Demo;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace AutoLynx.Tests.Infrastructure;
+
+public enum Db { Sqlite, Postgres }
+
+/// <summary>
+/// The real app on a real port (Kestrel), in demo mode with the in-process simulator, on a fresh SQLite file or a
+/// fresh PostgreSQL database. Tests talk to it over HTTP only, and judge it by what the simulator saw.
+/// </summary>
+public sealed class AppHost : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+    private readonly string? _sqliteFile;
+    private readonly string? _pgDatabase;
+
+    public HttpClient Http { get; }
+    public Uri BaseUrl { get; }
+    public HttpClient Simulator { get; }
+    public string WebhookSecret { get; }
+
+    /// <summary>Where the test PostgreSQL lives; .ci/run and the test script start it.</summary>
+    public static string PostgresServer =>
+        Environment.GetEnvironmentVariable("AUTOLYNX_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=autolynx;Password=autolynx";
+
+    private AppHost(WebApplicationFactory<Program> factory, string? sqliteFile, string? pgDatabase, string secret)
+    {
+        _factory = factory;
+        _sqliteFile = sqliteFile;
+        _pgDatabase = pgDatabase;
+        WebhookSecret = secret;
+        factory.UseKestrel();
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => a.StartsWith("http://", StringComparison.Ordinal)).Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");
+        BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        var sim = factory.Services.GetRequiredService<AppStartup>().Simulator!;
+        Simulator = new HttpClient { BaseAddress = sim.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public static AppHost Start(Db db, IDictionary<string, string?>? settings = null)
+    {
+        var secret = "test-secret-" + Guid.NewGuid().ToString("N")[..8];
+        string? file = null, pg = null;
+        string cs;
+        if (db == Db.Sqlite)
+        {
+            file = Path.Combine(Path.GetTempPath(), $"autolynx-test-{Guid.NewGuid():N}.db");
+            cs = $"Data Source={file}";
+        }
+        else
+        {
+            pg = $"autolynx_test_{Guid.NewGuid():N}"[..40];
+            cs = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = pg }.ToString();
+        }
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Development");
+            b.UseSetting("urls", "http://127.0.0.1:0");
+            b.UseSetting("Database:Provider", db.ToString());
+            b.UseSetting("ConnectionStrings:Default", cs);
+            b.UseSetting("Vapi:ApiKey", "");
+            b.UseSetting("Vapi:WebhookSecret", secret);
+            b.UseSetting("Simulator:TimeScale", "0.005");
+            b.UseSetting("Simulator:Seed", "11");
+            b.UseSetting("Simulator:ConcurrencyLimit", "10");
+            b.UseSetting("Dialer:TickSeconds", "5");
+            foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
+        });
+        return new AppHost(factory, file, pg, secret);
+    }
+
+    public T Service<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
+
+    public async Task<TResult> WithDbAsync<TResult>(Func<AppDbContext, Task<TResult>> work)
+    {
+        await using var scope = _factory.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var resp = await Http.GetAsync(path);
+        resp.EnsureSuccessStatusCode();
+        return await resp.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> SimStatsAsync() => await Simulator.GetFromJsonAsync<JsonElement>("_sim/stats");
+
+    /// <summary>Creates a campaign from CSV text through the multipart API and returns its id.</summary>
+    public async Task<long> CreateCampaignAsync(string csv, int cap = 5, string mode = "continuous", string name = "Test campaign")
+    {
+        var assistants = await GetJsonAsync("api/assistants");
+        var lines = await GetJsonAsync("api/phone-lines");
+        using var form = Multipart(csv, ("name", name), ("assistantId", assistants[0].GetProperty("id").GetInt64().ToString()),
+            ("phoneLineId", lines[0].GetProperty("id").GetInt64().ToString()), ("cap", cap.ToString()), ("mode", mode));
+        using var resp = await Http.PostAsync("api/campaigns", form);
+        var body = await resp.Content.ReadAsStringAsync();
+        if ((int)resp.StatusCode != 201) throw new InvalidOperationException($"Create failed: {(int)resp.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("campaignId").GetInt64();
+    }
+
+    public static MultipartFormDataContent Multipart(string csv, params (string Name, string Value)[] fields)
+        => Multipart(System.Text.Encoding.UTF8.GetBytes(csv), fields);
+
+    public static MultipartFormDataContent Multipart(byte[] file, params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent();
+        var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        form.Add(content, "file", "contacts.csv");
+        foreach (var (n, v) in fields) form.Add(new StringContent(v), n);
+        return form;
+    }
+
+    /// <summary>Polls the campaign until it reaches <paramref name="status"/> or the time runs out (then fails with the last state seen).</summary>
+    public async Task<JsonElement> WaitForStatusAsync(long campaignId, string status, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        JsonElement last = default;
+        while (DateTime.UtcNow < until)
+        {
+            last = await GetJsonAsync($"api/campaigns/{campaignId}");
+            if (last.GetProperty("status").GetString() == status) return last;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"Campaign {campaignId} did not reach {status} in {timeout}; last: {last}");
+    }
+
+    public static string SampleCsv(int rows, int firstNumber = 100)
+    {
+        var sb = new System.Text.StringBuilder("name,business_name,phone,city\n");
+        for (var i = 0; i < rows; i++) sb.Append($"Person {i},Business {i},+1415555{(firstNumber + i) % 10000:0000},Town {i % 7}\n");
+        return sb.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Simulator.Dispose();
+        await _factory.DisposeAsync();
+        if (_sqliteFile is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" }) try { File.Delete(f); } catch (IOException) { }
+        }
+        if (_pgDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = "postgres" }.ToString());
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_pgDatabase}\" WITH (FORCE)", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+}
