@@ -14,6 +14,9 @@ public static class VapiJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             NumberHandling = JsonNumberHandling.AllowReadingFromString,
+            // Case-insensitive reading makes JsonObject members case-insensitive too, and then keys differing only
+            // in case (campaignId / CampaignId) throw on first access. Vapi's casing is fixed: match it exactly.
+            PropertyNameCaseInsensitive = false,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
             AllowTrailingCommas = true,
             ReadCommentHandling = JsonCommentHandling.Skip,
@@ -36,16 +39,18 @@ public sealed class LenientDateTimeOffsetConverter : JsonConverter<DateTimeOffse
     {
         switch (reader.TokenType)
         {
-            case JsonTokenType.Number when reader.TryGetInt64(out var ms):
-                return ms > 100_000_000_000 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : DateTimeOffset.FromUnixTimeSeconds(ms);
+            case JsonTokenType.Number when reader.TryGetInt64(out var n):
+                return FromEpoch(n);
             case JsonTokenType.Number:
-                return DateTimeOffset.FromUnixTimeMilliseconds((long)reader.GetDouble());
+                var d = reader.GetDouble();
+                return double.IsFinite(d) && Math.Abs(d) < long.MaxValue ? FromEpoch((long)d) : null;
             case JsonTokenType.String:
                 var s = reader.GetString();
+                if (long.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var epoch))
+                    return FromEpoch(epoch);
                 if (DateTimeOffset.TryParse(s, System.Globalization.CultureInfo.InvariantCulture,
-                        System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var d))
-                    return d;
-                if (long.TryParse(s, out var n)) return DateTimeOffset.FromUnixTimeMilliseconds(n);
+                        System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed))
+                    return parsed;
                 return null;
             default:
                 reader.Skip();
@@ -56,6 +61,17 @@ public sealed class LenientDateTimeOffsetConverter : JsonConverter<DateTimeOffse
     public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
     {
         if (value is null) writer.WriteNullValue();
-        else writer.WriteStringValue(value.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"));
+        else writer.WriteStringValue(value.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private const long MinEpochSeconds = -62_135_596_800;
+    private const long MaxEpochMs = 253_402_300_799_999;
+
+    /// <summary>Epoch seconds or milliseconds (above 1e11 can only be ms); null when outside what a date can hold.</summary>
+    public static DateTimeOffset? FromEpoch(long value)
+    {
+        if (value > MaxEpochMs || value < MinEpochSeconds) return null;
+        return value > 100_000_000_000 ? DateTimeOffset.FromUnixTimeMilliseconds(value)
+            : value < -100_000_000_000 ? null : DateTimeOffset.FromUnixTimeSeconds(value);
     }
 }

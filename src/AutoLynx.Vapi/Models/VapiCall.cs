@@ -58,9 +58,14 @@ public sealed record VapiArtifact
     /// <summary>Best recording URL: the deprecated flat field if sent, else recording.mono.combinedUrl, else stereo.</summary>
     public string? BestRecordingUrl =>
         RecordingUrl
-        ?? (Recording?["mono"]?["combinedUrl"] as JsonValue)?.GetValue<string>()
-        ?? (Recording?["stereoUrl"] as JsonValue)?.GetValue<string>()
+        ?? (Recording?["mono"] is JsonObject mono ? Text(mono["combinedUrl"]) : null)
+        ?? Text(Recording?["stereoUrl"])
         ?? StereoRecordingUrl;
+
+    /// <summary>recording.stereoUrl, or the deprecated flat field.</summary>
+    public string? BestStereoUrl => StereoRecordingUrl ?? Text(Recording?["stereoUrl"]);
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }
 
 public sealed record VapiAnalysis

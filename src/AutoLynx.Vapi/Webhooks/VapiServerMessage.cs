@@ -65,9 +65,9 @@ public static class VapiWebhookParser
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64, AllowTrailingCommas = true });
+            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64, AllowTrailingCommas = true, AllowDuplicateProperties = false });
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
             return new(null, WebhookParseError.NotJson, ex.Message);
         }
@@ -78,7 +78,7 @@ public static class VapiWebhookParser
         {
             parsed = msg.Deserialize<VapiServerMessage>(VapiJson.Options);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
             return new(null, WebhookParseError.NotJson, ex.Message);
         }

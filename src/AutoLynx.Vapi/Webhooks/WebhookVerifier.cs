@@ -28,8 +28,7 @@ public static class WebhookVerifier
     {
         if (string.IsNullOrEmpty(signatureHeader) || string.IsNullOrEmpty(timestampHeader) || secret.Length == 0) return false;
         if (!long.TryParse(timestampHeader, out var ts)) return false;
-        var when = ts > 100_000_000_000 ? DateTimeOffset.FromUnixTimeMilliseconds(ts) : DateTimeOffset.FromUnixTimeSeconds(ts);
-        if ((now - when).Duration() > window) return false;
+        if (LenientDateTimeOffsetConverter.FromEpoch(ts) is not { } when || (now - when).Duration() > window) return false;
         var expected = signaturePrefix + ComputeHmacHex(body, timestampHeader, secret);
         return FixedEquals(signatureHeader.Trim(), expected);
     }

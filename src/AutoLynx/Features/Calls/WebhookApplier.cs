@@ -149,7 +149,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         call.Transcript = artifact?.Transcript ?? msg.Transcript ?? call.Transcript;
         if (artifact?.Messages is { } messages) call.MessagesJson = messages.ToJsonString();
         call.RecordingUrl = artifact?.BestRecordingUrl ?? msg.RecordingUrl ?? call.RecordingUrl;
-        call.StereoRecordingUrl = artifact?.StereoRecordingUrl ?? (artifact?.Recording?["stereoUrl"]?.GetValue<string>()) ?? call.StereoRecordingUrl;
+        call.StereoRecordingUrl = artifact?.BestStereoUrl ?? call.StereoRecordingUrl;
         var analysis = msg.Analysis ?? msg.Call?.Analysis;
         call.Summary = analysis?.Summary ?? msg.Summary ?? call.Summary;
         call.SuccessEvaluation = analysis?.SuccessEvaluation ?? call.SuccessEvaluation;
