@@ -60,7 +60,12 @@ public static class AppServices
 
         services.AddProblemDetails();
         services.AddOpenApi();
-        services.AddMudServices();
+        services.AddMudServices(c =>
+        {
+            // Bottom-right keeps messages clear of the page's action buttons.
+            c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            c.SnackbarConfiguration.VisibleStateDuration = 4000;
+        });
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.ConfigureHttpJsonOptions(o =>
         {

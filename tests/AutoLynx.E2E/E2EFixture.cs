@@ -86,20 +86,7 @@ public sealed class E2EFixture : IAsyncLifetime
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
-        if (_factory is not null)
-        {
-            try
-            {
-                await _factory.DisposeAsync();
-            }
-            catch (ObjectDisposedException ex) when (ex.StackTrace?.Contains("VapiSimulator", StringComparison.Ordinal) == true)
-            {
-                // Known app bug, not what these tests check: shutting the host down sometimes disposes the demo
-                // simulator twice, and the second VapiSimulatorHost.DisposeAsync → CallStore.CancelAll throws on the
-                // already-disposed CancellationTokenSource. Reported; tolerated here so teardown does not fail the run.
-                Console.Error.WriteLine($"[E2EFixture] tolerated known teardown bug: {ex.GetType().Name}: {ex.Message}");
-            }
-        }
+        if (_factory is not null) await _factory.DisposeAsync();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             try { File.Delete(_dbPath + suffix); } catch (IOException) { }
