@@ -14,6 +14,9 @@ public sealed class VapiOptions
     /// <summary>The address Vapi calls back (this app's public base URL).</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>Per-request timeout of the Vapi client. A timed-out POST /call is ambiguous and resolved by lookup.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public bool DemoMode => string.IsNullOrWhiteSpace(ApiKey);
 }
 
@@ -24,6 +27,8 @@ public sealed class DialerOptions
     [Range(1, 1000)] public int DefaultCap { get; set; } = 8;
     [Range(1, 10000)] public int AccountCap { get; set; } = 10;
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Shared secret for POST /api/scheduler/tick (header X-Scheduler-Secret); empty disables the endpoint.</summary>
+    public string? TickSecret { get; set; }
     /// <summary>Immediate wake-ups on call end/start/resume; off only to measure the tick-only design.</summary>
     public bool WakeUps { get; set; } = true;
 }

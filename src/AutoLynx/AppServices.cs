@@ -34,7 +34,8 @@ public static class AppServices
         services.AddVapiClient(sp =>
         {
             var c = sp.GetRequiredService<VapiConnection>();
-            return new VapiClientOptions { BaseUrl = c.BaseUrl, ApiKey = c.ApiKey };
+            var timeout = sp.GetRequiredService<IOptionsMonitor<VapiOptions>>().CurrentValue.RequestTimeout;
+            return new VapiClientOptions { BaseUrl = c.BaseUrl, ApiKey = c.ApiKey, Timeout = timeout };
         });
 
         // Features
@@ -49,6 +50,7 @@ public static class AppServices
         services.AddSingleton<ProviderLimits>();
         services.AddSingleton<CallLauncher>();
         services.AddScoped<WebhookApplier>();
+        services.AddScoped<CallControl>();
 
         // Start-up first (simulator, migrations, seed), then the background loops.
         services.AddSingleton<AppStartup>();
@@ -57,6 +59,8 @@ public static class AppServices
         services.AddHostedService(sp => sp.GetRequiredService<CallDispatcher>());
         services.AddSingleton<WebhookProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
+        services.AddSingleton<StuckCallReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<StuckCallReconciler>());
 
         services.AddProblemDetails();
         services.AddOpenApi();

@@ -21,6 +21,7 @@ app.MapCampaignEndpoints();
 app.MapAssistantEndpoints();
 app.MapPhoneLineEndpoints();
 app.MapWebhookEndpoints();
+app.MapSchedulerEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -137,9 +137,12 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = Now;
         providerLimits.ReportLimit(limits?.ConcurrencyLimit);
-        await db.Calls.Where(c => c.Id == item.CallId && c.ProviderCallId == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ProviderCallId, call.Id).SetProperty(c => c.LaunchedAt, now)
-                .SetProperty(c => c.ControlUrl, call.Monitor != null ? call.Monitor.ControlUrl : null), ct);
+        // The first webhook can beat this answer and fill some of these in already: only fill what is missing.
+        var controlUrl = call.Monitor?.ControlUrl;
+        await db.Calls.Where(c => c.Id == item.CallId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ProviderCallId, c => c.ProviderCallId ?? call.Id)
+                .SetProperty(c => c.LaunchedAt, c => c.LaunchedAt ?? now)
+                .SetProperty(c => c.ControlUrl, c => c.ControlUrl ?? controlUrl), ct);
         await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Queued).SetProperty(c => c.LastEventAt, now), ct);
         await AppendEventAsync(item.CallId, item.CampaignId, how, "QUEUED",

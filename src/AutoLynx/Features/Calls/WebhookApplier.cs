@@ -56,6 +56,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
 
         var before = call.Status;
         if (call.ProviderCallId is null && msg.Call?.Id is { } pid) call.ProviderCallId = pid;
+        call.ControlUrl ??= msg.Call?.Monitor?.ControlUrl;
         if (msg.IsStatusUpdate) ApplyStatusUpdate(call, msg, now);
         else if (msg.IsEndOfCallReport) ApplyEndOfCallReport(call, msg, now);
         call.LastEventAt = now;

@@ -23,7 +23,7 @@ public static class CampaignEndpoints
         g.MapPost("/{id:long}/start", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.StartAsync, q, ct));
         g.MapPost("/{id:long}/pause", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.PauseAsync, q, ct));
         g.MapPost("/{id:long}/resume", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.ResumeAsync, q, ct));
-        g.MapPost("/{id:long}/stop", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.StopAsync, q, ct));
+        g.MapPost("/{id:long}/stop", StopAsync);
         g.MapGet("/{id:long}/contacts", ContactsAsync);
         g.MapGet("/{id:long}/calls", CallsAsync);
         g.MapGet("/{id:long}/events", EventsAsync);
@@ -138,6 +138,15 @@ public static class CampaignEndpoints
     {
         var r = await command(id, ct);
         return r.Ok ? TypedResults.Ok(await q.GetSummaryAsync(id, ct)) : ToProblem(r);
+    }
+
+    /// <summary>Stop: no new calls. With <c>endLiveCalls=true</c> the live calls are also hung up through their control URL.</summary>
+    private static async Task<IResult> StopAsync(long id, bool? endLiveCalls, CampaignService s, CampaignQueries q, CallControl control, CancellationToken ct)
+    {
+        var r = await s.StopAsync(id, ct);
+        if (!r.Ok) return ToProblem(r);
+        if (endLiveCalls == true) await control.EndLiveCallsAsync(id, ct);
+        return TypedResults.Ok(await q.GetSummaryAsync(id, ct));
     }
 
     private static async Task<IResult> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)

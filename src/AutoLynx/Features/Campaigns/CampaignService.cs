@@ -103,50 +103,66 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         => TransitionAsync(id, "campaign.stop", [CampaignStatus.Created, .. Campaign.Dialable, CampaignStatus.Paused], CampaignStatus.Stopped,
             c => c.StoppedAt = Now, null, ct);
 
+    /// <summary>
+    /// Applies a state transition. The engine moves campaigns too (QUEUED → DIALING → RUNNING → COMPLETED), so a
+    /// concurrency conflict re-reads the campaign and re-checks the transition against its fresh state.
+    /// </summary>
     private async Task<CommandResult> TransitionAsync(long id, string action, CampaignStatus[] from, CampaignStatus? to,
         Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct)
     {
-        var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
-        if (!from.Contains(c.Status))
-            return CommandResult.Conflict($"The campaign is {c.Status.ToString().ToUpperInvariant()}; {action.Split('.')[1]} is not possible in that state.");
-        if (guard?.Invoke(c) is { } why) return CommandResult.Conflict(why);
-        var before = c.Status;
-        if (to is { } target) c.Status = target;
-        apply(c);
-        c.UpdatedAt = Now;
-        Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
+            if (!from.Contains(c.Status))
+                return CommandResult.Conflict($"The campaign is {c.Status.ToString().ToUpperInvariant()}; {action.Split('.')[1]} is not possible in that state.");
+            if (guard?.Invoke(c) is { } why) return CommandResult.Conflict(why);
+            var before = c.Status;
+            if (to is { } target) c.Status = target;
+            apply(c);
+            c.UpdatedAt = Now;
+            Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                continue;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return CommandResult.Conflict("The campaign kept changing at the same time; reload and try again.");
+            }
+            hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
+            dispatcher.Wake();
+            return CommandResult.Done;
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            return CommandResult.Conflict("The campaign changed at the same time; reload and try again.");
-        }
-        hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
-        dispatcher.Wake();
-        return CommandResult.Done;
     }
 
     public async Task<CommandResult> UpdateAsync(long id, string? name, int? cap, CancellationToken ct)
     {
-        var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
-        if (name is not null)
+        if (name is not null && (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200))
+            return CommandResult.Conflict("The name must be 1 to 200 characters.");
+        if (cap is < 1 or > 1000) return CommandResult.Conflict("Cap must be between 1 and 1000 concurrent calls.");
+        for (var attempt = 0; ; attempt++)
         {
-            if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) return CommandResult.Conflict("The name must be 1 to 200 characters.");
-            c.Name = name.Trim();
+            db.ChangeTracker.Clear();
+            var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
+            if (name is not null) c.Name = name.Trim();
+            if (cap is not null) c.Cap = cap.Value;
+            c.UpdatedAt = Now;
+            Audit("campaign.update", id, new { name, cap });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5) { }
+            catch (DbUpdateConcurrencyException) { return CommandResult.Conflict("The campaign kept changing at the same time; reload and try again."); }
         }
-        if (cap is not null)
-        {
-            if (cap is < 1 or > 1000) return CommandResult.Conflict("Cap must be between 1 and 1000 concurrent calls.");
-            c.Cap = cap.Value;
-        }
-        c.UpdatedAt = Now;
-        Audit("campaign.update", id, new { name, cap });
-        try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateConcurrencyException) { return CommandResult.Conflict("The campaign changed at the same time; reload and try again."); }
         hub.Publish(new CampaignChange(id, "updated"));
         dispatcher.Wake();
         return CommandResult.Done;

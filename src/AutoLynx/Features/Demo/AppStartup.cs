@@ -47,18 +47,34 @@ public sealed class AppStartup(
 
         await DatabaseSetup.MigrateAsync(services, ct);
 
-        await using var scope = services.CreateAsyncScope();
-        if (vapi.DemoMode) await SeedDemoAsync(scope.ServiceProvider, ct);
-        try
-        {
-            await scope.ServiceProvider.GetRequiredService<PhoneLineSync>().SyncAsync(ct);
-        }
-        catch (Exception ex) when (ex is VapiApiException or HttpRequestException)
-        {
-            logger.LogWarning("Could not read phone numbers from Vapi at start-up: {Error}", ex.Message);
-        }
+        if (vapi.DemoMode) await WithRetriesAsync(sp => SeedDemoAsync(sp, ct), "seed the demo assistant", rethrow: true, ct);
+        await WithRetriesAsync(sp => sp.GetRequiredService<PhoneLineSync>().SyncAsync(ct), "read phone numbers from Vapi", rethrow: false, ct);
 
         lifetime.ApplicationStarted.Register(OnStarted);
+    }
+
+    /// <summary>Vapi can answer 429 or 5xx on a bad day: start-up calls are retried a few times with backoff (they create nothing twice that matters: GETs, and a demo assistant on a fresh simulator).</summary>
+    private async Task WithRetriesAsync(Func<IServiceProvider, Task> work, string what, bool rethrow, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            try
+            {
+                await work(scope.ServiceProvider);
+                return;
+            }
+            catch (Exception ex) when (ex is VapiApiException { IsTransient: true } or HttpRequestException && attempt < 6)
+            {
+                logger.LogWarning("Could not {What} (attempt {Attempt}): {Error}; retrying", what, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt)), ct);
+            }
+            catch (Exception ex) when (!rethrow && ex is VapiApiException or HttpRequestException)
+            {
+                logger.LogWarning("Could not {What} at start-up: {Error}", what, ex.Message);
+                return;
+            }
+        }
     }
 
     /// <summary>The simulator forgets everything on restart; the database does not. Re-create each stored assistant there.</summary>

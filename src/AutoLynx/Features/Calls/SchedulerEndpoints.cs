@@ -1,0 +1,28 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace AutoLynx.Features.Calls;
+
+/// <summary>POST /api/scheduler/tick: an external cron can wake the dispatcher (shared secret in X-Scheduler-Secret).</summary>
+public static class SchedulerEndpoints
+{
+    public static IEndpointRouteBuilder MapSchedulerEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/scheduler/tick", (HttpRequest request, IOptionsMonitor<DialerOptions> options, DispatcherSignal signal, ILoggerFactory loggers) =>
+        {
+            var secret = options.CurrentValue.TickSecret;
+            var presented = request.Headers["X-Scheduler-Secret"].FirstOrDefault();
+            if (string.IsNullOrEmpty(secret) || presented is null
+                || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret)))
+            {
+                loggers.CreateLogger("AutoLynx.Scheduler").LogWarning("Scheduler tick rejected: missing or wrong secret");
+                return Results.Problem(statusCode: 401, title: "Unauthorized",
+                    detail: string.IsNullOrEmpty(secret) ? "The tick endpoint is disabled (Dialer:TickSecret is not set)." : "Missing or wrong X-Scheduler-Secret.");
+            }
+            signal.Wake();
+            return Results.Accepted(value: new { woken = true });
+        }).DisableAntiforgery().WithTags("Scheduler");
+        return app;
+    }
+}
