@@ -23,7 +23,7 @@ public sealed class VapiOptions
 /// <summary>Section "Dialer".</summary>
 public sealed class DialerOptions
 {
-    [Range(1, 3600)] public int TickSeconds { get; set; } = 60;
+    [Range(0.01, 3600)] public double TickSeconds { get; set; } = 60;
     [Range(1, 1000)] public int DefaultCap { get; set; } = 8;
     [Range(1, 10000)] public int AccountCap { get; set; } = 10;
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);

@@ -29,3 +29,6 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, in
 
 public sealed record CampaignListItem(long Id, string Name, string Status, string Mode, int Cap, int TotalContacts,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? CompletedAt);
+
+/// <summary>One entry of a call's timeline; <c>note</c> is the engine's own words (webhook bodies are not repeated here).</summary>
+public sealed record CallEventView(long Id, string Type, string? Status, DateTime At, string? Note);

@@ -26,6 +26,7 @@ public static class CampaignEndpoints
         g.MapPost("/{id:long}/stop", StopAsync);
         g.MapGet("/{id:long}/contacts", ContactsAsync);
         g.MapGet("/{id:long}/calls", CallsAsync);
+        g.MapGet("/{id:long}/calls/{callId:long}/events", CallEventsAsync);
         g.MapGet("/{id:long}/events", EventsAsync);
         return app;
     }
@@ -160,6 +161,10 @@ public static class CampaignEndpoints
         }
         return await q.ContactsAsync(id, page ?? 1, pageSize ?? 50, state, search, ct) is { } p ? TypedResults.Ok(p) : NotFound(id);
     }
+
+    private static async Task<IResult> CallEventsAsync(long id, long callId, CampaignQueries q, CancellationToken ct)
+        => await q.CallEventsAsync(id, callId, ct) is { } events ? TypedResults.Ok(events)
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Campaign {id} has no call with id {callId}.");
 
     private static async Task<IResult> CallsAsync(long id, long? contactId, CampaignQueries q, CancellationToken ct)
         => await q.CallsAsync(id, contactId, ct) is { } calls ? TypedResults.Ok(calls) : NotFound(id);

@@ -83,6 +83,16 @@ public sealed class CampaignQueries(AppDbContext db)
         return rows.Select(ToView).ToList();
     }
 
+    /// <summary>A call's timeline: every webhook and every change the engine made, oldest first.</summary>
+    public async Task<IReadOnlyList<CallEventView>?> CallEventsAsync(long campaignId, long callId, CancellationToken ct)
+    {
+        if (!await db.Calls.AnyAsync(c => c.Id == callId && c.CampaignId == campaignId, ct)) return null;
+        var rows = await db.CallEvents.AsNoTracking().Where(e => e.CallId == callId).OrderBy(e => e.Id)
+            .Select(e => new { e.Id, e.Type, e.Status, e.ReceivedAt, e.Payload }).ToListAsync(ct);
+        return rows.Select(e => new CallEventView(e.Id, e.Type, e.Status, e.ReceivedAt,
+            e.Payload is null || e.Payload.StartsWith('{') ? null : e.Payload.Length > 300 ? e.Payload[..300] + "…" : e.Payload)).ToList();
+    }
+
     public static CallView ToView(Call c) => new(c.Id, c.ContactId, c.CampaignId, c.AttemptNumber, Upper(c.Status), c.Outcome, c.EndedReason,
         c.ErrorMessage, c.ProviderCallId, c.CreatedAt, c.LaunchedAt, c.StartedAt, c.EndedAt, c.LastEventAt, c.DurationSeconds, c.Cost,
         c.RecordingUrl, c.Summary, c.SuccessEvaluation, c.Transcript);

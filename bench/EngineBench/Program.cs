@@ -1,0 +1,143 @@
+// Engine benchmark: makespan ratio against a zero-latency dialer, start → first POST latency, and
+// webhook → SSE latency. Runs the real app (Kestrel, SQLite, in-process simulator) twice: with wake-ups,
+// and tick-only (the 60 s cron design, scaled by the same time scale).
+//   dotnet run -c Release --project bench/EngineBench -- [contacts=500] [cap=10] [timeScale=0.01]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AutoLynx.Features.Demo;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+var contacts = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
+var cap = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+var timeScale = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 0.01;
+
+Console.WriteLine($"AutoLynx engine bench: {contacts} contacts, cap {cap}, time scale {timeScale}, {Environment.ProcessorCount} cores");
+var withWakeUps = await RunAsync(wakeUps: true);
+var tickOnly = await RunAsync(wakeUps: false);
+Console.WriteLine();
+Console.WriteLine($"makespan ratio (wake-ups):  {withWakeUps:0.000}   target <= 1.01");
+Console.WriteLine($"makespan ratio (tick-only): {tickOnly:0.000}");
+
+async Task<double> RunAsync(bool wakeUps)
+{
+    var db = Path.Combine(Path.GetTempPath(), $"autolynx-bench-{Guid.NewGuid():N}.db");
+    await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    {
+        b.UseEnvironment("Development");
+        b.UseSetting("urls", "http://127.0.0.1:0");
+        b.UseSetting("ConnectionStrings:Default", $"Data Source={db}");
+        b.UseSetting("Simulator:TimeScale", timeScale.ToString(CultureInfo.InvariantCulture));
+        b.UseSetting("Simulator:Seed", "2026");
+        b.UseSetting("Simulator:ConcurrencyLimit", Math.Max(10, cap).ToString(CultureInfo.InvariantCulture));
+        b.UseSetting("Dialer:AccountCap", Math.Max(10, cap).ToString(CultureInfo.InvariantCulture));
+        b.UseSetting("Dialer:WakeUps", wakeUps ? "true" : "false");
+        // The original design ticks every 60 s; compress that like every other duration.
+        b.UseSetting("Dialer:TickSeconds", wakeUps ? "60" : (60 * timeScale).ToString(CultureInfo.InvariantCulture));
+        b.UseSetting("Logging:LogLevel:Default", "Warning");
+    });
+    factory.UseKestrel();
+    factory.StartServer();
+    var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
+    using var sim = new HttpClient { BaseAddress = factory.Services.GetRequiredService<AppStartup>().Simulator!.BaseUrl };
+
+    var csv = new StringBuilder("name,business_name,phone\n");
+    for (var i = 0; i < contacts; i++) csv.Append(CultureInfo.InvariantCulture, $"Person {i},Business {i},+1415{2000000 + i:0000000}\n");
+    var assistants = await http.GetFromJsonAsync<JsonElement>("api/assistants");
+    var lines = await http.GetFromJsonAsync<JsonElement>("api/phone-lines");
+    using var form = new MultipartFormDataContent
+    {
+        { new ByteArrayContent(Encoding.UTF8.GetBytes(csv.ToString())), "file", "bench.csv" },
+        { new StringContent("bench"), "name" },
+        { new StringContent(assistants[0].GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture)), "assistantId" },
+        { new StringContent(lines[0].GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture)), "phoneLineId" },
+        { new StringContent(cap.ToString(CultureInfo.InvariantCulture)), "cap" },
+    };
+    var created = await (await http.PostAsync("api/campaigns", form)).Content.ReadFromJsonAsync<JsonElement>();
+    var id = created.GetProperty("campaignId").GetInt64();
+
+    // Listen to the SSE stream to time webhook → event delivery.
+    var sse = new List<(long CallId, string Status, DateTime At)>();
+    using var sseCts = new CancellationTokenSource();
+    var sseTask = Task.Run(async () =>
+    {
+        using var resp = await http.GetAsync($"api/campaigns/{id}/events", HttpCompletionOption.ResponseHeadersRead, sseCts.Token);
+        using var reader = new StreamReader(await resp.Content.ReadAsStreamAsync(sseCts.Token));
+        while (!sseCts.IsCancellationRequested && await reader.ReadLineAsync(sseCts.Token) is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            var e = JsonDocument.Parse(line[6..]).RootElement;
+            if (e.GetProperty("kind").GetString() == "call")
+                lock (sse) sse.Add((e.GetProperty("callId").GetInt64(), e.GetProperty("status").GetString()!, DateTime.UtcNow));
+        }
+    });
+    await Task.Delay(300);
+
+    var startedAt = DateTime.UtcNow;
+    var clock = Stopwatch.StartNew();
+    await http.PostAsync($"api/campaigns/{id}/start", null);
+    while (true)
+    {
+        var s = await http.GetFromJsonAsync<JsonElement>($"api/campaigns/{id}");
+        if (s.GetProperty("status").GetString() == "COMPLETED") break;
+        if (clock.Elapsed > TimeSpan.FromMinutes(20)) throw new TimeoutException("campaign did not complete");
+        await Task.Delay(200);
+    }
+    await sseCts.CancelAsync();
+    try { await sseTask; } catch (OperationCanceledException) { }
+
+    // Judge by the simulator's clock: when each call was created and when it ended.
+    var calls = (await sim.GetFromJsonAsync<JsonElement>("_sim/calls")).EnumerateArray().Select(c => new
+    {
+        Id = c.GetProperty("id").GetString()!,
+        Created = c.GetProperty("createdAt").GetDateTime().ToUniversalTime(),
+        Ended = c.GetProperty("timeline").EnumerateArray().Where(t => t.GetProperty("status").GetString() == "ended")
+            .Select(t => t.GetProperty("at").GetDateTime().ToUniversalTime()).DefaultIfEmpty().First(),
+        Timeline = c.GetProperty("timeline").EnumerateArray().Select(t => (Status: t.GetProperty("status").GetString()!, At: t.GetProperty("at").GetDateTime().ToUniversalTime())).ToList(),
+        Request = c.GetProperty("request"),
+    }).OrderBy(c => c.Created).ToList();
+    var actual = (calls.Max(c => c.Ended) - calls.Min(c => c.Created)).TotalSeconds;
+
+    // The best any dialer that cannot know durations in advance can do: each call starts the instant a slot frees.
+    var slots = new PriorityQueue<double, double>();
+    for (var i = 0; i < cap; i++) slots.Enqueue(0, 0);
+    var ideal = 0.0;
+    foreach (var c in calls)
+    {
+        var free = slots.Dequeue();
+        var end = free + (c.Ended - c.Created).TotalSeconds;
+        ideal = Math.Max(ideal, end);
+        slots.Enqueue(end, end);
+    }
+    var ratio = actual / ideal;
+    var firstPost = (calls[0].Created - startedAt).TotalMilliseconds;
+
+    // Webhook → SSE: the simulator's status-change time vs when the SSE client saw our status for that call.
+    var ourIds = calls.ToDictionary(c => c.Id, c => long.Parse(c.Request.GetProperty("customer").GetProperty("externalId").GetString()!, CultureInfo.InvariantCulture));
+    var latencies = new List<double>();
+    foreach (var c in calls)
+    {
+        var ended = c.Timeline.FirstOrDefault(t => t.Status == "ended");
+        if (ended == default) continue;
+        var seen = sse.Where(e => e.CallId == ourIds[c.Id] && e.Status is "ENDED" or "FAILED").Select(e => e.At).DefaultIfEmpty().Min();
+        if (seen != default) latencies.Add((seen - ended.At).TotalMilliseconds);
+    }
+    latencies.Sort();
+    double P(double q) => latencies.Count == 0 ? double.NaN : latencies[(int)Math.Min(latencies.Count - 1, Math.Round(q * (latencies.Count - 1)))];
+
+    Console.WriteLine();
+    Console.WriteLine($"-- {(wakeUps ? "with wake-ups" : "tick-only (tick = 60 s x time scale)")}");
+    Console.WriteLine($"calls placed                 {calls.Count} (contacts {contacts})");
+    Console.WriteLine($"makespan actual / ideal      {actual:0.00} s / {ideal:0.00} s  -> ratio {ratio:0.000}");
+    Console.WriteLine($"start -> first POST /call    {firstPost:0} ms");
+    Console.WriteLine($"webhook -> SSE (call ended)  p50 {P(0.5):0} ms  p95 {P(0.95):0} ms  p99 {P(0.99):0} ms  (n={latencies.Count})");
+    Console.WriteLine($"wall clock                   {clock.Elapsed.TotalSeconds:0.0} s");
+    return ratio;
+}
