@@ -55,6 +55,10 @@ public static class AppServices
         // Start-up first (simulator, migrations, seed), then the background loops.
         services.AddSingleton<AppStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<AppStartup>());
+        services.AddSingleton<EngineLease>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineLease>());
+        services.AddSingleton<PgNotifications>();
+        services.AddHostedService(sp => sp.GetRequiredService<PgNotifications>());
         services.AddSingleton<CallDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CallDispatcher>());
         services.AddSingleton<WebhookProcessor>();

@@ -33,7 +33,7 @@ public sealed class AppHost : IAsyncDisposable
     public static string PostgresServer =>
         Environment.GetEnvironmentVariable("AUTOLYNX_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=autolynx;Password=autolynx";
 
-    private AppHost(WebApplicationFactory<Program> factory, string? sqliteFile, string? pgDatabase, string secret)
+    private AppHost(WebApplicationFactory<Program> factory, string? sqliteFile, string? pgDatabase, string secret, Uri? simulator = null)
     {
         _factory = factory;
         _sqliteFile = sqliteFile;
@@ -45,8 +45,7 @@ public sealed class AppHost : IAsyncDisposable
             .First(a => a.StartsWith("http://", StringComparison.Ordinal)).Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");
         BaseUrl = new Uri(address.TrimEnd('/') + "/");
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
-        var sim = factory.Services.GetRequiredService<AppStartup>().Simulator!;
-        Simulator = new HttpClient { BaseAddress = sim.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Simulator = new HttpClient { BaseAddress = simulator ?? factory.Services.GetRequiredService<AppStartup>().Simulator!.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public static AppHost Start(Db db, IDictionary<string, string?>? settings = null)
@@ -79,6 +78,29 @@ public sealed class AppHost : IAsyncDisposable
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
         });
         return new AppHost(factory, file, pg, secret);
+    }
+
+    /// <summary>
+    /// An instance pointed at a Vapi (simulator) it does not own, as in production: several such instances can share
+    /// one PostgreSQL database. Only the instance with <paramref name="ownsDatabase"/> drops it at the end.
+    /// </summary>
+    public static AppHost StartAgainst(Uri vapiBaseUrl, string apiKey, string webhookSecret, string pgDatabase, bool ownsDatabase,
+        IDictionary<string, string?>? settings = null)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = pgDatabase }.ToString();
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Development");
+            b.UseSetting("urls", "http://127.0.0.1:0");
+            b.UseSetting("Database:Provider", "Postgres");
+            b.UseSetting("ConnectionStrings:Default", cs);
+            b.UseSetting("Vapi:BaseUrl", vapiBaseUrl.ToString());
+            b.UseSetting("Vapi:ApiKey", apiKey);
+            b.UseSetting("Vapi:WebhookSecret", webhookSecret);
+            b.UseSetting("Dialer:TickSeconds", "5");
+            foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
+        });
+        return new AppHost(factory, null, ownsDatabase ? pgDatabase : null, webhookSecret, vapiBaseUrl);
     }
 
     public T Service<T>() where T : notnull => _factory.Services.GetRequiredService<T>();

@@ -14,10 +14,12 @@ namespace AutoLynx.Features.Calls;
 /// </summary>
 public sealed class CallDispatcher(
     IServiceScopeFactory scopes, DispatcherSignal signal, IOptionsMonitor<DialerOptions> options, TimeProvider time,
-    ProviderLimits providerLimits, ILogger<CallDispatcher> logger) : BackgroundService
+    ProviderLimits providerLimits, EngineLease lease, ILogger<CallDispatcher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try { await lease.WaitForLeadershipAsync(stoppingToken); }
+        catch (OperationCanceledException) { return; }
         await using (var scope = scopes.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<CallLauncher>().RecoverLaunchingAsync(stoppingToken);
 
@@ -25,6 +27,7 @@ public sealed class CallDispatcher(
         {
             try
             {
+                await lease.WaitForLeadershipAsync(stoppingToken);
                 // Keep passing while passes launch something: a pass bounded by room may leave work for the next.
                 while (await DispatchOnceAsync(stoppingToken) > 0 && !stoppingToken.IsCancellationRequested) { }
             }
@@ -48,6 +51,7 @@ public sealed class CallDispatcher(
     /// <summary>One pass over every dialable campaign. Returns how many calls it launched.</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
+        if (!lease.IsLeader) return 0;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();

@@ -20,7 +20,17 @@ public sealed class CampaignEventHub(ILogger<CampaignEventHub> logger)
         return sub;
     }
 
+    /// <summary>Set on PostgreSQL: forwards every change to the other instances (LISTEN/NOTIFY).</summary>
+    public Action<CampaignChange>? Relay { get; set; }
+
     public void Publish(CampaignChange change)
+    {
+        PublishLocal(change);
+        Relay?.Invoke(change);
+    }
+
+    /// <summary>Delivers to this instance's subscribers only (a change relayed from another instance).</summary>
+    public void PublishLocal(CampaignChange change)
     {
         foreach (var sub in _subs.Values)
         {
@@ -49,7 +59,16 @@ public abstract class WakeSignal
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
+    /// <summary>Set on PostgreSQL: the wake-up also reaches the leader instance.</summary>
+    public Action? Relay { get; set; }
+
     public void Wake()
+    {
+        WakeLocal();
+        Relay?.Invoke();
+    }
+
+    public void WakeLocal()
     {
         if (_signal.CurrentCount == 0)
         {

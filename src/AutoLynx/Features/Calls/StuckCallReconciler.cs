@@ -13,7 +13,7 @@ namespace AutoLynx.Features.Calls;
 /// become TIMEOUT. An ended call whose end-of-call report never came is filled in from GET /call the same way.
 /// </summary>
 public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMonitor<DialerOptions> options, TimeProvider time,
-    CallLauncher launcher, WebhookInboxSignal inbox, ILogger<StuckCallReconciler> logger) : BackgroundService
+    CallLauncher launcher, WebhookInboxSignal inbox, EngineLease lease, ILogger<StuckCallReconciler> logger) : BackgroundService
 {
     /// <summary>After this long without an answer from the provider about a stuck call, it is given up as TIMEOUT.</summary>
     public static readonly TimeSpan GiveUpAfterExtra = TimeSpan.FromMinutes(5);
@@ -24,6 +24,7 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
         {
             try
             {
+                await lease.WaitForLeadershipAsync(stoppingToken);
                 await ReconcileOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }

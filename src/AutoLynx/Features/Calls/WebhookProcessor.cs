@@ -7,7 +7,7 @@ namespace AutoLynx.Features.Calls;
 /// Applies stored webhooks in arrival order. A row whose call is not known yet (the webhook beat the POST /call
 /// answer) is retried with backoff; after <see cref="MaxAttempts"/> it is set aside with the reason.
 /// </summary>
-public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSignal signal, TimeProvider time, ILogger<WebhookProcessor> logger)
+public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSignal signal, TimeProvider time, EngineLease lease, ILogger<WebhookProcessor> logger)
     : BackgroundService
 {
     public const int MaxAttempts = 40;
@@ -19,6 +19,7 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSi
         {
             try
             {
+                await lease.WaitForLeadershipAsync(stoppingToken);
                 while (await ProcessBatchAsync(stoppingToken) == BatchSize) { }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }

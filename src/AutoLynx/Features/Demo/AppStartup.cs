@@ -64,12 +64,12 @@ public sealed class AppStartup(
                 await work(scope.ServiceProvider);
                 return;
             }
-            catch (Exception ex) when (ex is VapiApiException { IsTransient: true } or HttpRequestException && attempt < 6)
+            catch (Exception ex) when (ex is VapiApiException { IsTransient: true } or HttpRequestException or TaskCanceledException && attempt < 6 && !ct.IsCancellationRequested)
             {
                 logger.LogWarning("Could not {What} (attempt {Attempt}): {Error}; retrying", what, attempt, ex.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt)), ct);
             }
-            catch (Exception ex) when (!rethrow && ex is VapiApiException or HttpRequestException)
+            catch (Exception ex) when (!rethrow && ex is VapiApiException or HttpRequestException or TaskCanceledException)
             {
                 logger.LogWarning("Could not {What} at start-up: {Error}", what, ex.Message);
                 return;

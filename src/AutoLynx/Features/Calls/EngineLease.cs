@@ -1,0 +1,97 @@
+using AutoLynx.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoLynx.Features.Calls;
+
+/// <summary>
+/// One leader runs the background work (dispatcher, inbox processor, reconciler) when several instances share
+/// one PostgreSQL. The leader holds a lease row and renews it every few seconds; another instance takes over
+/// when it expires. The leader acts only while its lease has a safe margin left, so a leader that was paused
+/// (GC, VM freeze) stops acting before anyone else can take over.
+/// </summary>
+public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, ILogger<EngineLease> logger) : BackgroundService
+{
+    public const string Name = "engine";
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(3);
+    /// <summary>The leader stops acting this long before its lease expires.</summary>
+    public static readonly TimeSpan SafetyMargin = TimeSpan.FromSeconds(5);
+
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DateTimeOffset _actUntil = DateTimeOffset.MinValue;
+
+    /// <summary>This instance's identity in the lease row.</summary>
+    public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    public bool IsLeader => time.GetUtcNow() < _actUntil;
+
+    /// <summary>Waits until this instance leads (checking every second). Background loops call it before each pass.</summary>
+    public async Task WaitForLeadershipAsync(CancellationToken ct)
+    {
+        await _firstAttempt.Task.WaitAsync(ct);
+        while (!IsLeader) await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await TryAcquireAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Could not renew the engine lease");
+            }
+            _firstAttempt.TrySetResult();
+            try { await Task.Delay(RenewEvery, time, stoppingToken); }
+            catch (OperationCanceledException) { break; }
+        }
+        await ReleaseAsync();
+    }
+
+    /// <summary>Takes the lease if it is free or expired, renews it if ours. One conditional UPDATE: at most one winner.</summary>
+    public async Task<bool> TryAcquireAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var started = time.GetUtcNow();
+        var now = started.UtcDateTime;
+        var expires = now + Ttl;
+        var me = InstanceId;
+        var n = await db.Leases.Where(l => l.Name == Name && (l.Owner == me || l.ExpiresAt < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, me).SetProperty(l => l.ExpiresAt, expires), ct);
+        if (n == 0 && !await db.Leases.AnyAsync(l => l.Name == Name, ct))
+        {
+            db.Leases.Add(new Lease { Name = Name, Owner = me, ExpiresAt = expires });
+            try { await db.SaveChangesAsync(ct); n = 1; }
+            catch (DbUpdateException) { n = 0; /* another instance inserted it first */ }
+        }
+        var wasLeader = IsLeader;
+        // Measured from when we asked, not when we got the answer: a slow round trip shortens our window.
+        _actUntil = n == 1 ? started + Ttl - SafetyMargin : DateTimeOffset.MinValue;
+        if (IsLeader != wasLeader)
+            logger.LogInformation(IsLeader ? "This instance ({Instance}) now leads the background work" : "This instance ({Instance}) no longer leads", me);
+        return n == 1;
+    }
+
+    private async Task ReleaseAsync()
+    {
+        if (!IsLeader) return;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var me = InstanceId;
+            var past = DateTime.UnixEpoch;
+            await db.Leases.Where(l => l.Name == Name && l.Owner == me).ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, past));
+        }
+        catch (Exception ex)
+        {
+            logger.LogDebug(ex, "Could not release the engine lease");
+        }
+        _actUntil = DateTimeOffset.MinValue;
+    }
+}
