@@ -133,9 +133,15 @@ internal static class CallEndpoints
         }
     }
 
-    /// <summary>Deletes the call's data (it disappears from GET); like Vapi, this is not a hang-up.</summary>
-    private static IResult Delete(string id, CallStore store)
+    /// <summary>Deletes the call's data (it disappears from GET); like Vapi, this is not a hang-up, except that a call
+    /// still waiting on its schedulePlan is cancelled (scheduled-call-deleted).</summary>
+    private static IResult Delete(string id, CallStore store, CallLifecycle lifecycle)
     {
+        if (store.Find(id) is { Status: "scheduled" } scheduled)
+        {
+            lifecycle.EndNow(scheduled, "scheduled-call-deleted");
+        }
+
         if (store.Remove(id) is not { } call)
         {
             return CallNotFound();

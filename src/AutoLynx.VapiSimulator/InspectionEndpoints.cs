@@ -11,6 +11,7 @@ internal static class InspectionEndpoints
         sim.MapGet("/calls", Calls);
         sim.MapGet("/stats", (CallStore store) => SimJson.Json(store.Stats()));
         sim.MapPost("/reset", Reset);
+        sim.MapConfigEndpoints();
         sim.MapGet("/recordings/{file}", (string file) => Results.File(SilentWav, "audio/wav", file));
     }
 
@@ -32,6 +33,9 @@ internal static class InspectionEndpoints
                     ["customerNumber"] = call.CustomerNumber,
                     ["phoneNumberId"] = call.PhoneNumber.Id,
                     ["createdAt"] = SimJson.Iso(call.CreatedAt),
+                    ["scheduledFor"] = call.ScheduledFor is { } due ? SimJson.Iso(due) : null,
+                    ["startedAt"] = call.StartedAt is { } started ? SimJson.Iso(started) : null,
+                    ["endedAt"] = call.Timeline.LastOrDefault(t => t.Status == "ended") is { Status: not null } end ? SimJson.Iso(end.At) : null,
                     ["deleted"] = call.Deleted,
                     ["neverEnds"] = call.Plan.NeverEnds,
                     ["request"] = call.Request.DeepClone(),
@@ -43,6 +47,8 @@ internal static class InspectionEndpoints
                         ["status"] = w.Status,
                         ["at"] = SimJson.Iso(w.At),
                         ["result"] = w.Result,
+                        ["attempts"] = w.Attempts,
+                        ["burst"] = w.Burst,
                     })]),
                 });
             }

@@ -33,6 +33,9 @@ internal sealed class SimCall
     /// <summary>Whether the call still counts against the concurrency limit; guarded by the store.</summary>
     public bool HoldsSlot { get; set; }
 
+    /// <summary>When a call sent with a schedulePlan is due (it is "scheduled" until then); null for an immediate call.</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
+
     public string Status { get; set; } = "queued";
     public string? EndedReason { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -51,6 +54,9 @@ internal sealed class SimCall
     public PendingWebhook? HeldWebhook { get; set; }
 }
 
-internal sealed record PendingWebhook(string Type, string? Status, byte[] Payload, int Copies);
+/// <summary>A serialized webhook waiting in its call's delivery chain. <paramref name="Burst"/> completes (with the
+/// burst's number) when a held-back burst is released.</summary>
+internal sealed record PendingWebhook(string Type, string? Status, byte[] Payload, int Copies, Task<int>? Burst);
 
-internal sealed record WebhookRecord(string Type, string? Status, DateTimeOffset At, string Result);
+/// <summary>One delivery attempt series as /_sim/calls shows it; <paramref name="Attempts"/> counts retries too.</summary>
+internal sealed record WebhookRecord(string Type, string? Status, DateTimeOffset At, string Result, int Attempts = 1, int? Burst = null);

@@ -12,8 +12,17 @@ public sealed record SimulatorStats(
     int TotalCalls,
     int ConcurrencyBlocked,
     int ConcurrencyRejected,
-    WebhookStats Webhooks);
+    IReadOnlyDictionary<string, int> EndedReasons,
+    WebhookStats Webhooks,
+    FaultStats Faults);
 
-/// <summary>Webhook delivery counts. Sent = answered 2xx; Failed = non-2xx, error or timeout; Dropped = fault-injected;
-/// Duplicated = extra fault-injected copies; Skipped = no destination URL or type not in serverMessages.</summary>
-public sealed record WebhookStats(long Sent, long Failed, long Dropped, long Duplicated, long Skipped);
+/// <summary>Webhook delivery counts. Sent = answered 2xx; Failed = non-2xx, error or timeout after every retry;
+/// Dropped = fault-injected, never sent; Duplicated = extra fault-injected copies; Reordered = held back behind the
+/// call's next webhook; BurstHeld = held back for a burst; Retried = extra attempts after a failure;
+/// Skipped = no destination URL or type not in serverMessages.</summary>
+public sealed record WebhookStats(
+    long Sent, long Failed, long Dropped, long Duplicated, long Reordered, long BurstHeld, long Retried, long Skipped);
+
+/// <summary>How many times each API fault was injected.</summary>
+public sealed record FaultStats(
+    long RateLimited, long SlowResponses, long Error500BeforeCreate, long Error500AfterCreate, long TimeoutAfterCreate, long NeverEnds);

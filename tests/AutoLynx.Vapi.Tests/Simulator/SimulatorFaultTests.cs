@@ -73,7 +73,7 @@ public sealed class SimulatorFaultTests
     {
         await using var ctx = await SimulatorTestContext.StartAsync(o =>
         {
-            o.Outcomes = new AutoLynx.VapiSimulator.OutcomeMix { Talked = 1, NoAnswer = 0, Busy = 0, Voicemail = 0, FailedToConnect = 0 };
+            o.Outcomes = AutoLynx.VapiSimulator.OutcomeMix.Only(m => m.Talked = 1);
             o.Faults.RateReorderWebhook = 1;
         });
         var call = await ctx.CreateCallAsync(ctx.CallBody(await ctx.CreateAssistantAsync(), "+14155550123"));
