@@ -8,9 +8,6 @@ namespace AutoLynx.VapiSimulator;
 internal sealed class CallLifecycle(
     CallStore store, WebhookSender webhooks, SimulatorOptions options, TimeProvider time, ILogger<CallLifecycle> logger)
 {
-    /// <summary>Where a forwarded call is transferred (status-update "forwarding" and the call carry it as destination).</summary>
-    public const string ForwardingNumber = "+14155550188";
-
     public void Start(SimCall call) => _ = Task.Run(() => RunAsync(call));
 
     private async Task RunAsync(SimCall call)
@@ -146,7 +143,7 @@ internal sealed class CallLifecycle(
                 call.Body["destination"] = new JsonObject
                 {
                     ["type"] = "number",
-                    ["number"] = ForwardingNumber,
+                    ["number"] = SimulatorDefaults.ForwardingNumber,
                     ["message"] = "Let me connect you with a colleague now.",
                     ["description"] = "Sales team",
                 };
@@ -213,6 +210,7 @@ internal sealed class CallLifecycle(
         {
             var report = WebhookMessages.EndOfCallReport(call, Now(), options.LegacyReportFields);
             webhooks.Enqueue(call, "end-of-call-report", null, report, final: true);
+            call.ReportQueued = true;
         }
     }
 

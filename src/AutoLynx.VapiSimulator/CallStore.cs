@@ -44,6 +44,7 @@ internal sealed class CallStore : IDisposable
     private readonly Dictionary<string, int> _endedReasons = new(StringComparer.Ordinal);
     private readonly long[] _webhooks = new long[Enum.GetValues<WebhookResult>().Length];
     private readonly long[] _faults = new long[Enum.GetValues<FaultKind>().Length];
+    private long _pendingWebhooks;
 
     /// <summary>Counts the call towards the account and line limits, or reports that the limit is reached. A scheduled
     /// call is only registered: it takes its slot when it is dialled (<see cref="TakeSlot"/>).</summary>
@@ -188,6 +189,23 @@ internal sealed class CallStore : IDisposable
 
     public void Count(WebhookResult result) => Interlocked.Increment(ref _webhooks[(int)result]);
 
+    /// <summary>A webhook entered a delivery chain (or was held back); <see cref="WebhookDone"/> when it leaves.</summary>
+    public void WebhookQueued(SimCall call)
+    {
+        if (call.Generation == _generation.Token)
+        {
+            Interlocked.Increment(ref _pendingWebhooks);
+        }
+    }
+
+    public void WebhookDone(SimCall call)
+    {
+        if (call.Generation == _generation.Token)
+        {
+            Interlocked.Decrement(ref _pendingWebhooks);
+        }
+    }
+
     public void Count(FaultKind fault) => Interlocked.Increment(ref _faults[(int)fault]);
 
     public SimulatorStats Stats()
@@ -211,7 +229,8 @@ internal sealed class CallStore : IDisposable
                     Read(_webhooks, WebhookResult.Reordered),
                     Read(_webhooks, WebhookResult.BurstHeld),
                     Read(_webhooks, WebhookResult.Retried),
-                    Read(_webhooks, WebhookResult.Skipped)),
+                    Read(_webhooks, WebhookResult.Skipped),
+                    Interlocked.Read(ref _pendingWebhooks)),
                 new FaultStats(
                     Read(_faults, FaultKind.RateLimited),
                     Read(_faults, FaultKind.SlowResponse),
@@ -238,6 +257,7 @@ internal sealed class CallStore : IDisposable
             _active = _maxActive = _blocked = _rejected = 0;
             _sequence = 0;
             _endedReasons.Clear();
+            Interlocked.Exchange(ref _pendingWebhooks, 0);
             for (var i = 0; i < _webhooks.Length; i++)
             {
                 Interlocked.Exchange(ref _webhooks[i], 0);

@@ -130,7 +130,7 @@ internal static class ConfigEndpoints
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
         {
-            errors.Add($"{path} must be a {Describe(property.PropertyType)}");
+            errors.Add($"{path} must be {Describe(property.PropertyType)}");
         }
     }
 
@@ -149,9 +149,9 @@ internal static class ConfigEndpoints
 
     private static string Describe(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
-        var t when t == typeof(string) => "string",
-        var t when t == typeof(bool) => "boolean",
-        var t when t == typeof(int) => "integer number",
-        _ => "number",
+        var t when t == typeof(string) => "a string",
+        var t when t == typeof(bool) => "a boolean",
+        var t when t == typeof(int) => "an integer number",
+        _ => "a number",
     };
 }

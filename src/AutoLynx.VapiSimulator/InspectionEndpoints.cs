@@ -29,6 +29,14 @@ internal static class InspectionEndpoints
                     ["status"] = call.Status,
                     ["outcome"] = call.Plan.Outcome.ToString(),
                     ["plannedEndedReason"] = call.Plan.EndedReason,
+                    ["plan"] = new JsonObject // nominal seconds, before TimeScale
+                    {
+                        ["queuedSeconds"] = Math.Round(call.Plan.QueuedSeconds, 3),
+                        ["ringSeconds"] = Math.Round(call.Plan.RingSeconds, 3),
+                        ["talkSeconds"] = Math.Round(call.Plan.TalkSeconds, 3),
+                        ["forwardingSeconds"] = Math.Round(call.Plan.ForwardingSeconds, 3),
+                        ["analysisSeconds"] = Math.Round(call.Plan.AnalysisSeconds, 3),
+                    },
                     ["endedReason"] = call.EndedReason,
                     ["customerNumber"] = call.CustomerNumber,
                     ["phoneNumberId"] = call.PhoneNumber.Id,
@@ -38,6 +46,7 @@ internal static class InspectionEndpoints
                     ["endedAt"] = call.Timeline.LastOrDefault(t => t.Status == "ended") is { Status: not null } end ? SimJson.Iso(end.At) : null,
                     ["deleted"] = call.Deleted,
                     ["neverEnds"] = call.Plan.NeverEnds,
+                    ["webhooksSettled"] = call.WebhooksSettled,
                     ["request"] = call.Request.DeepClone(),
                     ["timeline"] = new JsonArray([.. call.Timeline.Select(t =>
                         (JsonNode)new JsonObject { ["status"] = t.Status, ["at"] = SimJson.Iso(t.At) })]),

@@ -50,6 +50,15 @@ internal sealed class SimCall
     /// <summary>The last queued delivery: each webhook waits for it, so a call's webhooks go out in order.</summary>
     public Task WebhookTail { get; set; } = Task.CompletedTask;
 
+    /// <summary>Webhooks queued or held and not yet delivered (or given up); changed with Interlocked.</summary>
+    public int PendingWebhooks;
+
+    /// <summary>Whether the end-of-call-report has been produced (queued, dropped or skipped).</summary>
+    public bool ReportQueued { get; set; }
+
+    /// <summary>Ended, report produced, nothing left to deliver: what a test waits for before judging webhooks.</summary>
+    public bool WebhooksSettled => IsEnded && ReportQueued && Volatile.Read(ref PendingWebhooks) == 0;
+
     /// <summary>A webhook held back by the reorder fault, sent after the next one.</summary>
     public PendingWebhook? HeldWebhook { get; set; }
 }

@@ -71,6 +71,8 @@ internal sealed class WebhookSender : IDisposable
             }
 
             var item = new PendingWebhook(type, status, payload, copies, burst);
+            Interlocked.Increment(ref call.PendingWebhooks);
+            _store.WebhookQueued(call);
             if (held is null && !final && call.FaultRandom.Roll(faults.RateReorderWebhook))
             {
                 _store.Count(WebhookResult.Reordered);
@@ -130,16 +132,28 @@ internal sealed class WebhookSender : IDisposable
 
     private async Task DeliverAfterAsync(Task previous, SimCall call, PendingWebhook item)
     {
-        await previous.ConfigureAwait(false); // never faults
-        int? burst = item.Burst is null ? null : await item.Burst.ConfigureAwait(false);
-        for (var copy = 0; copy < item.Copies; copy++)
+        try
         {
-            if (copy > 0)
+            await previous.ConfigureAwait(false); // never faults
+            int? burst = item.Burst is null ? null : await item.Burst.ConfigureAwait(false);
+            for (var copy = 0; copy < item.Copies; copy++)
             {
-                _store.Count(WebhookResult.Duplicated);
-            }
+                if (copy > 0)
+                {
+                    _store.Count(WebhookResult.Duplicated);
+                }
 
-            await DeliverAsync(call, item, burst).ConfigureAwait(false);
+                await DeliverAsync(call, item, burst).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Delivering webhook {Type} for call {CallId} failed", item.Type, call.Id);
+        }
+        finally
+        {
+            _store.WebhookDone(call);
+            Interlocked.Decrement(ref call.PendingWebhooks);
         }
     }
 
