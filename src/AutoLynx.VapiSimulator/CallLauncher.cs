@@ -159,21 +159,25 @@ internal sealed class CallLauncher(
             ["controlUrl"] = $"{baseUrl}/call/{id}/control",
         };
 
+        var phoneJson = identity.PhoneNumberJson(phone.Id);
         var call = new SimCall
         {
             Id = id,
             Sequence = admission.Sequence,
-            Request = (JsonObject)request.DeepClone(),
+            RequestJson = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request, SimJson.Options),
+            AssistantId = request.GetString("assistantId"),
             Body = body,
             CreatedAt = now,
             UpdatedAt = now,
             CustomerNumber = number,
             PhoneNumber = phone,
-            PhoneNumberJson = identity.PhoneNumberJson(phone.Id),
+            PhoneNumberJson = phoneJson,
             Assistant = assistant,
             VariableValues = variables,
             Plan = plan,
             BaseUrl = baseUrl,
+            Server = WebhookSender.ServerFor(assistant, phoneJson),
+            ControlAuthenticationEnabled = assistant["monitorPlan"].GetBool("controlAuthenticationEnabled") == true,
             Generation = admission.Generation,
             FlowCancellation = CancellationTokenSource.CreateLinkedTokenSource(admission.Generation),
             FaultRandom = new Random(plan.FaultSeed),

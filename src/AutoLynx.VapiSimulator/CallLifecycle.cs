@@ -211,6 +211,7 @@ internal sealed class CallLifecycle(
             var report = WebhookMessages.EndOfCallReport(call, Now(), options.LegacyReportFields);
             webhooks.Enqueue(call, "end-of-call-report", null, report, final: true);
             call.ReportQueued = true;
+            call.Freeze(); // no new webhook after this one: keep only the Call's JSON
         }
     }
 

@@ -27,7 +27,7 @@ internal enum FaultKind
 
 /// <summary>All calls plus the counters behind /_sim/stats. Lock order: a call's Gate may be held while taking the
 /// store's lock, never the other way round.</summary>
-internal sealed class CallStore : IDisposable
+internal sealed class CallStore(SimulatorOptions options) : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SimCall> _visible = new(StringComparer.Ordinal);
@@ -45,6 +45,7 @@ internal sealed class CallStore : IDisposable
     private readonly long[] _webhooks = new long[Enum.GetValues<WebhookResult>().Length];
     private readonly long[] _faults = new long[Enum.GetValues<FaultKind>().Length];
     private long _pendingWebhooks;
+    private int _forgotten;
 
     /// <summary>Counts the call towards the account and line limits, or reports that the limit is reached. A scheduled
     /// call is only registered: it takes its slot when it is dialled (<see cref="TakeSlot"/>).</summary>
@@ -121,7 +122,29 @@ internal sealed class CallStore : IDisposable
 
             _visible[call.Id] = call;
             _all.Add(call);
+            if (_all.Count > options.MaxRetainedCalls)
+            {
+                ForgetOldestEnded(_all.Count - options.MaxRetainedCalls * 9 / 10);
+            }
         }
+    }
+
+    /// <summary>Drops up to <paramref name="count"/> of the oldest ended calls (in batches, so the O(n) pass is rare).</summary>
+    private void ForgetOldestEnded(int count)
+    {
+        var forgotten = 0;
+        _all.RemoveAll(call =>
+        {
+            if (forgotten >= count || !call.IsEnded)
+            {
+                return false;
+            }
+
+            forgotten++;
+            _visible.Remove(call.Id);
+            return true;
+        });
+        _forgotten += forgotten;
     }
 
     /// <summary>Frees the call's slot and counts its ended reason; called once when it ends.</summary>
@@ -220,6 +243,8 @@ internal sealed class CallStore : IDisposable
                 (int)_sequence,
                 _blocked,
                 _rejected,
+                _all.Count,
+                _forgotten,
                 new Dictionary<string, int>(_endedReasons),
                 new WebhookStats(
                     Read(_webhooks, WebhookResult.Sent),
@@ -254,7 +279,7 @@ internal sealed class CallStore : IDisposable
             _callsByNumber.Clear();
             _activeByPhone.Clear();
             _maxByPhone.Clear();
-            _active = _maxActive = _blocked = _rejected = 0;
+            _active = _maxActive = _blocked = _rejected = _forgotten = 0;
             _sequence = 0;
             _endedReasons.Clear();
             Interlocked.Exchange(ref _pendingWebhooks, 0);

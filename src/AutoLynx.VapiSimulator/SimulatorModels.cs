@@ -3,7 +3,8 @@ namespace AutoLynx.VapiSimulator;
 /// <summary>A phone number the simulator owns (seeded from <see cref="SimulatorOptions.PhoneNumbers"/>).</summary>
 public sealed record SimPhoneNumber(string Id, string Number, string Provider, string Name);
 
-/// <summary>What the simulator observed; the same data as GET /_sim/stats.</summary>
+/// <summary>What the simulator observed; the same data as GET /_sim/stats. RetainedCalls are still listed by
+/// /_sim/calls and GET /call; ForgottenCalls were dropped past <see cref="SimulatorOptions.MaxRetainedCalls"/>.</summary>
 public sealed record SimulatorStats(
     int MaxConcurrentAccount,
     IReadOnlyDictionary<string, int> MaxConcurrentByPhoneNumber,
@@ -12,6 +13,8 @@ public sealed record SimulatorStats(
     int TotalCalls,
     int ConcurrencyBlocked,
     int ConcurrencyRejected,
+    int RetainedCalls,
+    int ForgottenCalls,
     IReadOnlyDictionary<string, int> EndedReasons,
     WebhookStats Webhooks,
     FaultStats Faults);

@@ -54,6 +54,10 @@ public sealed class SimulatorOptions
     /// <summary>"blocked-201" (201 with subscriptionLimits.concurrencyBlocked and an at-once ended call) or "400".</summary>
     public string ConcurrencyLimitBehavior { get; set; } = "blocked-201";
 
+    /// <summary>How many calls GET /call, GET /call/{id} and /_sim/calls remember. Past it, the oldest ended calls are
+    /// forgotten (counters in /_sim/stats are not): a long load run keeps a bounded heap. An ended call costs a few KB.</summary>
+    public int MaxRetainedCalls { get; set; } = 50_000;
+
     /// <summary>Seeded phone numbers (E.164). Prefix "vapi:" for a Vapi-provided number; default provider is twilio.</summary>
     public List<string> PhoneNumbers { get; set; } = ["+14155550100"];
 
@@ -99,6 +103,7 @@ public sealed class SimulatorOptions
         Range(errors, "webhookRetryDelayMs", WebhookRetryDelayMs, 0, 600_000);
         Range(errors, "timeScale", TimeScale, 0, 1000);
         Range(errors, "concurrencyLimit", ConcurrencyLimit, 1, 1_000_000);
+        Range(errors, "maxRetainedCalls", MaxRetainedCalls, 100, 100_000_000);
         if (ConcurrencyLimitBehavior is not ("blocked-201" or "400"))
         {
             errors.Add("concurrencyLimitBehavior must be one of the following values: blocked-201, 400");

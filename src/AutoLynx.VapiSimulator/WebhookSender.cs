@@ -261,7 +261,7 @@ internal sealed class WebhookSender : IDisposable
         }
     }
 
-    private sealed record Target(Uri Url, List<(string Name, string Value)> Headers, TimeSpan Timeout, RetryPlan Retry);
+    private sealed record Target(Uri Url, IReadOnlyList<(string Name, string Value)> Headers, TimeSpan Timeout, RetryPlan Retry);
 
     /// <summary>Vapi's server.backoffPlan: fixed or exponential delays, up to maxRetries, never for excludedStatusCodes.</summary>
     private sealed record RetryPlan(int MaxRetries, TimeSpan BaseDelay, bool Exponential, HashSet<int> ExcludedStatusCodes)
@@ -269,19 +269,14 @@ internal sealed class WebhookSender : IDisposable
         public TimeSpan DelayBefore(int retry) => Exponential ? BaseDelay * Math.Pow(2, retry - 1) : BaseDelay;
     }
 
-    /// <summary>assistant.server (saved or transient, after overrides) → phone number server → org server URL.</summary>
-    private Target? ResolveTarget(SimCall call)
+    /// <summary>assistant.server (saved or transient, after overrides), else the phone number's server; decided when
+    /// the call is created. The URL may be left to the org level (<see cref="SimulatorOptions.WebhookUrl"/>).</summary>
+    public static WebhookServer ServerFor(JsonObject assistant, JsonObject phoneNumber)
     {
-        var server = call.Assistant["server"] as JsonObject;
+        var server = assistant["server"] as JsonObject;
         if (server.GetString("url") is null)
         {
-            server = call.PhoneNumberJson["server"] as JsonObject;
-        }
-
-        var url = server.GetString("url") ?? _options.WebhookUrl;
-        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
-        {
-            return null;
+            server = phoneNumber["server"] as JsonObject;
         }
 
         var headers = new List<(string, string)>();
@@ -296,7 +291,20 @@ internal sealed class WebhookSender : IDisposable
         }
 
         var seconds = server.GetNumber("timeoutSeconds") ?? 20; // real seconds, not scaled
-        return new Target(uri, headers, TimeSpan.FromSeconds(seconds), RetryPlanFor(server?["backoffPlan"] as JsonObject));
+        return new WebhookServer(server.GetString("url"), headers, TimeSpan.FromSeconds(seconds),
+            server?["backoffPlan"]?.DeepClone() as JsonObject);
+    }
+
+    private Target? ResolveTarget(SimCall call)
+    {
+        var server = call.Server;
+        var url = server.Url ?? _options.WebhookUrl;
+        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        return new Target(uri, server.Headers, server.Timeout, RetryPlanFor(server.BackoffPlan));
     }
 
     private RetryPlan RetryPlanFor(JsonObject? backoff)
