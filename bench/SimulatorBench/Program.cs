@@ -17,7 +17,8 @@ namespace AutoLynx.SimulatorBench;
 /// whenever a status-update "ended" arrives, with a time scale short enough that calls churn, and measures the
 /// webhooks the receiver gets per second, their delivery latency, and errors.
 /// Usage: dotnet run -c Release --project bench/SimulatorBench -- [--calls 1000] [--seconds 20] [--warmup 5]
-///        [--time-scale 0.02] [--hold-time-scale 20] [--dialers 64] [--seed 42]
+///        [--time-scale 0.02] [--hold-time-scale 20] [--dialers 64] [--seed 42] [--hmac]
+/// (--hmac also signs every webhook with HMAC-SHA256, as an HMAC credential would).
 /// </summary>
 public static class Program
 {
@@ -37,6 +38,7 @@ public static class Program
             ConcurrencyLimitBehavior = "400", // going over the limit would show as errors, not as blocked calls
             WebhookUrl = receiver.Url.ToString(),
             WebhookSecret = "bench-secret",
+            WebhookHmacSecret = settings.Hmac ? "bench-hmac-secret" : null,
         };
         await using var simulator = await VapiSimulatorHost.StartAsync(options);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, UseProxy = false })
@@ -293,7 +295,7 @@ public static class Program
         }
     }
 
-    private sealed record Settings(int Calls, int Seconds, int Warmup, double TimeScale, double HoldTimeScale, int Dialers, int Seed)
+    private sealed record Settings(int Calls, int Seconds, int Warmup, double TimeScale, double HoldTimeScale, int Dialers, int Seed, bool Hmac)
     {
         public static Settings Parse(string[] args)
         {
@@ -313,7 +315,8 @@ public static class Program
                 Number("--time-scale", 0.02),
                 Number("--hold-time-scale", 20),
                 (int)Number("--dialers", 64),
-                (int)Number("--seed", 42));
+                (int)Number("--seed", 42),
+                args.Contains("--hmac"));
         }
     }
 }

@@ -48,11 +48,12 @@ public static class SimulatorProgram
           --concurrency-limit N       account concurrency limit (default 10)
           --concurrency-behavior B    blocked-201 (default) or 400
           --phone-numbers A,B         seeded numbers (prefix vapi: for a Vapi number)
-          --outcomes K=V,...          weights: Talked, NoAnswer, Busy, Voicemail, FailedToConnect, Forwarded,
-                                      ProviderFault, VapiFault (default 50,20,10,12,4,2,1,1)
+          --outcomes K=V,...          the whole mix (unnamed outcomes get 0): Talked, NoAnswer, Busy, Voicemail,
+                                      FailedToConnect, Forwarded, ProviderFault, VapiFault (default 50,20,10,12,4,2,1,1)
           --faults K=V,...            Rate429, Rate500BeforeCreate, Rate500AfterCreate, RateTimeoutAfterCreate,
                                       RateSlowResponse, SlowResponseMs, RateDuplicateWebhook, RateReorderWebhook,
-                                      RateDropWebhook, DropWebhookFilter, RateBurst, BurstIntervalMs, RateNeverEnds
+                                      RateDropWebhook, DropWebhookFilter (type[:status]|…), RateBurst, BurstIntervalMs,
+                                      RateNeverEnds
 
         Every setting is also a configuration key (--Simulator:Faults:Rate429 0.1, or Simulator__Faults__Rate429=0.1).
         At run time: GET/PUT /_sim/config; inspection: GET /_sim/calls, GET /_sim/stats; POST /_sim/reset.
@@ -78,10 +79,13 @@ public static class SimulatorProgram
             builder.WebHost.UseUrls(url);
         }
 
+        // Per-request logs would cost more than the simulation at thousands of requests a second.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddVapiSimulator(options);
         var app = builder.Build();
         app.MapVapiSimulator();
         await app.StartAsync();
+        options.Url = app.Urls.FirstOrDefault() ?? options.Url;
 
         var identity = app.Services.GetRequiredService<SimulatorIdentity>();
         Console.WriteLine("AutoLynx Vapi simulator — no real phone calls are placed.");
@@ -120,10 +124,19 @@ public static class SimulatorProgram
         return options;
     }
 
-    /// <summary>--outcomes Talked=1,NoAnswer=0 and --faults Rate429=0.1 become Simulator:Outcomes:Talked=1 … keys.</summary>
+    /// <summary>--outcomes Talked=1,NoAnswer=0 and --faults Rate429=0.1 become Simulator:Outcomes:Talked=1 … keys.
+    /// --outcomes is the whole mix: an outcome it does not name gets weight 0.</summary>
     private static Dictionary<string, string?> ExpandLists(IConfigurationSection section)
     {
         var keys = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (!string.IsNullOrWhiteSpace(section["OutcomesList"]))
+        {
+            foreach (var weight in typeof(OutcomeMix).GetProperties().Where(p => p.PropertyType == typeof(double)))
+            {
+                keys[$"{SimulatorOptions.SectionName}:Outcomes:{weight.Name}"] = "0";
+            }
+        }
+
         foreach (var (list, target) in new[] { ("OutcomesList", "Outcomes"), ("FaultsList", "Faults") })
         {
             foreach (var pair in (section[list] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
