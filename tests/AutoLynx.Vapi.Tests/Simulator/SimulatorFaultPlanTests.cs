@@ -43,7 +43,7 @@ public sealed class SimulatorFaultPlanTests
         {
             o.Outcomes = OutcomeMix.Only(m => m.Talked = 1);
             o.Faults.RateBurst = 1;
-            o.Faults.BurstIntervalMs = 200;
+            o.Faults.BurstIntervalMs = 500;
         });
         var assistantId = await ctx.CreateAssistantAsync();
         var ids = new List<string>();
@@ -52,11 +52,10 @@ public sealed class SimulatorFaultPlanTests
             ids.Add((await ctx.CreateCallAsync(ctx.CallBody(assistantId, number)))["id"]!.GetValue<string>());
         }
 
-        await ctx.Receiver.WaitAsync(all => all.Count(w => w.Type == "end-of-call-report") == ids.Count);
         var records = new List<(string Call, int? Burst)>();
         foreach (var id in ids)
         {
-            records.AddRange(((JsonArray)(await ctx.SimCallAsync(id))["webhooks"]!)
+            records.AddRange(((JsonArray)(await ctx.WaitForSettledAsync(id))["webhooks"]!)
                 .Select(w => (id, w!["burst"]?.GetValue<int>())));
         }
 
