@@ -58,27 +58,33 @@ internal static class CallEndpoints
             return SimJson.BadRequest(errors);
         }
 
-        var result = new JsonArray();
-        foreach (var call in store.Visible())
+        var calls = store.Visible();
+        return SimJson.Json(writer =>
         {
-            if (result.Count >= query.Limit)
+            writer.WriteStartArray();
+            var count = 0;
+            foreach (var call in calls)
             {
-                break;
-            }
-
-            lock (call.Gate)
-            {
-                if (query.Matches(call.CreatedAt, call.UpdatedAt)
-                    && Matches(query, "id", call.Id)
-                    && Matches(query, "assistantId", call.Body.GetString("assistantId"))
-                    && Matches(query, "phoneNumberId", call.PhoneNumber.Id))
+                if (count >= query.Limit)
                 {
-                    result.Add(call.Body.DeepClone());
+                    break;
+                }
+
+                lock (call.Gate)
+                {
+                    if (query.Matches(call.CreatedAt, call.UpdatedAt)
+                        && Matches(query, "id", call.Id)
+                        && Matches(query, "assistantId", call.AssistantId)
+                        && Matches(query, "phoneNumberId", call.PhoneNumber.Id))
+                    {
+                        call.WriteBody(writer);
+                        count++;
+                    }
                 }
             }
-        }
 
-        return SimJson.Json(result);
+            writer.WriteEndArray();
+        });
     }
 
     private static IResult Get(string id, CallStore store)
@@ -90,7 +96,7 @@ internal static class CallEndpoints
 
         lock (call.Gate)
         {
-            return SimJson.Json(call.Body.DeepClone());
+            return SimJson.Json(call.BodyBytes());
         }
     }
 
@@ -122,20 +128,32 @@ internal static class CallEndpoints
         lock (call.Gate)
         {
             var now = SimJson.ToMilliseconds(time.GetUtcNow());
+            var edited = call.EditableBody();
             if (fields["name"] is { } newName)
             {
-                call.Body["name"] = newName.DeepClone();
+                edited["name"] = newName.DeepClone();
             }
 
             call.UpdatedAt = now;
-            call.Body["updatedAt"] = SimJson.Iso(now);
-            return SimJson.Json(call.Body.DeepClone());
+            edited["updatedAt"] = SimJson.Iso(now);
+            if (call.IsFrozen)
+            {
+                call.ReplaceFrozenBody(edited);
+            }
+
+            return SimJson.Json(call.BodyBytes());
         }
     }
 
-    /// <summary>Deletes the call's data (it disappears from GET); like Vapi, this is not a hang-up.</summary>
-    private static IResult Delete(string id, CallStore store)
+    /// <summary>Deletes the call's data (it disappears from GET); like Vapi, this is not a hang-up, except that a call
+    /// still waiting on its schedulePlan is cancelled (scheduled-call-deleted).</summary>
+    private static IResult Delete(string id, CallStore store, CallLifecycle lifecycle)
     {
+        if (store.Find(id) is { Status: "scheduled" } scheduled)
+        {
+            lifecycle.EndNow(scheduled, "scheduled-call-deleted");
+        }
+
         if (store.Remove(id) is not { } call)
         {
             return CallNotFound();
@@ -143,7 +161,7 @@ internal static class CallEndpoints
 
         lock (call.Gate)
         {
-            return SimJson.Json(call.Body.DeepClone());
+            return SimJson.Json(call.BodyBytes());
         }
     }
 
@@ -154,8 +172,7 @@ internal static class CallEndpoints
             return CallNotFound();
         }
 
-        if (call.Assistant["monitorPlan"].GetBool("controlAuthenticationEnabled") == true
-            && !ApiKeyFilter.IsAuthorized(request, options.ApiKey))
+        if (call.ControlAuthenticationEnabled && !ApiKeyFilter.IsAuthorized(request, options.ApiKey))
         {
             return ApiKeyFilter.Unauthorized();
         }

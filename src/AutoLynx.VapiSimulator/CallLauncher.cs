@@ -52,6 +52,7 @@ internal sealed class CallLauncher(
         var fault = faults.ForCreate(customer.GetString("number")!);
         if (fault == CreateFault.Error500BeforeCreate)
         {
+            store.Count(FaultKind.Error500BeforeCreate);
             return (InternalError(), fault);
         }
 
@@ -62,9 +63,17 @@ internal sealed class CallLauncher(
         }
 
         call!["subscriptionLimits"] = limits;
-        return fault == CreateFault.Error500AfterCreate
-            ? (InternalError(), fault)
-            : (SimJson.Json(call, StatusCodes.Status201Created), fault);
+        switch (fault)
+        {
+            case CreateFault.Error500AfterCreate:
+                store.Count(FaultKind.Error500AfterCreate);
+                return (InternalError(), fault);
+            case CreateFault.TimeoutAfterCreate:
+                store.Count(FaultKind.TimeoutAfterCreate);
+                break;
+        }
+
+        return (SimJson.Json(call, StatusCodes.Status201Created), fault);
     }
 
     private IResult LaunchBatch(JsonObject body, JsonArray customers, SimPhoneNumber phone, JsonObject assistant, string baseUrl)
@@ -98,7 +107,14 @@ internal sealed class CallLauncher(
         var limit = options.ConcurrencyLimit;
         var number = customer.GetString("number")!;
         var rejectWhenFull = string.Equals(options.ConcurrencyLimitBehavior, "400", StringComparison.OrdinalIgnoreCase);
-        var admission = store.Admit(number, phone.Id, limit, rejectWhenFull);
+        var scheduledFor = CallRequestValidator.ParseDate(request["schedulePlan"]?["earliestAt"]);
+        var now = SimJson.ToMilliseconds(time.GetUtcNow());
+        if (scheduledFor <= now)
+        {
+            scheduledFor = null; // already due: dialled at once, like Vapi
+        }
+
+        var admission = store.Admit(number, phone.Id, limit, rejectWhenFull, scheduled: scheduledFor is not null);
         var limits = new JsonObject
         {
             ["concurrencyBlocked"] = admission.Blocked || admission.Rejected,
@@ -113,8 +129,8 @@ internal sealed class CallLauncher(
         var (assistant, variables) = EffectiveAssistant(baseAssistant, request, customer);
         var plan = OutcomePlanner.Plan(options, number, admission.AttemptIndex, admission.Blocked,
             assistant.GetNumber("maxDurationSeconds") ?? 600);
-        var now = SimJson.ToMilliseconds(time.GetUtcNow());
         var id = Guid.CreateVersion7(now).ToString();
+        var status = scheduledFor is null ? "queued" : "scheduled";
 
         var body = new JsonObject
         {
@@ -123,7 +139,7 @@ internal sealed class CallLauncher(
             ["createdAt"] = SimJson.Iso(now),
             ["updatedAt"] = SimJson.Iso(now),
             ["type"] = "outboundPhoneCall",
-            ["status"] = "queued",
+            ["status"] = status,
         };
         foreach (var (key, value) in request)
         {
@@ -143,27 +159,33 @@ internal sealed class CallLauncher(
             ["controlUrl"] = $"{baseUrl}/call/{id}/control",
         };
 
+        var phoneJson = identity.PhoneNumberJson(phone.Id);
         var call = new SimCall
         {
             Id = id,
             Sequence = admission.Sequence,
-            Request = (JsonObject)request.DeepClone(),
+            RequestJson = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(request, SimJson.Options),
+            AssistantId = request.GetString("assistantId"),
             Body = body,
             CreatedAt = now,
             UpdatedAt = now,
             CustomerNumber = number,
             PhoneNumber = phone,
-            PhoneNumberJson = identity.PhoneNumberJson(phone.Id),
+            PhoneNumberJson = phoneJson,
             Assistant = assistant,
             VariableValues = variables,
             Plan = plan,
             BaseUrl = baseUrl,
+            Server = WebhookSender.ServerFor(assistant, phoneJson),
+            ControlAuthenticationEnabled = assistant["monitorPlan"].GetBool("controlAuthenticationEnabled") == true,
             Generation = admission.Generation,
             FlowCancellation = CancellationTokenSource.CreateLinkedTokenSource(admission.Generation),
             FaultRandom = new Random(plan.FaultSeed),
-            HoldsSlot = !admission.Blocked,
+            HoldsSlot = !admission.Blocked && scheduledFor is null,
+            ScheduledFor = scheduledFor,
+            Status = status,
         };
-        call.Timeline.Add(("queued", now));
+        call.Timeline.Add((status, now));
         var response = (JsonObject)body.DeepClone(); // before the lifecycle can touch the call
         store.Add(call);
         lifecycle.Start(call);

@@ -1,9 +1,10 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
 namespace AutoLynx.VapiSimulator;
 
-/// <summary>Walks a call through queued → ringing → in-progress → ended on the (scaled) clock, emitting a
-/// status-update per change and an end-of-call-report a few seconds after the end.</summary>
+/// <summary>Walks a call through [scheduled →] queued → ringing → in-progress [→ forwarding] → ended on the (scaled)
+/// clock, emitting a status-update per change and an end-of-call-report a few seconds after the end.</summary>
 internal sealed class CallLifecycle(
     CallStore store, WebhookSender webhooks, SimulatorOptions options, TimeProvider time, ILogger<CallLifecycle> logger)
 {
@@ -21,13 +22,29 @@ internal sealed class CallLifecycle(
                 return;
             }
 
+            if (call.ScheduledFor is { } due)
+            {
+                if (!Advance(call, "scheduled"))
+                {
+                    return;
+                }
+
+                // Time compression applies to the wait too: at TimeScale 0.01 a call due in 10 minutes dials in 6 s.
+                await DelayAsync(Math.Max(0, (due - call.CreatedAt).TotalSeconds), ct);
+                if (!store.TakeSlot(call, options.ConcurrencyLimit))
+                {
+                    End(call, OutcomePlanner.ConcurrencyLimitReached, 0);
+                    return;
+                }
+            }
+
             if (!Advance(call, "queued"))
             {
                 return;
             }
 
             await DelayAsync(plan.QueuedSeconds, ct);
-            if (plan.Outcome == CallOutcome.FailedToConnect)
+            if (plan.SkipsRinging)
             {
                 End(call, plan.EndedReason, 0);
                 return;
@@ -39,19 +56,35 @@ internal sealed class CallLifecycle(
             }
 
             await DelayAsync(plan.RingSeconds, ct);
-            if (plan.Outcome is CallOutcome.NoAnswer or CallOutcome.Busy)
+            if (plan.EndsRinging)
             {
                 End(call, plan.EndedReason, 0);
                 return;
             }
 
-            if (!Advance(call, "in-progress") || plan.NeverEnds)
+            if (!Advance(call, "in-progress"))
             {
+                return;
+            }
+
+            if (plan.NeverEnds)
+            {
+                store.Count(FaultKind.NeverEnds);
                 return; // a never-ending call waits for end-call on its controlUrl
             }
 
             await DelayAsync(plan.TalkSeconds, ct);
-            End(call, plan.EndedReason, plan.TalkSeconds);
+            if (plan.Outcome == CallOutcome.Forwarded)
+            {
+                if (!Advance(call, "forwarding"))
+                {
+                    return;
+                }
+
+                await DelayAsync(plan.ForwardingSeconds, ct);
+            }
+
+            End(call, plan.EndedReason, plan.TalkSeconds + plan.ForwardingSeconds);
         }
         catch (OperationCanceledException)
         {
@@ -63,7 +96,7 @@ internal sealed class CallLifecycle(
         }
     }
 
-    /// <summary>Ends a live call now (end-call on the controlUrl). False when it had already ended.</summary>
+    /// <summary>Ends a call now (end-call on the controlUrl, or deletion of a scheduled call). False when it had already ended.</summary>
     public bool EndNow(SimCall call, string endedReason)
     {
         double nominal;
@@ -91,7 +124,7 @@ internal sealed class CallLifecycle(
             }
 
             var now = Now();
-            if (call.Status != status) // "queued" is already set (and stamped) at creation: only announce it
+            if (call.Status != status) // "queued"/"scheduled" is already set (and stamped) at creation: only announce it
             {
                 call.Status = status;
                 call.UpdatedAt = now;
@@ -104,6 +137,16 @@ internal sealed class CallLifecycle(
             {
                 call.StartedAt = now;
                 call.Body["startedAt"] = SimJson.Iso(now);
+            }
+            else if (status == "forwarding")
+            {
+                call.Body["destination"] = new JsonObject
+                {
+                    ["type"] = "number",
+                    ["number"] = SimulatorDefaults.ForwardingNumber,
+                    ["message"] = "Let me connect you with a colleague now.",
+                    ["description"] = "Sales team",
+                };
             }
 
             webhooks.Enqueue(call, "status-update", status, WebhookMessages.StatusUpdate(call, now), final: false);
@@ -136,7 +179,7 @@ internal sealed class CallLifecycle(
 
             // Results are on the call as soon as it ends, so GET /call/{id} agrees with every later webhook.
             CallArtifacts.Apply(call, now, nominalSeconds);
-            store.Release(call);
+            store.Release(call, endedReason);
             webhooks.Enqueue(call, "status-update", "ended", WebhookMessages.StatusUpdate(call, now), final: false);
         }
 
@@ -167,6 +210,8 @@ internal sealed class CallLifecycle(
         {
             var report = WebhookMessages.EndOfCallReport(call, Now(), options.LegacyReportFields);
             webhooks.Enqueue(call, "end-of-call-report", null, report, final: true);
+            call.ReportQueued = true;
+            call.Freeze(); // no new webhook after this one: keep only the Call's JSON
         }
     }
 

@@ -21,7 +21,7 @@ internal static partial class CallRequestValidator
         "assistantOverrides", "squadOverrides", "description",
     };
 
-    private static readonly string[] Unsupported = ["squadId", "squad", "workflowId", "workflow", "customerId", "phoneNumber", "schedulePlan"];
+    private static readonly string[] Unsupported = ["squadId", "squad", "workflowId", "workflow", "customerId", "phoneNumber"];
 
     public const string E164Message =
         "must be a valid phone number in the E.164 format. Hot tip, you may be missing the country code (Eg. US: +1).";
@@ -45,6 +45,11 @@ internal static partial class CallRequestValidator
         if (body["name"] is { } name && (!name.IsString() || name.GetValue<string>().Length > 40))
         {
             errors.Add("name must be shorter than or equal to 40 characters");
+        }
+
+        if (body["schedulePlan"] is { } schedulePlan)
+        {
+            errors.AddRange(ValidateSchedulePlan(schedulePlan));
         }
 
         if (body["assistantId"] is null && body["assistant"] is null)
@@ -105,6 +110,44 @@ internal static partial class CallRequestValidator
 
         return errors;
     }
+
+    /// <summary>SchedulePlan: earliestAt (required), latestAt (optional, not before earliestAt), ISO 8601 strings.</summary>
+    private static List<string> ValidateSchedulePlan(JsonNode plan)
+    {
+        if (plan is not JsonObject obj)
+        {
+            return ["schedulePlan must be an object"];
+        }
+
+        var errors = obj.Where(p => p.Key is not ("earliestAt" or "latestAt"))
+            .Select(p => $"schedulePlan.property {p.Key} should not exist").ToList();
+        var earliest = ParseDate(obj["earliestAt"]);
+        if (obj["earliestAt"] is null || earliest is null)
+        {
+            errors.Add("schedulePlan.earliestAt must be a valid ISO 8601 date string");
+        }
+
+        if (obj["latestAt"] is { } latestNode)
+        {
+            var latest = ParseDate(latestNode);
+            if (latest is null)
+            {
+                errors.Add("schedulePlan.latestAt must be a valid ISO 8601 date string");
+            }
+            else if (earliest is not null && latest < earliest)
+            {
+                errors.Add("schedulePlan.latestAt must be after schedulePlan.earliestAt");
+            }
+        }
+
+        return errors;
+    }
+
+    public static DateTimeOffset? ParseDate(JsonNode? node) =>
+        node.IsString() && DateTimeOffset.TryParse(node!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : null;
 
     private static List<string> ValidateCustomer(JsonNode? node, string prefix)
     {

@@ -79,9 +79,16 @@ internal sealed partial class ConversationScript
             lines.Add(("user", MiddleTurns[i].User));
         }
 
-        if (endedReason is "manually-canceled" or "exceeded-max-duration")
+        if (endedReason is "manually-canceled" or "exceeded-max-duration" || endedReason.Contains("fault", StringComparison.Ordinal))
         {
             return lines; // cut off mid-conversation
+        }
+
+        if (endedReason == OutcomePlanner.Forwarded)
+        {
+            lines.Add(("user", "Can I talk to someone about pricing?"));
+            lines.Add(("bot", "Of course. Let me connect you with a colleague now, one moment."));
+            return lines;
         }
 
         if (endedReason == "silence-timed-out")
@@ -107,9 +114,13 @@ internal sealed partial class ConversationScript
     {
         var who = Business is null ? CustomerName : $"{CustomerName} at {Business}";
         var voicemail = endedReason == "voicemail";
-        var success = Call.Plan.Interested && endedReason is not ("manually-canceled" or "voicemail" or "silence-timed-out" or "exceeded-max-duration");
+        var success = Call.Plan.Interested && endedReason is not ("manually-canceled" or "voicemail" or "silence-timed-out" or "exceeded-max-duration")
+            && !endedReason.Contains("fault", StringComparison.Ordinal);
         var summary = endedReason switch
         {
+            OutcomePlanner.Forwarded => $"{Persona} spoke with {who}. {FirstName} asked about pricing and was transferred to the sales team.",
+            _ when endedReason.Contains("fault", StringComparison.Ordinal) =>
+                $"{Persona} spoke with {who}, but the call dropped after {nominalSeconds:0} seconds because of a technical fault.",
             "voicemail" => $"{Persona} reached {who}'s voicemail and left a message asking them to call back.",
             "manually-canceled" => $"{Persona} spoke with {who}; the call was ended by the operator after {nominalSeconds:0} seconds.",
             "silence-timed-out" => $"{Persona} spoke with {who}, but the line went silent and the call timed out.",

@@ -12,11 +12,13 @@ internal enum CreateFault
 }
 
 /// <summary>Decides the API-level faults. POST /call faults are drawn from (seed, customer number, how many times
-/// that number was posted) so they too are independent of the order of concurrent requests.</summary>
-internal sealed class FaultInjector(SimulatorOptions options)
+/// that number was posted) so they too are independent of the order of concurrent requests; 429 and slow responses
+/// from (seed, the request's index), so the same sequence of requests meets the same faults.</summary>
+internal sealed class FaultInjector(SimulatorOptions options, CallStore store)
 {
     private readonly ConcurrentDictionary<string, int> _postsByNumber = new(StringComparer.Ordinal);
     private long _requests;
+    private long _slowRequests;
 
     public bool ShouldRateLimit()
     {
@@ -27,7 +29,32 @@ internal sealed class FaultInjector(SimulatorOptions options)
         }
 
         var index = Interlocked.Increment(ref _requests).ToString(CultureInfo.InvariantCulture);
-        return Seeds.For(options.Seed, "429", index).Roll(rate);
+        if (!Seeds.For(options.Seed, "429", index).Roll(rate))
+        {
+            return false;
+        }
+
+        store.Count(FaultKind.RateLimited);
+        return true;
+    }
+
+    /// <summary>How long to hold this API request before handling it; zero for most.</summary>
+    public TimeSpan SlowResponseDelay()
+    {
+        var faults = options.Faults;
+        if (faults.RateSlowResponse <= 0 || faults.SlowResponseMs <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var index = Interlocked.Increment(ref _slowRequests).ToString(CultureInfo.InvariantCulture);
+        if (!Seeds.For(options.Seed, "slow", index).Roll(faults.RateSlowResponse))
+        {
+            return TimeSpan.Zero;
+        }
+
+        store.Count(FaultKind.SlowResponse);
+        return TimeSpan.FromMilliseconds(faults.SlowResponseMs);
     }
 
     public CreateFault ForCreate(string customerNumber)
@@ -57,5 +84,6 @@ internal sealed class FaultInjector(SimulatorOptions options)
     {
         _postsByNumber.Clear();
         Interlocked.Exchange(ref _requests, 0);
+        Interlocked.Exchange(ref _slowRequests, 0);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace AutoLynx.VapiSimulator;
@@ -11,44 +12,97 @@ internal static class InspectionEndpoints
         sim.MapGet("/calls", Calls);
         sim.MapGet("/stats", (CallStore store) => SimJson.Json(store.Stats()));
         sim.MapPost("/reset", Reset);
+        sim.MapConfigEndpoints();
         sim.MapGet("/recordings/{file}", (string file) => Results.File(SilentWav, "audio/wav", file));
     }
 
-    /// <summary>Every call since the last reset (deleted ones too), oldest first.</summary>
-    private static IResult Calls(CallStore store)
+    /// <summary>Every call since the last reset (deleted ones too, up to MaxRetainedCalls), oldest first.</summary>
+    private static IResult Calls(CallStore store) => SimJson.Json(writer =>
     {
-        var result = new JsonArray();
+        writer.WriteStartArray();
         foreach (var call in store.All())
         {
             lock (call.Gate)
             {
-                result.Add(new JsonObject
-                {
-                    ["id"] = call.Id,
-                    ["status"] = call.Status,
-                    ["outcome"] = call.Plan.Outcome.ToString(),
-                    ["plannedEndedReason"] = call.Plan.EndedReason,
-                    ["endedReason"] = call.EndedReason,
-                    ["customerNumber"] = call.CustomerNumber,
-                    ["phoneNumberId"] = call.PhoneNumber.Id,
-                    ["createdAt"] = SimJson.Iso(call.CreatedAt),
-                    ["deleted"] = call.Deleted,
-                    ["neverEnds"] = call.Plan.NeverEnds,
-                    ["request"] = call.Request.DeepClone(),
-                    ["timeline"] = new JsonArray([.. call.Timeline.Select(t =>
-                        (JsonNode)new JsonObject { ["status"] = t.Status, ["at"] = SimJson.Iso(t.At) })]),
-                    ["webhooks"] = new JsonArray([.. call.Webhooks.Select(w => (JsonNode)new JsonObject
-                    {
-                        ["type"] = w.Type,
-                        ["status"] = w.Status,
-                        ["at"] = SimJson.Iso(w.At),
-                        ["result"] = w.Result,
-                    })]),
-                });
+                WriteCall(writer, call);
             }
         }
 
-        return SimJson.Json(result);
+        writer.WriteEndArray();
+    });
+
+    private static void WriteCall(Utf8JsonWriter writer, SimCall call)
+    {
+        static void Time(Utf8JsonWriter writer, string name, DateTimeOffset? at)
+        {
+            if (at is { } value)
+            {
+                writer.WriteString(name, SimJson.Iso(value));
+            }
+            else
+            {
+                writer.WriteNull(name);
+            }
+        }
+
+        var plan = call.Plan;
+        writer.WriteStartObject();
+        writer.WriteString("id", call.Id);
+        writer.WriteString("status", call.Status);
+        writer.WriteString("outcome", plan.Outcome.ToString());
+        writer.WriteString("plannedEndedReason", plan.EndedReason);
+        writer.WriteStartObject("plan"); // nominal seconds, before TimeScale
+        writer.WriteNumber("queuedSeconds", Math.Round(plan.QueuedSeconds, 3));
+        writer.WriteNumber("ringSeconds", Math.Round(plan.RingSeconds, 3));
+        writer.WriteNumber("talkSeconds", Math.Round(plan.TalkSeconds, 3));
+        writer.WriteNumber("forwardingSeconds", Math.Round(plan.ForwardingSeconds, 3));
+        writer.WriteNumber("analysisSeconds", Math.Round(plan.AnalysisSeconds, 3));
+        writer.WriteEndObject();
+        writer.WriteString("endedReason", call.EndedReason);
+        writer.WriteString("customerNumber", call.CustomerNumber);
+        writer.WriteString("phoneNumberId", call.PhoneNumber.Id);
+        Time(writer, "createdAt", call.CreatedAt);
+        Time(writer, "scheduledFor", call.ScheduledFor);
+        Time(writer, "startedAt", call.StartedAt);
+        Time(writer, "endedAt", call.IsEnded ? call.Timeline[^1].At : null);
+        writer.WriteBoolean("deleted", call.Deleted);
+        writer.WriteBoolean("neverEnds", plan.NeverEnds);
+        writer.WriteBoolean("webhooksSettled", call.WebhooksSettled);
+        writer.WritePropertyName("request");
+        writer.WriteRawValue(call.RequestJson, skipInputValidation: true);
+        writer.WriteStartArray("timeline");
+        foreach (var (status, at) in call.Timeline)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("status", status);
+            writer.WriteString("at", SimJson.Iso(at));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("webhooks");
+        foreach (var hook in call.Webhooks)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", hook.Type);
+            writer.WriteString("status", hook.Status);
+            writer.WriteString("at", SimJson.Iso(hook.At));
+            writer.WriteString("result", hook.Result);
+            writer.WriteNumber("attempts", hook.Attempts);
+            if (hook.Burst is { } burst)
+            {
+                writer.WriteNumber("burst", burst);
+            }
+            else
+            {
+                writer.WriteNull("burst");
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 
     private static IResult Reset(CallStore store, FaultInjector faults)

@@ -28,6 +28,33 @@ internal static class SimJson
     public static IResult Json<T>(T value, int statusCode = StatusCodes.Status200OK) =>
         Results.Content(JsonSerializer.Serialize(value, Options), "application/json; charset=utf-8", Encoding.UTF8, statusCode);
 
+    /// <summary>Already-serialized UTF-8 JSON.</summary>
+    public static IResult Json(byte[] utf8Json, int statusCode = StatusCodes.Status200OK) => new Utf8JsonResult(utf8Json, statusCode);
+
+    /// <summary>JSON written straight to the response buffer (lists of many calls).</summary>
+    public static IResult Json(Action<Utf8JsonWriter> write, int statusCode = StatusCodes.Status200OK)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder }))
+        {
+            write(writer);
+        }
+
+        return new Utf8JsonResult(buffer.WrittenSpan.ToArray(), statusCode);
+    }
+
+    private sealed class Utf8JsonResult(byte[] body, int statusCode) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = statusCode;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+        }
+    }
+
     public static IResult Error(int statusCode, string error, JsonNode message) =>
         Json(new JsonObject { ["message"] = message, ["error"] = error, ["statusCode"] = statusCode }, statusCode);
 

@@ -10,6 +10,11 @@ public static class SimulatorServiceCollectionExtensions
     public static IServiceCollection AddVapiSimulator(this IServiceCollection services, SimulatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new InvalidOperationException("Invalid Simulator settings: " + string.Join("; ", errors));
+        }
+
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
         services.AddSingleton<SimulatorIdentity>();

@@ -52,7 +52,9 @@ public sealed class VapiSimulatorHost : IAsyncDisposable
         await app.StartAsync(ct);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new VapiSimulatorHost(app, new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)), options);
+        var baseUrl = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal));
+        options.Url = baseUrl.ToString().TrimEnd('/'); // what GET /_sim/config shows: the port actually taken
+        return new VapiSimulatorHost(app, baseUrl, options);
     }
 
     public SimulatorStats GetStats() => _store.Stats();

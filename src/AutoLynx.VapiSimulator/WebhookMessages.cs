@@ -1,67 +1,109 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace AutoLynx.VapiSimulator;
 
 /// <summary>Builds server-message bodies <c>{"message":{…}}</c> from a call's current state (call under its Gate).</summary>
+/// <remarks>Written straight to UTF-8 bytes: at thousands of webhooks a second, deep-cloning the call, its assistant
+/// and phone number into a new JsonObject per message was the sender's largest cost.</remarks>
 internal static class WebhookMessages
 {
-    public static JsonObject StatusUpdate(SimCall call, DateTimeOffset now)
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    public static byte[] StatusUpdate(SimCall call, DateTimeOffset now) => Write(call, writer =>
     {
-        var message = new JsonObject { ["type"] = "status-update", ["status"] = call.Status };
+        writer.WriteString("type", "status-update");
+        writer.WriteString("status", call.Status);
         if (call.IsEnded)
         {
-            message["endedReason"] = call.EndedReason;
+            writer.WriteString("endedReason", call.EndedReason);
         }
 
-        message["timestamp"] = now.ToUnixTimeMilliseconds();
-        AddCommon(call, message);
-        return new JsonObject { ["message"] = message };
-    }
+        if (call.Status == "forwarding" && call.Body["destination"] is { } destination)
+        {
+            writer.WritePropertyName("destination");
+            destination.WriteTo(writer, SimJson.Options);
+        }
 
-    public static JsonObject EndOfCallReport(SimCall call, DateTimeOffset now, bool legacyFields)
+        writer.WriteNumber("timestamp", now.ToUnixTimeMilliseconds());
+    });
+
+    public static byte[] EndOfCallReport(SimCall call, DateTimeOffset now, bool legacyFields) => Write(call, writer =>
     {
         var body = call.Body;
-        var message = new JsonObject
-        {
-            ["type"] = "end-of-call-report",
-            ["timestamp"] = now.ToUnixTimeMilliseconds(),
-            ["endedReason"] = call.EndedReason,
-        };
+        writer.WriteString("type", "end-of-call-report");
+        writer.WriteNumber("timestamp", now.ToUnixTimeMilliseconds());
+        writer.WriteString("endedReason", call.EndedReason);
         if (call.StartedAt is { } startedAt && call.EndedAt is { } endedAt)
         {
-            message["startedAt"] = SimJson.Iso(startedAt);
-            message["endedAt"] = SimJson.Iso(endedAt);
+            writer.WriteString("startedAt", SimJson.Iso(startedAt));
+            writer.WriteString("endedAt", SimJson.Iso(endedAt));
         }
 
-        message["cost"] = body["cost"]?.DeepClone();
-        message["costs"] = body["costs"]?.DeepClone();
-        message["analysis"] = body["analysis"]?.DeepClone();
-        message["artifact"] = body["artifact"]?.DeepClone();
-        AddCommon(call, message);
+        foreach (var field in (string[])["cost", "costs", "analysis", "artifact", "destination"])
+        {
+            if (body[field] is { } value)
+            {
+                writer.WritePropertyName(field);
+                value.WriteTo(writer, SimJson.Options);
+            }
+        }
 
         if (legacyFields)
         {
             // Fields older docs and community code read; not in the current spec.
             var seconds = call.StartedAt is { } s && call.EndedAt is { } e ? (e - s).TotalSeconds : 0;
-            message["durationMs"] = Math.Round(seconds * 1000);
-            message["durationSeconds"] = Math.Round(seconds, 3);
-            message["durationMinutes"] = Math.Round(seconds / 60, 4);
-            message["summary"] = body["analysis"].GetString("summary");
-            message["transcript"] = body["artifact"].GetString("transcript");
-            message["messages"] = body["artifact"]?["messages"]?.DeepClone();
-            message["recordingUrl"] = body["artifact"].GetString("recordingUrl");
-            message["stereoRecordingUrl"] = body["artifact"].GetString("stereoRecordingUrl");
-            message["costBreakdown"] = body["costBreakdown"]?.DeepClone();
+            writer.WriteNumber("durationMs", Math.Round(seconds * 1000));
+            writer.WriteNumber("durationSeconds", Math.Round(seconds, 3));
+            writer.WriteNumber("durationMinutes", Math.Round(seconds / 60, 4));
+            writer.WriteString("summary", body["analysis"].GetString("summary"));
+            writer.WriteString("transcript", body["artifact"].GetString("transcript"));
+            writer.WritePropertyName("messages");
+            (body["artifact"]?["messages"] ?? new JsonArray()).WriteTo(writer, SimJson.Options);
+            writer.WriteString("recordingUrl", body["artifact"].GetString("recordingUrl"));
+            writer.WriteString("stereoRecordingUrl", body["artifact"].GetString("stereoRecordingUrl"));
+            if (body["costBreakdown"] is { } breakdown)
+            {
+                writer.WritePropertyName("costBreakdown");
+                breakdown.WriteTo(writer, SimJson.Options);
+            }
+        }
+    });
+
+    /// <summary>The envelope, the message-specific fields, then the fields every message shares.</summary>
+    private static byte[] Write(SimCall call, Action<Utf8JsonWriter> fields)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("message");
+            writer.WriteStartObject();
+            fields(writer);
+            writer.WritePropertyName("call");
+            call.Body.WriteTo(writer, SimJson.Options);
+            writer.WritePropertyName("phoneNumber");
+            call.PhoneNumberJson.WriteTo(writer, SimJson.Options);
+            writer.WritePropertyName("customer");
+            (call.Body["customer"] ?? new JsonObject()).WriteTo(writer, SimJson.Options);
+            writer.WritePropertyName("assistant");
+            call.Assistant.WriteTo(writer, SimJson.Options);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
         }
 
-        return new JsonObject { ["message"] = message };
-    }
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 1024 * 1024)
+        {
+            t_buffer = null; // do not keep an exceptional giant buffer per thread
+        }
 
-    private static void AddCommon(SimCall call, JsonObject message)
-    {
-        message["call"] = call.Body.DeepClone();
-        message["phoneNumber"] = call.PhoneNumberJson.DeepClone();
-        message["customer"] = call.Body["customer"]?.DeepClone();
-        message["assistant"] = call.Assistant.DeepClone();
+        return bytes;
     }
 }

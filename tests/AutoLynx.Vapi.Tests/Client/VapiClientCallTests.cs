@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AutoLynx.Vapi.Models;
+using AutoLynx.VapiSimulator;
 
 namespace AutoLynx.Vapi.Tests.Client;
 
@@ -63,7 +64,7 @@ public sealed class VapiClientCallTests
     [Fact]
     public async Task GetCallAsync_AfterAnsweredCallEnds_ReturnsEndedCallWithReasonCostArtifactAndAnalysis()
     {
-        await using var vapi = await SimulatedVapi.StartAsync(o => o.Outcomes = new() { Talked = 1, NoAnswer = 0, Busy = 0, Voicemail = 0, FailedToConnect = 0 });
+        await using var vapi = await SimulatedVapi.StartAsync(o => o.Outcomes = OutcomeMix.Only(m => m.Talked = 1));
         var created = (await vapi.Client.CreateCallAsync(vapi.CallRequest((await vapi.CreateAssistantAsync()).Id))).Call;
 
         var ended = await vapi.PollCallAsync(created.Id, c => c.Status == VapiCallStatus.Ended);
@@ -96,7 +97,7 @@ public sealed class VapiClientCallTests
     [Fact]
     public async Task GetCallAsync_AfterUnansweredCallEnds_ReturnsNoAnswerWithZeroCost()
     {
-        await using var vapi = await SimulatedVapi.StartAsync(o => o.Outcomes = new() { Talked = 0, NoAnswer = 1, Busy = 0, Voicemail = 0, FailedToConnect = 0 });
+        await using var vapi = await SimulatedVapi.StartAsync(o => o.Outcomes = OutcomeMix.Only(m => m.NoAnswer = 1));
         var created = (await vapi.Client.CreateCallAsync(vapi.CallRequest((await vapi.CreateAssistantAsync()).Id))).Call;
 
         var ended = await vapi.PollCallAsync(created.Id, c => c.Status == VapiCallStatus.Ended);
@@ -245,7 +246,7 @@ public sealed class VapiClientCallTests
     {
         await using var vapi = await SimulatedVapi.StartAsync(o =>
         {
-            o.Outcomes = new() { Talked = 1, NoAnswer = 0, Busy = 0, Voicemail = 0, FailedToConnect = 0 };
+            o.Outcomes = OutcomeMix.Only(m => m.Talked = 1);
             o.Faults.RateNeverEnds = 1;
         });
         var created = (await vapi.Client.CreateCallAsync(vapi.CallRequest((await vapi.CreateAssistantAsync()).Id))).Call;

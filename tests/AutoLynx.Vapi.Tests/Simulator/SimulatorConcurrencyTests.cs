@@ -12,7 +12,7 @@ public sealed class SimulatorConcurrencyTests
         options.TimeScale = 1;
         options.ConcurrencyLimit = limit;
         options.ConcurrencyLimitBehavior = behavior;
-        options.Outcomes = new OutcomeMix { Talked = 1, NoAnswer = 0, Busy = 0, Voicemail = 0, FailedToConnect = 0 };
+        options.Outcomes = OutcomeMix.Only(m => m.Talked = 1);
     }
 
     [Fact]

@@ -47,8 +47,7 @@ public sealed class SimulatorFaultTests
         await using var ctx = await SimulatorTestContext.StartAsync(o => o.Faults.RateDropWebhook = 1);
         await ctx.CreateCallAsync(ctx.CallBody(await ctx.CreateAssistantAsync(), "+14155550123"));
 
-        await ctx.WaitForAllEndedAsync();
-        await Task.Delay(200); // the report follows the end by a few scaled seconds
+        await ctx.WaitForAllSettledAsync(); // the report follows the end by a few scaled seconds
 
         Assert.Empty(ctx.Receiver.Received);
         Assert.True(ctx.Simulator.GetStats().Webhooks.Dropped >= 3);
@@ -73,7 +72,7 @@ public sealed class SimulatorFaultTests
     {
         await using var ctx = await SimulatorTestContext.StartAsync(o =>
         {
-            o.Outcomes = new AutoLynx.VapiSimulator.OutcomeMix { Talked = 1, NoAnswer = 0, Busy = 0, Voicemail = 0, FailedToConnect = 0 };
+            o.Outcomes = AutoLynx.VapiSimulator.OutcomeMix.Only(m => m.Talked = 1);
             o.Faults.RateReorderWebhook = 1;
         });
         var call = await ctx.CreateCallAsync(ctx.CallBody(await ctx.CreateAssistantAsync(), "+14155550123"));

@@ -8,8 +8,7 @@ public sealed class SimulatorLifecycleTests
 {
     private static void Only(SimulatorOptions options, Action<OutcomeMix> set)
     {
-        options.Outcomes = new OutcomeMix { Talked = 0, NoAnswer = 0, Busy = 0, Voicemail = 0, FailedToConnect = 0 };
-        set(options.Outcomes);
+        options.Outcomes = OutcomeMix.Only(set);
     }
 
     [Fact]

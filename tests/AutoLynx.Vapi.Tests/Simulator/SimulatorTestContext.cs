@@ -76,6 +76,49 @@ public sealed class SimulatorTestContext : IAsyncDisposable
 
     public async Task<JsonNode> GetJsonAsync(string path) => (await Http.GetFromJsonAsync<JsonNode>(path))!;
 
+    /// <summary>PUT /_sim/config with the given changes; returns the response (200 with the new settings, or 400).</summary>
+    public Task<HttpResponseMessage> PutConfigAsync(string json) => Http.PutAsync("/_sim/config", Json(json));
+
+    /// <summary>Waits until the call has ended and every one of its webhooks was delivered, dropped or given up
+    /// (/_sim/calls webhooksSettled), then returns its /_sim/calls entry.</summary>
+    public async Task<JsonNode> WaitForSettledAsync(string id, int timeoutSeconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
+        {
+            var call = await SimCallAsync(id);
+            if (call["webhooksSettled"]!.GetValue<bool>())
+            {
+                return call;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"webhooks of call {id} did not settle in time");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Waits until every call has ended and all their webhooks settled; returns /_sim/calls.</summary>
+    public async Task<JsonArray> WaitForAllSettledAsync(int timeoutSeconds = 30)
+    {
+        await WaitForAllEndedAsync(timeoutSeconds);
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (true)
+        {
+            var calls = (JsonArray)await GetJsonAsync("/_sim/calls");
+            if (calls.All(c => c!["webhooksSettled"]!.GetValue<bool>()))
+            {
+                return calls;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "webhooks did not settle in time");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The /_sim/calls entry of one call.</summary>
+    public async Task<JsonNode> SimCallAsync(string id) =>
+        ((JsonArray)await GetJsonAsync("/_sim/calls")).Single(c => c!["id"]!.GetValue<string>() == id)!;
+
     /// <summary>Polls /_sim/calls until every call has ended.</summary>
     public async Task<JsonArray> WaitForAllEndedAsync(int timeoutSeconds = 20)
     {

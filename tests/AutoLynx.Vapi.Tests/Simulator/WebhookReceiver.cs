@@ -29,6 +29,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
 
+    /// <summary>The status code to answer each webhook with (recorded either way); 200 by default.</summary>
+    public Func<ReceivedWebhook, int> StatusFor { get; set; } = _ => 200;
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -43,8 +46,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var raw = await reader.ReadToEndAsync();
             var body = JsonNode.Parse(raw);
             var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            receiver._received.Enqueue(new ReceivedWebhook((JsonObject)body!["message"]!, headers, request.Path, raw));
-            return Results.Ok(new { });
+            var webhook = new ReceivedWebhook((JsonObject)body!["message"]!, headers, request.Path, raw);
+            receiver._received.Enqueue(webhook);
+            var status = receiver.StatusFor(webhook);
+            return status == 200 ? Results.Ok(new { }) : Results.StatusCode(status);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
