@@ -1,4 +1,5 @@
 using AutoLynx.Data;
+using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Contacts;
@@ -40,6 +41,7 @@ public static class AppServices
         // Features
         services.AddSingleton<PhoneNormalizer>();
         services.AddScoped<ContactImporter>();
+        services.AddScoped<AssistantService>();
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignQueries>();
         services.AddScoped<PhoneLineSync>();

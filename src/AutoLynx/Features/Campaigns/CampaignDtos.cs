@@ -29,3 +29,6 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, in
 
 public sealed record CampaignListItem(long Id, string Name, string Status, string Mode, int Cap, int TotalContacts,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? CompletedAt);
+
+/// <summary>A campaign named in another feature's answer (e.g. why an assistant cannot be deleted).</summary>
+public sealed record CampaignRef(long Id, string Name, string Status);
