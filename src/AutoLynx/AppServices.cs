@@ -60,7 +60,17 @@ public static class AppServices
         services.AddSingleton<WebhookProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            if (ctx.Exception is BadHttpRequestException bad)
+            {
+                ctx.ProblemDetails.Title = "The request could not be read";
+                ctx.ProblemDetails.Detail = bad.Message;
+            }
+        });
+        // A body that is not valid JSON is the client's mistake (400), also where the framework throws for it (Development).
+        services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(o =>
+            o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         services.AddOpenApi();
         services.AddMudServices();
         services.AddRazorComponents().AddInteractiveServerComponents();

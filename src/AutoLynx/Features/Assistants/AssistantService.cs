@@ -147,9 +147,10 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException) when (attempt == 0)
+            catch (DbUpdateException) when (attempt < 3)
             {
-                // Two imports of the same id at once: the unique index let one insert win; update that row instead.
+                // Two imports of the same id at once: the unique index let one insert win (or the version token one
+                // update); read the row again and update it.
                 db.ChangeTracker.Clear();
                 continue;
             }
