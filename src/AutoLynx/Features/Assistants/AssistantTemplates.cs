@@ -190,7 +190,7 @@ public static class AssistantTemplates
             ["provider"] = "openai",
             ["model"] = "gpt-4.1",
             ["temperature"] = temperature,
-            ["messages"] = new JsonArray(new JsonObject { ["role"] = "system", ["content"] = prompt.Trim() + "\n" + GroundRules.TrimEnd() }),
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "system", ["content"] = Unwrap(prompt) + "\n\n" + Unwrap(GroundRules) }),
         },
         ["voice"] = new JsonObject { ["provider"] = "11labs", ["voiceId"] = voiceId },
         ["transcriber"] = new JsonObject { ["provider"] = "deepgram", ["model"] = "nova-3", ["language"] = "en" },
@@ -204,6 +204,28 @@ public static class AssistantTemplates
             ["structuredDataPlan"] = new JsonObject { ["enabled"] = true, ["schema"] = schema },
         },
     };
+
+    /// <summary>
+    /// The prompts are wrapped in the source for reading; a prompt box shows them better as one line per paragraph or
+    /// list item. A blank line separates paragraphs; a line starting "- " or "1. " starts an item; others continue.
+    /// </summary>
+    private static string Unwrap(string text)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var raw in text.Replace("\r", "").Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0)
+            {
+                if (sb.Length > 0 && !sb.ToString().EndsWith("\n\n", StringComparison.Ordinal)) sb.Append(sb[^1] == '\n' ? "\n" : "\n\n");
+                continue;
+            }
+            var startsItem = line.StartsWith("- ", StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d+\.\s");
+            if (sb.Length == 0 || sb[^1] == '\n') sb.Append(line);
+            else sb.Append(startsItem ? "\n" : " ").Append(line);
+        }
+        return sb.ToString().Trim();
+    }
 
     private static JsonObject Schema(params (string Name, string Type, string Description)[] fields)
     {
