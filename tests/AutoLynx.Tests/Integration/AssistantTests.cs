@@ -622,3 +622,50 @@ public sealed class AssistantConcurrencyTests
         await AssistantTests.ProblemAsync(del, 409, "\"Guarding\"");
     }
 }
+
+/// <summary>Demo mode: the simulator forgets everything on restart; the directory does not, and is re-created there.</summary>
+public sealed class AssistantDemoRestartTests
+{
+    [Fact]
+    public async Task Restart_StoredAssistantsRecreatedOnFreshSimulator_AndStillCall()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"autolynx-restart-{Guid.NewGuid():N}.db");
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Default"] = $"Data Source={file}" };
+        try
+        {
+            long id;
+            string firstPid;
+            await using (var first = AppHost.Start(Db.Sqlite, settings))
+            {
+                using var created = await first.Http.PostAsJsonAsync("api/assistants", new { name = "Survives restart", templateId = "follow-up" });
+                var body = await AssistantTests.BodyAsync(created, 201);
+                id = body.GetProperty("id").GetInt64();
+                firstPid = body.GetProperty("providerAssistantId").GetString()!;
+                Assert.StartsWith(first.BaseUrl.ToString().TrimEnd('/'), body.GetProperty("config").GetProperty("server").GetProperty("url").GetString());
+            }
+
+            await using var second = AppHost.Start(Db.Sqlite, settings);
+            var again = await second.GetJsonAsync($"api/assistants/{id}");
+            var pid = again.GetProperty("providerAssistantId").GetString()!;
+            Assert.NotEqual(firstPid, pid);
+            var onVapi = await AssistantTests.SimGetAssistantAsync(second, pid);
+            Assert.Equal("Survives restart", onVapi!["name"]!.GetValue<string>());
+            // The first run's address is gone; the assistant does not point at it any more.
+            Assert.DoesNotContain("server", again.GetProperty("config").EnumerateObject().Select(p => p.Name));
+            Assert.True((await second.GetJsonAsync($"api/assistants/{id}/drift")).GetProperty("inSync").GetBoolean());
+
+            var lines = await second.GetJsonAsync("api/phone-lines");
+            using var form = AppHost.Multipart(AppHost.SampleCsv(2, firstNumber: 7400), ("name", "After restart"), ("assistantId", id.ToString()),
+                ("phoneLineId", lines[0].GetProperty("id").GetInt64().ToString()));
+            using var c = await second.Http.PostAsync("api/campaigns", form);
+            var campaignId = (await AssistantTests.BodyAsync(c, 201)).GetProperty("campaignId").GetInt64();
+            using (var start = await second.Http.PostAsync($"api/campaigns/{campaignId}/start", null)) await AssistantTests.BodyAsync(start, 200);
+            await second.WaitForStatusAsync(campaignId, "COMPLETED", TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { file, file + "-wal", file + "-shm" }) try { File.Delete(f); } catch (IOException) { }
+        }
+    }
+}

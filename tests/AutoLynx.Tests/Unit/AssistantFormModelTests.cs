@@ -104,5 +104,13 @@ public sealed class AssistantFormModelTests
 
         AssistantJson.UnbindServer(config);
         Assert.Equal("""{"name":"A","server":{"timeoutSeconds":25}}""", config.ToJsonString());
+
+        // No secret and no credential: Vapi could not authenticate to us, so the org's server settings stay in charge.
+        var bare = new JsonObject { ["name"] = "B" };
+        AssistantJson.BindServer(bare, "https://app.test/api/webhooks/vapi", null);
+        Assert.Equal("""{"name":"B"}""", bare.ToJsonString());
+        var withCredential = new JsonObject { ["server"] = new JsonObject { ["credentialId"] = "cred-1" } };
+        AssistantJson.BindServer(withCredential, "https://app.test/api/webhooks/vapi", null);
+        Assert.Equal("https://app.test/api/webhooks/vapi", withCredential["server"]!["url"]!.GetValue<string>());
     }
 }

@@ -38,11 +38,14 @@ public static class AssistantJson
     /// <summary>
     /// Points the assistant's calls at this app: <c>server.url</c> = our webhook, and the webhook secret as a static
     /// header (Vapi sends <c>server.headers</c> verbatim). Other <c>server</c> fields (timeout, backoff…) are kept.
-    /// Without a known public URL nothing is set, and the Vapi org's own server URL applies.
+    /// Without a known public URL nothing is set, and the Vapi org's own server URL applies. Nor without a way for
+    /// Vapi to authenticate (no shared secret, no <c>server.credentialId</c>): an assistant-level server replaces the
+    /// org's, credential included, and unauthenticated webhooks would be refused — the org's settings stay in charge.
     /// </summary>
     public static void BindServer(JsonObject config, string? webhookUrl, string? secret)
     {
         if (webhookUrl is null) return;
+        if (string.IsNullOrEmpty(secret) && (config["server"] as JsonObject)?["credentialId"] is null) return;
         var server = config["server"] as JsonObject ?? [];
         config["server"] = server;
         server["url"] = webhookUrl;

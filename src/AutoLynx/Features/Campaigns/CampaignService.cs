@@ -123,27 +123,37 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     private async Task<CommandResult> TransitionAsync(long id, string action, CampaignStatus[] from, CampaignStatus? to,
         Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct)
     {
-        var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
-        if (!from.Contains(c.Status))
-            return CommandResult.Conflict($"The campaign is {c.Status.ToString().ToUpperInvariant()}; {action.Split('.')[1]} is not possible in that state.");
-        if (guard?.Invoke(c) is { } why) return CommandResult.Conflict(why);
-        var before = c.Status;
-        if (to is { } target) c.Status = target;
-        apply(c);
-        c.UpdatedAt = Now;
-        Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await db.SaveChangesAsync(ct);
+            var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
+            if (!from.Contains(c.Status))
+                return CommandResult.Conflict($"The campaign is {c.Status.ToString().ToUpperInvariant()}; {action.Split('.')[1]} is not possible in that state.");
+            if (guard?.Invoke(c) is { } why) return CommandResult.Conflict(why);
+            var before = c.Status;
+            if (to is { } target) c.Status = target;
+            apply(c);
+            c.UpdatedAt = Now;
+            Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // The engine moves a campaign on by itself (QUEUED → DIALING → RUNNING bumps the version): a Pause pressed
+                // just after Start must not fail for that. Read it again and decide on the fresh state.
+                db.ChangeTracker.Clear();
+                continue;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return CommandResult.Conflict("The campaign changed at the same time; reload and try again.");
+            }
+            hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
+            dispatcher.Wake();
+            return CommandResult.Done;
         }
-        catch (DbUpdateConcurrencyException)
-        {
-            return CommandResult.Conflict("The campaign changed at the same time; reload and try again.");
-        }
-        hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
-        dispatcher.Wake();
-        return CommandResult.Done;
     }
 
     public async Task<CommandResult> UpdateAsync(long id, string? name, int? cap, CancellationToken ct)
