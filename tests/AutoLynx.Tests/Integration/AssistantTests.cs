@@ -454,6 +454,16 @@ public sealed class AssistantTests(AssistantTests.Host host) : IClassFixture<Ass
         Assert.Equal("PAUSED", (await App.GetJsonAsync($"api/campaigns/{campaignId}")).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task OpenApi_DescribesTheAssistantEndpoints()
+    {
+        using var resp = await App.Http.GetAsync("openapi/v1.json");
+        var text = await resp.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
+        foreach (var path in new[] { "/api/assistants", "/api/assistants/import", "/api/assistants/{id}", "/api/assistants/{id}/drift", "/api/assistant-templates" })
+            Assert.Contains($"\"{path}\"", text);
+    }
+
     // ---- helpers ----
 
     private static JsonObject SampleConfig(string firstMessage) => new()
