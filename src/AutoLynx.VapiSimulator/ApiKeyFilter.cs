@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace AutoLynx.VapiSimulator;
 
@@ -17,6 +18,11 @@ internal sealed class ApiKeyFilter(SimulatorOptions options, FaultInjector fault
         {
             http.Response.Headers.RetryAfter = "1";
             return SimJson.Error(StatusCodes.Status429TooManyRequests, "Too Many Requests", "Rate limit exceeded");
+        }
+
+        if (faults.TakeScripted(http.Request.Method, http.Request.Path.Value ?? "/") is { } scripted)
+        {
+            return ScriptedAnswer(scripted);
         }
 
         // A slow day: the request waits before anything happens (POST /call creates its call only afterwards).
@@ -48,6 +54,15 @@ internal sealed class ApiKeyFilter(SimulatorOptions options, FaultInjector fault
         var expected = Encoding.UTF8.GetBytes(apiKey);
         return CryptographicOperations.FixedTimeEquals(sent, expected);
     }
+
+    /// <summary>The body Vapi would send with that status: NestJS's shape, 400 with a message array.</summary>
+    private static IResult ScriptedAnswer(ScriptedFault fault) => fault.Status switch
+    {
+        StatusCodes.Status401Unauthorized when fault.Message is null => Unauthorized(),
+        StatusCodes.Status400BadRequest => SimJson.BadRequest([fault.Message ?? "scripted validation failure"]),
+        _ => SimJson.Error(fault.Status, ReasonPhrases.GetReasonPhrase(fault.Status),
+            JsonValue.Create(fault.Message ?? ReasonPhrases.GetReasonPhrase(fault.Status))!),
+    };
 
     public static IResult Unauthorized() =>
         SimJson.Error(StatusCodes.Status401Unauthorized, "Unauthorized", JsonValue.Create(InvalidKeyMessage)!);

@@ -41,6 +41,12 @@ internal static class AssistantSchema
                 continue;
             }
 
+            // class-validator's @IsOptional() skips every check for null as well as for a missing value.
+            if (value is null)
+            {
+                continue;
+            }
+
             switch (key)
             {
                 case "name":

@@ -11,14 +11,56 @@ internal enum CreateFault
     TimeoutAfterCreate,
 }
 
+/// <summary>One scripted failure: the next <see cref="Count"/> requests matching method and path prefix get this status.</summary>
+internal sealed record ScriptedFault(string? Method, string PathPrefix, int Status, string? Message, int Count);
+
 /// <summary>Decides the API-level faults. POST /call faults are drawn from (seed, customer number, how many times
 /// that number was posted) so they too are independent of the order of concurrent requests; 429 and slow responses
 /// from (seed, the request's index), so the same sequence of requests meets the same faults.</summary>
 internal sealed class FaultInjector(SimulatorOptions options, CallStore store)
 {
     private readonly ConcurrentDictionary<string, int> _postsByNumber = new(StringComparer.Ordinal);
+    private readonly Lock _scriptedGate = new();
+    private readonly List<ScriptedFault> _scripted = [];
     private long _requests;
     private long _slowRequests;
+
+    /// <summary>Queues a deterministic failure (POST /_sim/faults/next): tests use it for Vapi's 5xx and other answers
+    /// that a rate cannot pin to one request.</summary>
+    public void Script(ScriptedFault fault)
+    {
+        lock (_scriptedGate)
+        {
+            _scripted.Add(fault);
+        }
+    }
+
+    /// <summary>The scripted failure for this request, if one matches; each match uses up one of its count.</summary>
+    public ScriptedFault? TakeScripted(string method, string path)
+    {
+        lock (_scriptedGate)
+        {
+            var index = _scripted.FindIndex(f =>
+                (f.Method is null || string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase))
+                && path.StartsWith(f.PathPrefix, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var fault = _scripted[index];
+            if (fault.Count <= 1)
+            {
+                _scripted.RemoveAt(index);
+            }
+            else
+            {
+                _scripted[index] = fault with { Count = fault.Count - 1 };
+            }
+
+            return fault;
+        }
+    }
 
     public bool ShouldRateLimit()
     {
@@ -82,6 +124,11 @@ internal sealed class FaultInjector(SimulatorOptions options, CallStore store)
 
     public void Reset()
     {
+        lock (_scriptedGate)
+        {
+            _scripted.Clear();
+        }
+
         _postsByNumber.Clear();
         Interlocked.Exchange(ref _requests, 0);
         Interlocked.Exchange(ref _slowRequests, 0);

@@ -13,6 +13,7 @@ internal static class InspectionEndpoints
         sim.MapGet("/stats", (CallStore store) => SimJson.Json(store.Stats()));
         sim.MapPost("/reset", Reset);
         sim.MapConfigEndpoints();
+        sim.MapPost("/faults/next", ScriptFaultAsync);
         sim.MapGet("/recordings/{file}", (string file) => Results.File(SilentWav, "audio/wav", file));
     }
 
@@ -103,6 +104,28 @@ internal static class InspectionEndpoints
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    /// <summary>Body {"status": 503, "path": "/assistant", "method": "PATCH"?, "message": "…"?, "count": 1?}: the next
+    /// matching API request(s) answer that status with a Vapi-shaped error body.</summary>
+    private static async Task<IResult> ScriptFaultAsync(HttpRequest request, FaultInjector faults)
+    {
+        var (body, error) = await SimJson.ReadObjectAsync(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var status = (int)(body.GetNumber("status") ?? 0);
+        if (status is < 400 or > 599)
+        {
+            return SimJson.BadRequest(["status must be an HTTP error status (400-599)"]);
+        }
+
+        var fault = new ScriptedFault(body.GetString("method"), body.GetString("path") ?? "/", status, body.GetString("message"),
+            Math.Max(1, (int)(body.GetNumber("count") ?? 1)));
+        faults.Script(fault);
+        return SimJson.Json(fault);
     }
 
     private static IResult Reset(CallStore store, FaultInjector faults)

@@ -1,4 +1,5 @@
 using AutoLynx.Data;
+using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Contacts;
@@ -41,6 +42,7 @@ public static class AppServices
         // Features
         services.AddSingleton<PhoneNormalizer>();
         services.AddScoped<ContactImporter>();
+        services.AddScoped<AssistantService>();
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignQueries>();
         services.AddScoped<PhoneLineSync>();
@@ -66,7 +68,17 @@ public static class AppServices
         services.AddSingleton<StuckCallReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<StuckCallReconciler>());
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            if (ctx.Exception is BadHttpRequestException bad)
+            {
+                ctx.ProblemDetails.Title = "The request could not be read";
+                ctx.ProblemDetails.Detail = bad.Message;
+            }
+        });
+        // A body that is not valid JSON is the client's mistake (400), also where the framework throws for it (Development).
+        services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(o =>
+            o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         services.AddOpenApi();
         services.AddMudServices(c =>
         {

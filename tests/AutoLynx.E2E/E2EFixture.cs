@@ -22,6 +22,9 @@ public sealed class E2EFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = null!;
 
+    /// <summary>The app's services, e.g. to reach the in-process Vapi simulator behind the app's back.</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     /// <summary>Server log entries at Warning or above, to print when a test fails.</summary>
     public ConcurrentQueue<string> ServerLog { get; } = new();
 

@@ -17,5 +17,8 @@ public sealed class Assistant
     public DateTime UpdatedAt { get; set; }
     /// <summary>When the copy was last compared with Vapi's.</summary>
     public DateTime? SyncedAt { get; set; }
+    /// <summary>Removed from the directory (soft delete: finished campaigns still point at it). Importing the same
+    /// Vapi id again brings it back.</summary>
+    public DateTime? DeletedAt { get; set; }
     public long Version { get; set; }
 }

@@ -1,34 +1,157 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using AutoLynx.Data;
-using Microsoft.EntityFrameworkCore;
+using System.Text.Json.Nodes;
+using Microsoft.Net.Http.Headers;
 
 namespace AutoLynx.Features.Assistants;
 
-public sealed record AssistantView(long Id, string ProviderAssistantId, string Name, string Source, bool Active, DateTime CreatedAt, DateTime UpdatedAt);
+public sealed record CreateAssistantRequest(string? Name, JsonNode? Config, string? TemplateId);
+public sealed record ImportAssistantRequest(string? ProviderAssistantId);
+/// <summary><see cref="Version"/> (or an If-Match header) makes the change conditional: a stale version answers 409.</summary>
+public sealed record UpdateAssistantRequest(string? Name, JsonNode? Config, bool? Active, long? Version);
 
+/// <summary>/api/assistants and /api/assistant-templates. Expected failures answer ProblemDetails with Vapi's own message.</summary>
 public static class AssistantEndpoints
 {
     public static IEndpointRouteBuilder MapAssistantEndpoints(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/assistants").WithTags("Assistants");
         g.MapGet("/", ListAsync);
+        g.MapPost("/", CreateAsync);
+        g.MapPost("/import", ImportAsync);
         g.MapGet("/{id:long}", GetAsync);
+        g.MapPatch("/{id:long}", UpdateAsync);
+        g.MapDelete("/{id:long}", DeleteAsync);
+        g.MapGet("/{id:long}/drift", DriftAsync);
+        g.MapPost("/{id:long}/refresh", RefreshAsync);
+        g.MapPost("/{id:long}/push", PushAsync);
+
+        var t = app.MapGroup("/api/assistant-templates").WithTags("Assistants");
+        t.MapGet("/", () => TypedResults.Ok(AssistantTemplates.All));
+        t.MapGet("/{id}", (string id) => AssistantTemplates.Find(id) is { } found
+            ? Results.Ok(found)
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no template \"{id}\"."));
         return app;
     }
 
-    private static async Task<Ok<List<AssistantView>>> ListAsync(AppDbContext db, bool? active, CancellationToken ct)
+    private static async Task<IResult> ListAsync(AssistantService service, bool? active, string? search, CancellationToken ct)
+        => TypedResults.Ok(await service.ListAsync(active, search, ct));
+
+    private static async Task<IResult> GetAsync(long id, AssistantService service, HttpResponse response, CancellationToken ct)
     {
-        var q = db.Assistants.AsNoTracking();
-        if (active is { } a) q = q.Where(x => x.Active == a);
-        var rows = await q.OrderBy(x => x.Name).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(ToView).ToList());
+        var a = await service.GetAsync(id, ct);
+        if (a is null) return ToProblem(AssistantProblem.NotFound(id));
+        SetETag(response, a.Version);
+        return TypedResults.Ok(a);
     }
 
-    private static async Task<Results<Ok<AssistantView>, ProblemHttpResult>> GetAsync(long id, AppDbContext db, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateAssistantRequest body, AssistantService service, HttpResponse response, CancellationToken ct)
     {
-        var a = await db.Assistants.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
-        return a is null ? TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no assistant with id {id}.") : TypedResults.Ok(ToView(a));
+        if (body.Config is not null and not JsonObject) return Invalid("config", "config must be a JSON object (a Vapi assistant).");
+        var r = await service.CreateAsync(new CreateAssistantCommand(body.Name, body.Config as JsonObject, body.TemplateId), null, ct);
+        if (!r.Ok) return ToProblem(r.Problem!);
+        SetETag(response, r.Value!.Version);
+        return TypedResults.Created($"/api/assistants/{r.Value.Id}", r.Value);
     }
 
-    public static AssistantView ToView(Assistant a) => new(a.Id, a.ProviderAssistantId, a.Name, a.Source.ToString().ToLowerInvariant(), a.Active, a.CreatedAt, a.UpdatedAt);
+    private static async Task<IResult> ImportAsync(ImportAssistantRequest body, AssistantService service, HttpResponse response, CancellationToken ct)
+    {
+        var r = await service.ImportAsync(body.ProviderAssistantId, null, ct);
+        if (!r.Ok) return ToProblem(r.Problem!);
+        var a = r.Value!.Assistant;
+        SetETag(response, a.Version);
+        return r.Value.Created ? TypedResults.Created($"/api/assistants/{a.Id}", a) : TypedResults.Ok(a);
+    }
+
+    private static async Task<IResult> UpdateAsync(long id, UpdateAssistantRequest body, HttpRequest request, AssistantService service, CancellationToken ct)
+    {
+        if (body.Config is not null and not JsonObject) return Invalid("config", "config must be a JSON object (the Vapi fields to change).");
+        if (!TryExpectedVersion(request, body.Version, out var expected, out var bad)) return bad!;
+        var r = await service.UpdateAsync(id, new UpdateAssistantCommand(body.Name, body.Config as JsonObject, body.Active, expected), null, ct);
+        if (!r.Ok) return ToProblem(r.Problem!);
+        SetETag(request.HttpContext.Response, r.Value!.Version);
+        return TypedResults.Ok(r.Value);
+    }
+
+    private static async Task<IResult> DeleteAsync(long id, bool? alsoOnVapi, long? version, HttpRequest request, AssistantService service, CancellationToken ct)
+    {
+        if (!TryExpectedVersion(request, version, out var expected, out var bad)) return bad!;
+        var r = await service.DeleteAsync(id, alsoOnVapi ?? false, expected, null, ct);
+        return r.Ok ? TypedResults.NoContent() : ToProblem(r.Problem!);
+    }
+
+    private static async Task<IResult> DriftAsync(long id, AssistantService service, CancellationToken ct)
+    {
+        var r = await service.CompareAsync(id, ct);
+        return r.Ok ? TypedResults.Ok(r.Value) : ToProblem(r.Problem!);
+    }
+
+    private static async Task<IResult> RefreshAsync(long id, long? version, HttpRequest request, AssistantService service, CancellationToken ct)
+    {
+        if (!TryExpectedVersion(request, version, out var expected, out var bad)) return bad!;
+        var r = await service.RefreshAsync(id, expected, null, ct);
+        return r.Ok ? TypedResults.Ok(r.Value) : ToProblem(r.Problem!);
+    }
+
+    private static async Task<IResult> PushAsync(long id, long? version, HttpRequest request, AssistantService service, CancellationToken ct)
+    {
+        if (!TryExpectedVersion(request, version, out var expected, out var bad)) return bad!;
+        var r = await service.PushAsync(id, expected, null, ct);
+        return r.Ok ? TypedResults.Ok(r.Value) : ToProblem(r.Problem!);
+    }
+
+    /// <summary>The version the client last saw: If-Match ("3", W/"3" or 3) or the version field; both must agree.</summary>
+    private static bool TryExpectedVersion(HttpRequest request, long? fromBody, out long? expected, out IResult? problem)
+    {
+        expected = fromBody;
+        problem = null;
+        var header = request.Headers.IfMatch.ToString().Trim();
+        if (header.Length == 0 || header == "*") return true;
+        var raw = header.StartsWith("W/", StringComparison.Ordinal) ? header[2..] : header;
+        if (!long.TryParse(raw.Trim('"'), out var v))
+        {
+            problem = Invalid("If-Match", "If-Match must carry the assistant's version as its ETag, e.g. \"3\".");
+            return false;
+        }
+        if (fromBody is { } b && b != v)
+        {
+            problem = Invalid("version", $"The version field ({b}) and If-Match ({v}) disagree.");
+            return false;
+        }
+        expected = v;
+        return true;
+    }
+
+    private static void SetETag(HttpResponse response, long version) => response.Headers[HeaderNames.ETag] = $"\"{version}\"";
+
+    private static IResult Invalid(string field, string message)
+        => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is not valid");
+
+    public static IResult ToProblem(AssistantProblem p)
+    {
+        if (p.Kind == AssistantProblemKind.Invalid && p.Errors is not null)
+            return TypedResults.ValidationProblem(p.Errors, detail: p.Detail, title: p.Title);
+        var status = p.Kind switch
+        {
+            AssistantProblemKind.Invalid => 400,
+            AssistantProblemKind.NotFound or AssistantProblemKind.VapiNotFound => 404,
+            AssistantProblemKind.Conflict or AssistantProblemKind.InUse or AssistantProblemKind.VapiConflict => 409,
+            AssistantProblemKind.VapiRejected => 422,
+            AssistantProblemKind.VapiRateLimited => 503,
+            _ => 502,
+        };
+        var extensions = new Dictionary<string, object?>();
+        if (p.VapiMessages is { Count: > 0 } m) extensions["vapiMessages"] = m;
+        if (p.Campaigns is { Count: > 0 } c) extensions["campaigns"] = c;
+        return new ProblemWithRetry(TypedResults.Problem(detail: p.Detail, statusCode: status, title: p.Title, extensions: extensions), p.RetryAfter);
+    }
+
+    /// <summary>Adds Retry-After when Vapi sent one, so API clients can back off the same way.</summary>
+    private sealed class ProblemWithRetry(IResult inner, TimeSpan? retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            if (retryAfter is { } ra && ra > TimeSpan.Zero)
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(ra.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(http);
+        }
+    }
 }

@@ -49,4 +49,8 @@ public sealed class Campaign
 
     /// <summary>States in which the dispatcher places calls.</summary>
     public static readonly CampaignStatus[] Dialable = [CampaignStatus.Queued, CampaignStatus.Dialing, CampaignStatus.Running];
+
+    /// <summary>States from which the campaign may still place calls (its assistant must stay in the directory).</summary>
+    public static readonly CampaignStatus[] Unfinished =
+        [CampaignStatus.Created, CampaignStatus.Queued, CampaignStatus.Dialing, CampaignStatus.Running, CampaignStatus.Paused];
 }

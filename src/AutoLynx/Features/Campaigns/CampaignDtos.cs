@@ -32,3 +32,6 @@ public sealed record CampaignListItem(long Id, string Name, string Status, strin
 
 /// <summary>One entry of a call's timeline; <c>note</c> is the engine's own words (webhook bodies are not repeated here).</summary>
 public sealed record CallEventView(long Id, string Type, string? Status, DateTime At, string? Note);
+
+/// <summary>A campaign named in another feature's answer (e.g. why an assistant cannot be deleted).</summary>
+public sealed record CampaignRef(long Id, string Name, string Status);

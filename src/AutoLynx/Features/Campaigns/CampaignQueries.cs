@@ -58,6 +58,15 @@ public sealed class CampaignQueries(AppDbContext db)
             page, pageSize, total);
     }
 
+    /// <summary>Campaigns not yet finished (created, queued, dialing, running or paused) that use the assistant.</summary>
+    public async Task<IReadOnlyList<CampaignRef>> UnfinishedUsingAssistantAsync(long assistantId, CancellationToken ct)
+    {
+        var unfinished = Campaign.Unfinished;
+        var rows = await db.Campaigns.AsNoTracking().Where(c => c.AssistantId == assistantId && unfinished.Contains(c.Status))
+            .OrderBy(c => c.Id).Select(c => new { c.Id, c.Name, c.Status }).ToListAsync(ct);
+        return rows.Select(c => new CampaignRef(c.Id, c.Name, Upper(c.Status))).ToList();
+    }
+
     public async Task<Paged<ContactView>?> ContactsAsync(long campaignId, int page, int pageSize, ContactState? state, string? search, CancellationToken ct)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) return null;

@@ -20,7 +20,8 @@ public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error
 }
 
 /// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
-public sealed class CampaignService(AppDbContext db, ContactImporter importer, TimeProvider time, DispatcherSignal dispatcher, CampaignEventHub hub)
+public sealed class CampaignService(AppDbContext db, ContactImporter importer, TimeProvider time, DispatcherSignal dispatcher, CampaignEventHub hub,
+    AssistantService assistants)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -32,7 +33,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         else if (cmd.Name.Trim().Length > 200) errors["name"] = ["The name is longer than 200 characters."];
         if (cmd.Cap is < 1 or > 1000) errors["cap"] = ["Cap must be between 1 and 1000 concurrent calls."];
         var assistant = await db.Assistants.AsNoTracking().FirstOrDefaultAsync(a => a.Id == cmd.AssistantId, ct);
-        if (assistant is null) errors["assistantId"] = [$"There is no assistant with id {cmd.AssistantId}."];
+        if (assistant is null || assistant.DeletedAt is not null) errors["assistantId"] = [$"There is no assistant with id {cmd.AssistantId}."];
         else if (!assistant.Active) errors["assistantId"] = [$"The assistant \"{assistant.Name}\" is inactive."];
         var line = await db.PhoneLines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == cmd.PhoneLineId, ct);
         if (line is null) errors["phoneLineId"] = [$"There is no phone line with id {cmd.PhoneLineId}."];
@@ -83,9 +84,25 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     private static string FirstProblem(ImportReport r)
         => r.Skipped.Count > 0 ? $"{r.Skipped[0].Row}: {r.Skipped[0].Reason}" : r.Duplicates.Count > 0 ? $"{r.Duplicates[0].Row}: duplicate" : "?";
 
-    public Task<CommandResult> StartAsync(long id, CancellationToken ct)
-        => TransitionAsync(id, "campaign.start", [CampaignStatus.Created], CampaignStatus.Queued, c => c.QueuedAt = Now,
+    /// <summary>
+    /// CREATED → QUEUED. When Vapi says the campaign's assistant is gone, the campaign is PAUSED at once with that
+    /// reason instead, so no call is placed only to fail.
+    /// </summary>
+    public async Task<CommandResult> StartAsync(long id, CancellationToken ct)
+    {
+        var assistantId = await db.Campaigns.AsNoTracking().Where(c => c.Id == id && c.Status == CampaignStatus.Created && c.TotalContacts > 0)
+            .Select(c => (long?)c.AssistantId).FirstOrDefaultAsync(ct);
+        var gone = assistantId is { } aid ? await assistants.GoneOnVapiReasonAsync(aid, ct) : null;
+        if (gone is not null)
+            return await TransitionAsync(id, "campaign.start", [CampaignStatus.Created], CampaignStatus.Paused, c =>
+            {
+                c.QueuedAt = Now;
+                c.PausedAt = Now;
+                c.StatusReason = gone;
+            }, null, ct);
+        return await TransitionAsync(id, "campaign.start", [CampaignStatus.Created], CampaignStatus.Queued, c => c.QueuedAt = Now,
             c => c.TotalContacts == 0 ? "The campaign has no contacts to call." : null, ct);
+    }
 
     public Task<CommandResult> PauseAsync(long id, CancellationToken ct)
         => TransitionAsync(id, "campaign.pause", Campaign.Dialable, CampaignStatus.Paused, c => c.PausedAt = Now, null, ct);

@@ -45,6 +45,8 @@ public sealed class AppStartup(
             connection.ApiKey = vapi.ApiKey!;
         }
 
+        if (!string.IsNullOrWhiteSpace(vapi.PublicBaseUrl)) connection.PublicBaseUrl = vapi.PublicBaseUrl.Trim().TrimEnd('/');
+
         await DatabaseSetup.MigrateAsync(services, ct);
 
         if (vapi.DemoMode) await WithRetriesAsync(sp => SeedDemoAsync(sp, ct), "seed the demo assistant", rethrow: true, ct);
@@ -78,13 +80,13 @@ public sealed class AppStartup(
     }
 
     /// <summary>The simulator forgets everything on restart; the database does not. Re-create each stored assistant there.</summary>
-    private static async Task SeedDemoAsync(IServiceProvider sp, CancellationToken ct)
+    private async Task SeedDemoAsync(IServiceProvider sp, CancellationToken ct)
     {
         var db = sp.GetRequiredService<AppDbContext>();
         var vapi = sp.GetRequiredService<VapiClient>();
         var time = sp.GetRequiredService<TimeProvider>();
         var now = time.GetUtcNow().UtcDateTime;
-        var assistants = await db.Assistants.ToListAsync(ct);
+        var assistants = await db.Assistants.Where(a => a.DeletedAt == null).ToListAsync(ct);
         if (assistants.Count == 0)
         {
             var config = DemoAssistantConfig();
@@ -96,12 +98,14 @@ public sealed class AppStartup(
         }
         foreach (var a in assistants)
         {
-            var config = JsonNode.Parse(a.ConfigJson) as JsonObject ?? new JsonObject();
-            foreach (var f in Vapi.Models.VapiAssistant.ServerFields) config.Remove(f);
+            var config = AssistantJson.WithoutServerFields(AssistantJson.Parse(a.ConfigJson));
             config["name"] = a.Name.Length > 40 ? a.Name[..40] : a.Name;
+            // A server URL from an earlier run points at that run's port; the secret header is re-added for this run.
+            AssistantJson.UnbindServer(config);
+            AssistantJson.BindServer(config, AssistantService.WebhookUrlFor(connection.PublicBaseUrl), vapiOptions.Value.WebhookSecret);
             var created = await vapi.CreateAssistantAsync(config, ct);
             a.ProviderAssistantId = created.Id;
-            a.ConfigJson = created.Config().ToJsonString();
+            a.ConfigJson = AssistantJson.Redact(created.Config()).ToJsonString();
             a.SyncedAt = now;
         }
         await db.SaveChangesAsync(ct);
@@ -130,6 +134,8 @@ public sealed class AppStartup(
     {
         var configured = vapiOptions.Value.PublicBaseUrl;
         var baseUrl = string.IsNullOrWhiteSpace(configured) ? LocalAddress() : configured.TrimEnd('/');
+        // In demo mode the simulator reaches us at the local address: assistants created from now on point there.
+        if (_simulator is not null) connection.PublicBaseUrl ??= baseUrl;
         if (_simulator is not null && baseUrl is not null)
             _simulator.Options.WebhookUrl = baseUrl + "/api/webhooks/vapi";
         if (_simulator is not null)

@@ -9,4 +9,8 @@ public sealed class VapiConnection
     public Uri BaseUrl { get; set; } = new("https://api.vapi.ai/");
     public string ApiKey { get; set; } = "";
     public bool Simulated { get; set; }
+
+    /// <summary>This app's address as Vapi reaches it (no trailing slash): Vapi:PublicBaseUrl, or in demo mode the local
+    /// address once the server listens. Null when unknown; assistants then rely on the Vapi org's server URL.</summary>
+    public string? PublicBaseUrl { get; set; }
 }

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AutoLynx.Vapi.Models;
+
+namespace AutoLynx.Features.Assistants;
+
+/// <summary>A top-level field whose value differs between our copy and Vapi's (null = absent on that side).</summary>
+public sealed record DriftField(string Field, JsonNode? Ours, JsonNode? Vapi);
+
+/// <summary>
+/// The JSON rules of the directory: which part of an assistant's <c>server</c> AutoLynx owns (the webhook URL and
+/// its secret header), what is never stored or shown (the secret), and how two configurations differ.
+/// </summary>
+public static class AssistantJson
+{
+    public const string WebhookPath = "/api/webhooks/vapi";
+    public const string SecretHeader = "X-Vapi-Secret";
+
+    public static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static JsonObject Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return [];
+        try { return JsonNode.Parse(json) as JsonObject ?? []; }
+        catch (JsonException) { return []; }
+    }
+
+    public static string ToPrettyJson(JsonNode? node) => node?.ToJsonString(Pretty) ?? "null";
+
+    /// <summary>A copy without Vapi's server-owned fields (id, orgId, timestamps…): what can be POSTed or PATCHed.</summary>
+    public static JsonObject WithoutServerFields(JsonObject config)
+    {
+        var copy = (JsonObject)config.DeepClone();
+        foreach (var f in VapiAssistant.ServerFields) copy.Remove(f);
+        return copy;
+    }
+
+    /// <summary>
+    /// Points the assistant's calls at this app: <c>server.url</c> = our webhook, and the webhook secret as a static
+    /// header (Vapi sends <c>server.headers</c> verbatim). Other <c>server</c> fields (timeout, backoff…) are kept.
+    /// Without a known public URL nothing is set, and the Vapi org's own server URL applies. Nor without a way for
+    /// Vapi to authenticate (no shared secret, no <c>server.credentialId</c>): an assistant-level server replaces the
+    /// org's, credential included, and unauthenticated webhooks would be refused — the org's settings stay in charge.
+    /// </summary>
+    public static void BindServer(JsonObject config, string? webhookUrl, string? secret)
+    {
+        if (webhookUrl is null) return;
+        if (string.IsNullOrEmpty(secret) && (config["server"] as JsonObject)?["credentialId"] is null) return;
+        var server = config["server"] as JsonObject ?? [];
+        config["server"] = server;
+        server["url"] = webhookUrl;
+        if (!string.IsNullOrEmpty(secret))
+        {
+            var headers = server["headers"] as JsonObject ?? [];
+            server["headers"] = headers;
+            headers[SecretHeader] = secret;
+        }
+    }
+
+    /// <summary>Removes what <see cref="BindServer"/> added when it points at some AutoLynx (a stale demo port, say).</summary>
+    public static void UnbindServer(JsonObject config)
+    {
+        if (config["server"] is not JsonObject server) return;
+        if (server["url"] is JsonValue v && v.TryGetValue<string>(out var url) && url.EndsWith(WebhookPath, StringComparison.Ordinal))
+            server.Remove("url");
+        RemoveSecret(server);
+        if (server.Count == 0) config.Remove("server");
+    }
+
+    /// <summary>The copy we store and show: no webhook secret (it is configuration, re-added on every write to Vapi).</summary>
+    public static JsonObject Redact(JsonObject config)
+    {
+        var copy = (JsonObject)config.DeepClone();
+        if (copy["server"] is JsonObject server) RemoveSecret(server);
+        return copy;
+    }
+
+    private static void RemoveSecret(JsonObject server)
+    {
+        if (server["headers"] is not JsonObject headers) return;
+        foreach (var key in headers.Select(h => h.Key).Where(k => k.Equals(SecretHeader, StringComparison.OrdinalIgnoreCase)).ToList())
+            headers.Remove(key);
+        if (headers.Count == 0) server.Remove("headers");
+    }
+
+    /// <summary>Top-level fields that differ, in a stable order (ours first, then fields only Vapi has).</summary>
+    public static List<DriftField> Diff(JsonObject ours, JsonObject vapi)
+    {
+        var fields = ours.Select(p => p.Key).Concat(vapi.Select(p => p.Key)).Distinct(StringComparer.Ordinal)
+            .Where(f => !VapiAssistant.ServerFields.Contains(f));
+        var result = new List<DriftField>();
+        foreach (var f in fields)
+        {
+            var a = ours[f];
+            var b = vapi[f];
+            if (!JsonNode.DeepEquals(a, b)) result.Add(new DriftField(f, a?.DeepClone(), b?.DeepClone()));
+        }
+        return result;
+    }
+
+    /// <summary>The PATCH body that turns <paramref name="from"/> into <paramref name="to"/>: changed fields, and null for removed ones.</summary>
+    public static JsonObject MergePatch(JsonObject from, JsonObject to)
+    {
+        var patch = new JsonObject();
+        foreach (var d in Diff(from, to)) patch[d.Field] = d.Vapi?.DeepClone();
+        return patch;
+    }
+
+    /// <summary>Applies a top-level merge patch the way Vapi's PATCH does: each field replaces, null removes.</summary>
+    public static JsonObject ApplyPatch(JsonObject config, JsonObject patch)
+    {
+        var result = (JsonObject)config.DeepClone();
+        foreach (var (k, v) in patch)
+        {
+            if (v is null) result.Remove(k);
+            else result[k] = v.DeepClone();
+        }
+        return result;
+    }
+}
