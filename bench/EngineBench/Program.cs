@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 var contacts = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
@@ -28,9 +29,10 @@ Console.WriteLine($"makespan ratio (tick-only): {tickOnly:0.000}");
 async Task<double> RunAsync(bool wakeUps)
 {
     var db = Path.Combine(Path.GetTempPath(), $"autolynx-bench-{Guid.NewGuid():N}.db");
-    await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+    await using var factory = new WebApplicationFactory<AutoLynx.VapiOptions>().WithWebHostBuilder(b =>
     {
         b.UseEnvironment("Development");
+        b.UseSolutionRelativeContentRoot("src/AutoLynx", "AutoLynx.slnx");
         b.UseSetting("urls", "http://127.0.0.1:0");
         b.UseSetting("ConnectionStrings:Default", $"Data Source={db}");
         b.UseSetting("Simulator:TimeScale", timeScale.ToString(CultureInfo.InvariantCulture));

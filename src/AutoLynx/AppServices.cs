@@ -52,6 +52,7 @@ public static class AppServices
         services.AddSingleton<ProviderLimits>();
         services.AddSingleton<CallLauncher>();
         services.AddScoped<WebhookApplier>();
+        services.AddSingleton<RunningCampaigns>();
         services.AddScoped<CallControl>();
 
         // Start-up first (simulator, migrations, seed), then the background loops.

@@ -13,7 +13,7 @@ namespace AutoLynx.Features.Calls;
 /// by key, status only moving forward. This is the one place where Vapi's word changes a call.
 /// </summary>
 public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, TimeProvider time, DispatcherSignal dispatcher,
-    ProviderLimits providerLimits, CampaignEventHub hub, ILogger<WebhookApplier> logger)
+    ProviderLimits providerLimits, CampaignEventHub hub, RunningCampaigns runningCampaigns, ILogger<WebhookApplier> logger)
 {
     public async Task ApplyAsync(long inboxId, CancellationToken ct)
     {
@@ -86,15 +86,17 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
             return;
         }
 
-        if (Call.Rank(call.Status) >= Call.Rank(CallStatus.Ringing) && call.Outcome is not "ConcurrencyLimited")
+        // A freed slot first: the dispatcher refills it while we finish the bookkeeping below.
+        if (becameTerminal) dispatcher.Wake();
+        if (Call.Rank(call.Status) >= Call.Rank(CallStatus.Ringing) && call.Outcome is not "ConcurrencyLimited"
+            && !runningCampaigns.Contains(call.CampaignId))
+        {
             await campaigns.MarkRunningAsync(call.CampaignId, ct);
+            runningCampaigns.Add(call.CampaignId);
+        }
         if (call.Status != before || msg.IsEndOfCallReport)
             hub.Publish(new CampaignChange(call.CampaignId, "call", call.Id, CampaignQueries.Upper(call.Status), now));
-        if (becameTerminal)
-        {
-            dispatcher.Wake();
-            await campaigns.TryCompleteAsync(call.CampaignId, ct);
-        }
+        if (becameTerminal) await campaigns.TryCompleteAsync(call.CampaignId, ct);
     }
 
     private async Task<bool> IsDuplicateAsync(string key, CancellationToken ct)
@@ -200,4 +202,15 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         row.ProcessedAt = now;
         row.Error = why.Length > 500 ? why[..500] : why;
     }
+}
+
+/// <summary>
+/// Campaigns this instance has already moved to RUNNING: the transition happens once (resume restores RUNNING
+/// itself), so later webhooks skip the UPDATE.
+/// </summary>
+public sealed class RunningCampaigns
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> _ids = new();
+    public bool Contains(long id) => _ids.ContainsKey(id);
+    public void Add(long id) => _ids.TryAdd(id, true);
 }
