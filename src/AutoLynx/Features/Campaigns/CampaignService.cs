@@ -11,12 +11,13 @@ namespace AutoLynx.Features.Campaigns;
 
 public sealed record CreateCampaignCommand(string Name, long AssistantId, long PhoneLineId, int Cap, DialMode Mode, string? OwnerId);
 
-/// <summary>Outcome of a state-changing command: done, or why not (shown to the user as a 404/409).</summary>
-public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error = null)
+/// <summary>Outcome of a state-changing command: done, or why not (a 404, a 409, or a 400 naming the field).</summary>
+public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error = null, string? Field = null)
 {
     public static readonly CommandResult Done = new(true);
     public static CommandResult Missing(string what) => new(false, true, what);
     public static CommandResult Conflict(string why) => new(false, false, why);
+    public static CommandResult Invalid(string field, string why) => new(false, false, why, field);
 }
 
 /// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
@@ -48,23 +49,9 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync(ct);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        var position = 0;
-        var report = await importer.ImportAsync(csv, async (batch, token) =>
-        {
-            foreach (var c in batch)
-            {
-                db.Contacts.Add(new Contact
-                {
-                    CampaignId = campaign.Id, RowNumber = c.Row, Name = c.Name, BusinessName = c.BusinessName, Phone = c.Phone,
-                    ExtraJson = c.Extra is null ? null : JsonSerializer.Serialize(c.Extra),
-                    BatchIndex = position++ / campaign.Cap, State = ContactState.Pending, UpdatedAt = now,
-                });
-            }
-            await db.SaveChangesAsync(token);
-            db.ChangeTracker.Clear();
-        }, ct);
-        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        ImportReport report;
+        await using (var contacts = ContactBulkWriter.Create(db, campaign.Id, campaign.Cap, now))
+            report = await importer.ImportAsync(csv, contacts.WriteAsync, ct);
         if (report.Accepted == 0)
         {
             await tx.RollbackAsync(ct);
@@ -72,8 +59,8 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
                 ? "The file has a header but no contact rows."
                 : $"None of the {report.TotalRows} rows could be imported; the first problem: row {FirstProblem(report)}.", StatusCodes.Status422UnprocessableEntity);
         }
-        await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.TotalContacts, report.Accepted), ct);
-        Audit("campaign.create", campaign.Id, new { campaign.Name, report.Accepted, skipped = report.Skipped.Count, duplicates = report.Duplicates.Count });
+        campaign.TotalContacts = report.Accepted;
+        Audit("campaign.create", campaign.Id, new { campaign.Name, report.Accepted, skipped = report.SkippedCount, duplicates = report.DuplicateCount });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         hub.Publish(new CampaignChange(campaign.Id, "created"));
@@ -81,7 +68,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     }
 
     private static string FirstProblem(ImportReport r)
-        => r.Skipped.Count > 0 ? $"{r.Skipped[0].Row}: {r.Skipped[0].Reason}" : r.Duplicates.Count > 0 ? $"{r.Duplicates[0].Row}: duplicate" : "?";
+        => r.Skipped.Count > 0 ? $"{r.Skipped[0].Row}: {r.Skipped[0].Reason}" : r.Duplicates.Count > 0 ? $"{r.Duplicates[0].Row}: {r.Duplicates[0].Reason}" : "?";
 
     public Task<CommandResult> StartAsync(long id, CancellationToken ct)
         => TransitionAsync(id, "campaign.start", [CampaignStatus.Created], CampaignStatus.Queued, c => c.QueuedAt = Now,
@@ -135,12 +122,12 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
         if (name is not null)
         {
-            if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) return CommandResult.Conflict("The name must be 1 to 200 characters.");
+            if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) return CommandResult.Invalid("name", "The name must be 1 to 200 characters.");
             c.Name = name.Trim();
         }
         if (cap is not null)
         {
-            if (cap is < 1 or > 1000) return CommandResult.Conflict("Cap must be between 1 and 1000 concurrent calls.");
+            if (cap is < 1 or > 1000) return CommandResult.Invalid("cap", "Cap must be between 1 and 1000 concurrent calls.");
             c.Cap = cap.Value;
         }
         c.UpdatedAt = Now;

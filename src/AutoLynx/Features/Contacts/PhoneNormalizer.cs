@@ -38,6 +38,10 @@ public sealed class PhoneNormalizer(IOptions<PhoneOptions> options)
                 _ => $"Phone \"{Short(input)}\" is not a phone number.",
             });
         }
+        // Digits with no "+" that are not a number of the default region, but are a valid international number
+        // once "+" is put in front (e.g. 442079460958): take the international reading; it is the only one.
+        if (!Util.IsValidNumber(number) && !StartsInternational(input) && TryInternational(input) is { } international)
+            number = international;
         var possible = Util.IsPossibleNumberWithReason(number);
         switch (possible)
         {
@@ -56,6 +60,24 @@ public sealed class PhoneNormalizer(IOptions<PhoneOptions> options)
         if (type is PhoneNumberType.PREMIUM_RATE or PhoneNumberType.SHARED_COST or PhoneNumberType.PAGER or PhoneNumberType.UAN)
             return new(null, $"Phone \"{Short(input)}\" is a {type.ToString().ToLowerInvariant().Replace('_', ' ')} number, not dialled by campaigns.");
         return new(Util.Format(number, PhoneNumberFormat.E164), null);
+    }
+
+    private static bool StartsInternational(string s) => s.TrimStart().StartsWith('+');
+
+    /// <summary>The number read as international: "+" put in front, or "00" (the prefix most of the world dials) replaced by "+".</summary>
+    private static PhoneNumber? TryInternational(string input)
+    {
+        var s = input.TrimStart();
+        foreach (var candidate in s.StartsWith("00", StringComparison.Ordinal) ? new[] { "+" + s[2..] } : ["+" + s])
+        {
+            try
+            {
+                var n = Util.Parse(candidate, "ZZ");
+                if (Util.IsValidNumber(n)) return n;
+            }
+            catch (NumberParseException) { }
+        }
+        return null;
     }
 
     private static bool HasExtension(string s)
