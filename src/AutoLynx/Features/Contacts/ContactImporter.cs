@@ -32,10 +32,9 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
         var encoding = CsvSniffer.DetectEncoding(sample.AsSpan(0, sampleLength), out var encodingName);
         report.Encoding = encodingName;
 
-        var text = encoding.GetString(sample, 0, sampleLength).TrimStart('\uFEFF');
-        var lines = text.Split('\n', 3);
-        var hint = CsvSniffer.ExcelSeparatorHint(lines[0].TrimEnd('\r'));
-        var delimiter = hint ?? CsvSniffer.DetectDelimiter(lines[0].TrimEnd('\r'));
+        var firstLine = FirstNonBlankLine(encoding.GetString(sample, 0, sampleLength).TrimStart('\uFEFF'));
+        var hint = CsvSniffer.ExcelSeparatorHint(firstLine);
+        var delimiter = hint ?? CsvSniffer.DetectDelimiter(firstLine);
         report.Delimiter = delimiter == '\t' ? "tab" : delimiter.ToString();
 
         var full = new PrefixedStream(sample.AsMemory(0, sampleLength), input);
@@ -114,11 +113,18 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
         return report;
     }
 
+    private static string FirstNonBlankLine(string text)
+    {
+        foreach (var line in text.Split(['\r', '\n']))
+            if (!string.IsNullOrWhiteSpace(line)) return line;
+        return "";
+    }
+
     private static void CountRow(ImportReport report, ImportOptions limits)
     {
         if (++report.TotalRows > limits.MaxRows)
             throw new ImportRejectedException(
-                $"The file has more than {limits.MaxRows:N0} rows, the most one campaign takes. Split it into several files.",
+                $"The file has more than {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} rows, the most one campaign takes. Split it into several files.",
                 StatusCodes.Status413PayloadTooLarge);
     }
 
@@ -130,7 +136,7 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
     }
 
     private static string UnreadableReason(CsvHelperException ex) => ex is MaxFieldSizeException
-        ? $"A field is longer than {MaxFieldChars:N0} characters; is a quote left open?"
+        ? $"A field is longer than {MaxFieldChars.ToString("N0", CultureInfo.InvariantCulture)} characters; is a quote left open?"
         : $"The row could not be read as CSV: {ex.Message.Split('\n')[0]}";
 
     /// <summary>The header line: the first non-blank record (after Excel's "sep=;" line), trailing empty names dropped.</summary>
