@@ -9,7 +9,7 @@ namespace AutoLynx.Features.Contacts;
 /// numbers take 24 MB and no per-entry object, where a <c>Dictionary&lt;string, int&gt;</c> took about 100 MB and
 /// two million objects for the GC to walk.
 /// </summary>
-internal sealed class PhoneFirstRows
+public sealed class PhoneFirstRows
 {
     private long[] _keys;
     private int[] _rows;
@@ -55,7 +55,7 @@ internal sealed class PhoneFirstRows
     }
 
     /// <summary>"+14155550123" → 14155550123. Never 0: a country code does not start with 0.</summary>
-    internal static long ToKey(string e164)
+    public static long ToKey(string e164)
     {
         var s = e164.AsSpan();
         if (s.Length > 0 && s[0] == '+') s = s[1..];
