@@ -54,8 +54,11 @@ public static class BenchRunner
 
         foreach (var (step, url, fields) in new[]
         {
-            ("validate", "api/campaigns/validate", Array.Empty<(string, string)>()),
-            ("import", "api/campaigns", [("name", "bench"), ("assistantId", $"{assistantId}"), ("phoneLineId", $"{lineId}"), ("cap", "8")]),
+            // Each twice: the first right after a 20k-row warm-up, the second with the code fully optimised (tiered JIT).
+            ("validate 1st", "api/campaigns/validate", Array.Empty<(string, string)>()),
+            ("import 1st", "api/campaigns", [("name", "bench"), ("assistantId", $"{assistantId}"), ("phoneLineId", $"{lineId}"), ("cap", "8")]),
+            ("validate 2nd", "api/campaigns/validate", Array.Empty<(string, string)>()),
+            ("import 2nd", "api/campaigns", [("name", "bench 2"), ("assistantId", $"{assistantId}"), ("phoneLineId", $"{lineId}"), ("cap", "8")]),
         })
         {
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
@@ -69,7 +72,7 @@ public static class BenchRunner
             await sampler.DisposeAsync();
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-            if (step == "import") report = report.GetProperty("importReport");
+            if (step.StartsWith("import", StringComparison.Ordinal)) report = report.GetProperty("importReport");
             var accepted = report.GetProperty("accepted").GetInt32();
             if (report.GetProperty("totalRows").GetInt32() != rows) throw new InvalidOperationException($"totalRows {report.GetProperty("totalRows")} ≠ {rows}");
             Console.WriteLine($"| {db} | {rows:N0} | {fileBytes / 1048576.0:0.0} | {step} ({accepted:N0} accepted) | {clock.Elapsed.TotalSeconds:0.00} | " +

@@ -51,7 +51,11 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         await db.SaveChangesAsync(ct);
         ImportReport report;
         await using (var contacts = ContactBulkWriter.Create(db, campaign.Id, campaign.Cap, now))
-            report = await importer.ImportAsync(csv, contacts.WriteAsync, ct);
+        await using (var pipeline = new ContactWritePipeline(contacts.WriteAsync, ct))
+        {
+            report = await importer.ImportAsync(csv, pipeline.WriteAsync, ct);
+            await pipeline.CompleteAsync();
+        }
         if (report.Accepted == 0)
         {
             await tx.RollbackAsync(ct);
