@@ -94,26 +94,42 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         => TransitionAsync(id, "campaign.stop", [CampaignStatus.Created, .. Campaign.Dialable, CampaignStatus.Paused], CampaignStatus.Stopped,
             c => c.StoppedAt = Now, null, ct);
 
+    /// <summary>
+    /// An operator's command against the campaign as it is now. The engine moves a campaign too (QUEUED → DIALING →
+    /// RUNNING, a version bump each time), so a Pause pressed just after Start can lose the optimistic race: then the
+    /// command is judged again against the fresh row, and only a real state conflict reaches the user.
+    /// </summary>
     private async Task<CommandResult> TransitionAsync(long id, string action, CampaignStatus[] from, CampaignStatus? to,
         Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct)
     {
-        var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
-        if (!from.Contains(c.Status))
-            return CommandResult.Conflict($"The campaign is {c.Status.ToString().ToUpperInvariant()}; {action.Split('.')[1]} is not possible in that state.");
-        if (guard?.Invoke(c) is { } why) return CommandResult.Conflict(why);
-        var before = c.Status;
-        if (to is { } target) c.Status = target;
-        apply(c);
-        c.UpdatedAt = Now;
-        Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
-        try
+        const int attempts = 3;
+        Campaign? c;
+        for (var attempt = 1; ; attempt++)
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return CommandResult.Conflict("The campaign changed at the same time; reload and try again.");
+            c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
+            if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
+            if (!from.Contains(c.Status))
+                return CommandResult.Conflict($"The campaign is {c.Status.ToString().ToUpperInvariant()}; {action.Split('.')[1]} is not possible in that state.");
+            if (guard?.Invoke(c) is { } why) return CommandResult.Conflict(why);
+            var before = c.Status;
+            if (to is { } target) c.Status = target;
+            apply(c);
+            c.UpdatedAt = Now;
+            Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < attempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return CommandResult.Conflict("The campaign kept changing at the same time; reload and try again.");
+            }
         }
         hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
         dispatcher.Wake();
