@@ -19,14 +19,18 @@ public sealed class ContactWritePipelineTests
     [Fact]
     public async Task FailingWrite_SurfacesToTheImporterNotAsCancellation()
     {
-        await using var pipeline = new ContactWritePipeline((b, _) =>
-            b[0].Row == 3 ? throw new InvalidOperationException("disk full") : Task.CompletedTask, CancellationToken.None);
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        // Many rounds: the failure races the importer's next queued batch; every interleaving must surface the write's error.
+        for (var round = 0; round < 200; round++)
         {
-            for (var i = 0; i < 1000; i++) await pipeline.WriteAsync(Batch(i), CancellationToken.None);
-            await pipeline.CompleteAsync();
-        });
-        Assert.Equal("disk full", ex.Message);
+            await using var pipeline = new ContactWritePipeline((b, _) =>
+                b[0].Row == 3 ? throw new InvalidOperationException("disk full") : Task.CompletedTask, CancellationToken.None);
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            {
+                for (var i = 0; i < 1000; i++) await pipeline.WriteAsync(Batch(i), CancellationToken.None);
+                await pipeline.CompleteAsync();
+            });
+            Assert.Equal("disk full", ex.Message);
+        }
     }
 
     [Fact]

@@ -40,9 +40,11 @@ public sealed class ContactWritePipeline : IAsyncDisposable
         {
             await _queue.Writer.WriteAsync(batch, _stop.Token);
         }
-        catch (OperationCanceledException) when (_writer.IsFaulted)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            await _writer;   // the write's own exception, not the cancellation it caused
+            // Not the caller's cancellation: a write failed and stopped the queue. Throw what the write threw.
+            await _writer;
+            throw;
         }
     }
 
