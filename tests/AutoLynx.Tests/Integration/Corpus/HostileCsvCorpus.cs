@@ -99,7 +99,7 @@ public static partial class HostileCsvCorpus
             new("cr-only-line-endings", Utf8("name,business_name,phone\rAnn,Acme,4155550100\rBob,Beta,4155550101\r"), Report(2, 2)),
             new("duplicate-headers", Utf8("name,business_name,phone,phone,Name\nAnn,Acme,4155550100,4155559999,Other\n"), Report(1, 1), r =>
             {
-                var columns = r.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToArray();
+                var columns = r.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
                 Assert.Equal(["name", "business_name", "phone", "phone_2", "name_2"], columns);
                 Assert.Equal("+14155550100", r.GetProperty("preview")[0].GetProperty("phone").GetString());
             }),
