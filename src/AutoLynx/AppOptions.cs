@@ -44,4 +44,6 @@ public sealed class ImportOptions
 {
     [Range(1, long.MaxValue)] public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
     [Range(1, int.MaxValue)] public int MaxRows { get; set; } = 1_000_000;
+    /// <summary>Problem rows listed one by one in the JSON report (each list); the counts and the error CSV are always complete.</summary>
+    [Range(0, int.MaxValue)] public int MaxReportedRows { get; set; } = 10_000;
 }

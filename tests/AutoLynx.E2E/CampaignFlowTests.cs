@@ -136,7 +136,7 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task CreateCampaign_FileWithBadRows_PreviewListsThem()
+    public async Task CreateCampaign_FileWithBadRows_PreviewListsThemErrorCsvDownloadsCampaignCreated()
     {
         var page = _page;
         var dir = Directory.CreateTempSubdirectory("autolynx-e2e-");
@@ -149,6 +149,7 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
             Carl Short,Short Co,12,Fresno
             Dana Dup,Dup Co,+1 415 555 0100,San Jose
             Eve Park,Park Cafe,(415) 555-0103,Palo Alto
+            =SUM(A1:A2),Formula Co,555,Reno
 
             """);
         try
@@ -158,16 +159,16 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
             await UploadAsync(page, csv);
 
             var summary = page.Locator("[data-testid=import-summary]");
-            await Expect(summary).ToContainTextAsync("6 rows");
+            await Expect(summary).ToContainTextAsync("7 rows");
             await Expect(summary).ToContainTextAsync("3 accepted");
-            await Expect(summary).ToContainTextAsync("2 skipped");
-            await Expect(summary).ToContainTextAsync(new Regex(@"\b1 duplicates?\b"));
+            await Expect(summary).ToContainTextAsync("3 skipped");
+            await Expect(summary).ToContainTextAsync("1 duplicate");
             await Expect(Input(page, "campaign-name")).ToHaveValueAsync("bad-rows");
 
             var skipped = page.Locator("[data-testid=skipped-table]");
             await Expect(skipped).ToBeVisibleAsync();
             var rows = skipped.Locator("tbody tr");
-            await Expect(rows).ToHaveCountAsync(3);
+            await Expect(rows).ToHaveCountAsync(4);
             var cells = await rows.EvaluateAllAsync<string[][]>(
                 "trs => trs.map(tr => Array.from(tr.querySelectorAll('td')).map(td => td.textContent.trim()))");
             foreach (var r in cells) output.WriteLine($"skipped: row {r[0]} — {r[1]}");
@@ -176,15 +177,51 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
             Assert.Contains(cells, r => r[0] == "5" && r[1].StartsWith("Phone \"12\"", StringComparison.Ordinal));
             Assert.Contains(cells, r => r[0] == "6" && r[1].StartsWith("Duplicate of row 2", StringComparison.Ordinal) && r[1].Contains("+14155550100"));
 
-            // Valid rows still importable.
+            Assert.Contains(cells, r => r[0] == "8" && r[1].StartsWith("Phone \"555\"", StringComparison.Ordinal) && r[2].Contains("=SUM(A1:A2)"));
+            await Shot(page, "04-new-campaign-skipped-rows");
+
+            // The error CSV: every row not imported, with its reason, in file order; the formula cell neutralised.
+            var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=download-errors]").ClickAsync());
+            Assert.Equal("bad-rows-not-imported.csv", download.SuggestedFilename);
+            var saved = Path.Combine(dir.FullName, download.SuggestedFilename);
+            await download.SaveAsAsync(saved);
+            var errorRows = ReadCsv(saved);
+            foreach (var r in errorRows) output.WriteLine($"error csv: {string.Join(" | ", r)}");
+            Assert.Equal(["row", "reason", "name", "business_name", "phone", "city"], errorRows[0]);
+            Assert.Equal(["4", "5", "6", "8"], errorRows.Skip(1).Select(r => r[0]).ToArray());
+            Assert.Equal("Name is empty.", errorRows[1][1]);
+            Assert.Equal("Duplicate of row 2 (+14155550100).", errorRows[3][1]);
+            Assert.Equal(["'=SUM(A1:A2)", "Formula Co", "555", "Reno"], errorRows[4][2..]);
+
+            // Valid rows still importable: create, and the campaign holds exactly them.
             await Expect(page.Locator("[data-testid=create-campaign]")).ToBeEnabledAsync();
             await Expect(page.Locator("[data-testid=create-campaign]")).ToContainTextAsync("3 contacts");
-            await Shot(page, "04-new-campaign-skipped-rows");
+            await page.Locator("[data-testid=create-campaign]").ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex(@"/campaigns/\d+$"));
+            await Expect(page.Locator("[data-testid=counter-total]")).ToHaveTextAsync("3");
+            await Expect(page.Locator("[data-testid=contacts-table] tbody tr")).ToHaveCountAsync(3);
+            await Expect(page.Locator("[data-testid=calls-by-status]")).ToContainTextAsync("no calls yet");
+
+            // Server-side sort: click "Name" → ascending by name.
+            await page.Locator("[data-testid=contacts-table] th", new() { HasText = "Name" }).Locator(".mud-table-sort-label").ClickAsync();
+            await Expect(page.Locator("[data-testid=contacts-table] tbody tr").First).ToContainTextAsync("Ann Lee");
+            await page.Locator("[data-testid=contacts-table] th", new() { HasText = "Name" }).Locator(".mud-table-sort-label").ClickAsync();
+            await Expect(page.Locator("[data-testid=contacts-table] tbody tr").First).ToContainTextAsync("Eve Park");
+            await Shot(page, "05-campaign-created-from-bad-rows");
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    private static List<string[]> ReadCsv(string path)
+    {
+        using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var parser = new CsvHelper.CsvParser(reader, System.Globalization.CultureInfo.InvariantCulture);
+        var rows = new List<string[]>();
+        while (parser.Read()) rows.Add(parser.Record!);
+        return rows;
     }
 
     /// <summary>The text input behind a MudBlazor field, wherever the data-testid landed (input or wrapper).</summary>

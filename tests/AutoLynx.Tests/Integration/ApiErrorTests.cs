@@ -134,7 +134,8 @@ public sealed class ApiErrorTests : IAsyncLifetime
         var id = await _app.CreateCampaignAsync(AppHost.SampleCsv(1));
         await _app.Http.PostAsync($"api/campaigns/{id}/start", null);
         await _app.WaitForStatusAsync(id, "COMPLETED", TimeSpan.FromMinutes(2));
-        var before = await _app.WithDbAsync(async d => (await d.WebhookInbox.CountAsync(), await d.CallEvents.CountAsync()));
+        // COMPLETED can come before the last webhooks of the call (the end-of-call report) are stored: wait until quiet.
+        var before = await QuietCountsAsync();
         var call = (await _app.GetJsonAsync($"api/campaigns/{id}/calls"))[0];
         var body = "{\"message\":{\"type\":\"status-update\",\"status\":\"in-progress\",\"call\":{\"id\":\"" + call.GetProperty("providerCallId").GetString() + "\"}}}";
 
@@ -155,6 +156,22 @@ public sealed class ApiErrorTests : IAsyncLifetime
         Assert.Equal(before, after);
         var callAfter = (await _app.GetJsonAsync($"api/campaigns/{id}/calls"))[0];
         Assert.Equal(call.GetProperty("status").GetString(), callAfter.GetProperty("status").GetString());
+    }
+
+    /// <summary>Inbox and event counts once they have not moved for a second (at most 20 s).</summary>
+    private async Task<(int Inbox, int Events)> QuietCountsAsync()
+    {
+        var last = (-1, -1);
+        var stableSince = DateTime.UtcNow;
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < until)
+        {
+            var now = await _app.WithDbAsync(async d => (await d.WebhookInbox.CountAsync(), await d.CallEvents.CountAsync()));
+            if (now != last) { last = now; stableSince = DateTime.UtcNow; }
+            else if (DateTime.UtcNow - stableSince > TimeSpan.FromSeconds(1)) break;
+            await Task.Delay(100);
+        }
+        return last;
     }
 
     [Theory]

@@ -15,6 +15,10 @@ public sealed class PhoneNormalizerTests
     [InlineData("+44 20 7946 0958", "+442079460958")]
     [InlineData("011 44 20 7946 0958", "+442079460958")]
     [InlineData("  4155550123  ", "+14155550123")]
+    [InlineData("442079460958", "+442079460958")]          // not a US number; "+" added where that is the only reading
+    [InlineData("0044 20 7946 0958", "+442079460958")]     // the international prefix most of the world dials
+    [InlineData("4155550123", "+14155550123")]              // a valid US number stays US
+    [InlineData("415-555-0123 ext 7", "+14155550123")]
     public void Normalize_CommonFormats_E164(string input, string expected)
     {
         var r = _phones.Normalize(input);
@@ -29,6 +33,8 @@ public sealed class PhoneNormalizerTests
     [InlineData("call 415 me maybe", "letters")]
     [InlineData("---", "no digits")]
     [InlineData("+999 1234 5678", "country code")]
+    [InlineData("+1 900 555 0100", "premium rate")]
+    [InlineData("+1 415 555 012", "too short")]
     public void Normalize_Invalid_SaysWhy(string input, string reason)
     {
         var r = _phones.Normalize(input);

@@ -62,8 +62,13 @@ public static class CampaignEndpoints
         }
     }
 
-    private static async Task<IResult> ValidateAsync(HttpRequest request, ContactImporter importer, IOptions<ImportOptions> limits, CancellationToken ct)
+    /// <summary>The import report, nothing saved. <c>?format=csv</c> answers the error CSV instead: every row not imported.</summary>
+    private static async Task<IResult> ValidateAsync(HttpRequest request, ContactImporter importer, IOptions<ImportOptions> limits,
+        string? format, CancellationToken ct)
     {
+        var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
+        if (!csv && !string.IsNullOrEmpty(format) && !string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["Format must be json or csv."] });
         var (form, problem) = await ReadFormAsync(request, limits.Value, ct);
         if (problem is not null) return problem;
         var file = form!.Files.GetFile("file");
@@ -72,7 +77,26 @@ public static class CampaignEndpoints
         await using var stream = file.OpenReadStream();
         try
         {
-            return TypedResults.Ok(await importer.ImportAsync(stream, null, ct));
+            if (!csv) return TypedResults.Ok(await importer.ImportAsync(stream, null, ct));
+            // To a temporary file first: the status (a 413 can come at the last row) must be known before the body starts.
+            var output = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+                FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            try
+            {
+                var report = await ImportErrorCsv.WriteAsync(importer, stream, output, ct);
+                output.Position = 0;
+                var headers = request.HttpContext.Response.Headers;
+                headers["X-Import-Total-Rows"] = report.TotalRows.ToString();
+                headers["X-Import-Accepted"] = report.Accepted.ToString();
+                headers["X-Import-Skipped"] = report.SkippedCount.ToString();
+                headers["X-Import-Duplicates"] = report.DuplicateCount.ToString();
+                return TypedResults.File(output, ImportErrorCsv.ContentType, ImportErrorCsv.FileNameFor(file.FileName));
+            }
+            catch
+            {
+                await output.DisposeAsync();
+                throw;
+            }
         }
         catch (ImportRejectedException ex)
         {
@@ -150,7 +174,8 @@ public static class CampaignEndpoints
         return TypedResults.Ok(await q.GetSummaryAsync(id, ct));
     }
 
-    private static async Task<IResult> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
+    private static async Task<IResult> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search,
+        string? sort, bool? desc, CancellationToken ct)
     {
         ContactState? state = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -159,7 +184,11 @@ public static class CampaignEndpoints
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown contact status \"{status}\"."] });
             state = parsed;
         }
-        return await q.ContactsAsync(id, page ?? 1, pageSize ?? 50, state, search, ct) is { } p ? TypedResults.Ok(p) : NotFound(id);
+        var order = ContactSort.Row;
+        if (!string.IsNullOrWhiteSpace(sort) && !ContactSorts.TryParse(sort, out order))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sort"] = [$"Unknown sort \"{sort}\"; use one of {ContactSorts.Names}."] });
+        var query = new ContactQuery(page ?? 1, pageSize ?? 50, state, search, order, desc ?? false);
+        return await q.ContactsAsync(id, query, ct) is { } p ? TypedResults.Ok(p) : NotFound(id);
     }
 
     private static async Task<IResult> CallEventsAsync(long id, long callId, CampaignQueries q, CancellationToken ct)
@@ -198,7 +227,10 @@ public static class CampaignEndpoints
 
     private static IResult NotFound(long id) => TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no campaign with id {id}.");
 
-    private static IResult ToProblem(CommandResult r) => r.NotFound
-        ? TypedResults.Problem(statusCode: 404, title: "Not found", detail: r.Error)
-        : TypedResults.Problem(statusCode: 409, title: "Conflict", detail: r.Error);
+    private static IResult ToProblem(CommandResult r) => r switch
+    {
+        { NotFound: true } => TypedResults.Problem(statusCode: 404, title: "Not found", detail: r.Error),
+        { Field: { } field } => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [r.Error!] }, title: "The change is not valid"),
+        _ => TypedResults.Problem(statusCode: 409, title: "Conflict", detail: r.Error),
+    };
 }

@@ -67,19 +67,19 @@ public sealed class CampaignQueries(AppDbContext db)
         return rows.Select(c => new CampaignRef(c.Id, c.Name, Upper(c.Status))).ToList();
     }
 
-    public async Task<Paged<ContactView>?> ContactsAsync(long campaignId, int page, int pageSize, ContactState? state, string? search, CancellationToken ct)
+    public async Task<Paged<ContactView>?> ContactsAsync(long campaignId, ContactQuery query, CancellationToken ct)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) return null;
-        (page, pageSize) = Clamp(page, pageSize);
+        var (page, pageSize) = Clamp(query.Page, query.PageSize);
         var q = db.Contacts.AsNoTracking().Where(c => c.CampaignId == campaignId);
-        if (state is { } s) q = q.Where(c => c.State == s);
-        if (!string.IsNullOrWhiteSpace(search))
+        if (query.State is { } s) q = q.Where(c => c.State == s);
+        if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var term = search.Trim().ToLower();
+            var term = query.Search.Trim().ToLower();
             q = q.Where(c => c.Name.ToLower().Contains(term) || c.BusinessName.ToLower().Contains(term) || c.Phone.Contains(term));
         }
         var total = await q.CountAsync(ct);
-        var rows = await q.OrderBy(c => c.RowNumber).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var rows = await ContactSorts.Apply(q, query.Sort, query.Descending).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         return new Paged<ContactView>(rows.Select(ToView).ToList(), page, pageSize, total);
     }
 

@@ -11,12 +11,13 @@ namespace AutoLynx.Features.Campaigns;
 
 public sealed record CreateCampaignCommand(string Name, long AssistantId, long PhoneLineId, int Cap, DialMode Mode, string? OwnerId);
 
-/// <summary>Outcome of a state-changing command: done, or why not (shown to the user as a 404/409).</summary>
-public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error = null)
+/// <summary>Outcome of a state-changing command: done, or why not (a 404, a 409, or a 400 naming the field).</summary>
+public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error = null, string? Field = null)
 {
     public static readonly CommandResult Done = new(true);
     public static CommandResult Missing(string what) => new(false, true, what);
     public static CommandResult Conflict(string why) => new(false, false, why);
+    public static CommandResult Invalid(string field, string why) => new(false, false, why, field);
 }
 
 /// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
@@ -49,23 +50,13 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync(ct);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        var position = 0;
-        var report = await importer.ImportAsync(csv, async (batch, token) =>
+        ImportReport report;
+        await using (var contacts = ContactBulkWriter.Create(db, campaign.Id, campaign.Cap, now))
+        await using (var pipeline = new ContactWritePipeline(contacts.WriteAsync, ct))
         {
-            foreach (var c in batch)
-            {
-                db.Contacts.Add(new Contact
-                {
-                    CampaignId = campaign.Id, RowNumber = c.Row, Name = c.Name, BusinessName = c.BusinessName, Phone = c.Phone,
-                    ExtraJson = c.Extra is null ? null : JsonSerializer.Serialize(c.Extra),
-                    BatchIndex = position++ / campaign.Cap, State = ContactState.Pending, UpdatedAt = now,
-                });
-            }
-            await db.SaveChangesAsync(token);
-            db.ChangeTracker.Clear();
-        }, ct);
-        db.ChangeTracker.AutoDetectChangesEnabled = true;
+            report = await importer.ImportAsync(csv, pipeline.WriteAsync, ct);
+            await pipeline.CompleteAsync();
+        }
         if (report.Accepted == 0)
         {
             await tx.RollbackAsync(ct);
@@ -73,8 +64,8 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
                 ? "The file has a header but no contact rows."
                 : $"None of the {report.TotalRows} rows could be imported; the first problem: row {FirstProblem(report)}.", StatusCodes.Status422UnprocessableEntity);
         }
-        await db.Campaigns.Where(c => c.Id == campaign.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.TotalContacts, report.Accepted), ct);
-        Audit("campaign.create", campaign.Id, new { campaign.Name, report.Accepted, skipped = report.Skipped.Count, duplicates = report.Duplicates.Count });
+        campaign.TotalContacts = report.Accepted;
+        Audit("campaign.create", campaign.Id, new { campaign.Name, report.Accepted, skipped = report.SkippedCount, duplicates = report.DuplicateCount });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         hub.Publish(new CampaignChange(campaign.Id, "created"));
@@ -82,7 +73,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     }
 
     private static string FirstProblem(ImportReport r)
-        => r.Skipped.Count > 0 ? $"{r.Skipped[0].Row}: {r.Skipped[0].Reason}" : r.Duplicates.Count > 0 ? $"{r.Duplicates[0].Row}: duplicate" : "?";
+        => r.Skipped.Count > 0 ? $"{r.Skipped[0].Row}: {r.Skipped[0].Reason}" : r.Duplicates.Count > 0 ? $"{r.Duplicates[0].Row}: {r.Duplicates[0].Reason}" : "?";
 
     /// <summary>
     /// CREATED → QUEUED. When Vapi says the campaign's assistant is gone, the campaign is PAUSED at once with that
@@ -121,16 +112,18 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             c => c.StoppedAt = Now, null, ct);
 
     /// <summary>
-    /// Applies a state transition. The engine moves campaigns too (QUEUED → DIALING → RUNNING → COMPLETED), so a
-    /// concurrency conflict re-reads the campaign and re-checks the transition against its fresh state.
+    /// An operator's command against the campaign as it is now. The engine moves a campaign too (QUEUED → DIALING →
+    /// RUNNING, a version bump each time), so a Pause pressed just after Start can lose the optimistic race: then the
+    /// command is judged again against the fresh row, and only a real state conflict reaches the user.
     /// </summary>
     private async Task<CommandResult> TransitionAsync(long id, string action, CampaignStatus[] from, CampaignStatus? to,
         Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct)
     {
-        for (var attempt = 0; ; attempt++)
+        const int attempts = 3;
+        Campaign? c;
+        for (var attempt = 1; ; attempt++)
         {
-            db.ChangeTracker.Clear();
-            var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
+            c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
             if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
             if (!from.Contains(c.Status))
                 return CommandResult.Conflict($"The campaign is {c.Status.ToString().ToUpperInvariant()}; {action.Split('.')[1]} is not possible in that state.");
@@ -143,43 +136,41 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             try
             {
                 await db.SaveChangesAsync(ct);
+                break;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            catch (DbUpdateConcurrencyException) when (attempt < attempts)
             {
-                continue;
+                db.ChangeTracker.Clear();
             }
             catch (DbUpdateConcurrencyException)
             {
+                db.ChangeTracker.Clear();
                 return CommandResult.Conflict("The campaign kept changing at the same time; reload and try again.");
             }
-            hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
-            dispatcher.Wake();
-            return CommandResult.Done;
         }
+        hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
+        dispatcher.Wake();
+        return CommandResult.Done;
     }
 
     public async Task<CommandResult> UpdateAsync(long id, string? name, int? cap, CancellationToken ct)
     {
-        if (name is not null && (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200))
-            return CommandResult.Conflict("The name must be 1 to 200 characters.");
-        if (cap is < 1 or > 1000) return CommandResult.Conflict("Cap must be between 1 and 1000 concurrent calls.");
-        for (var attempt = 0; ; attempt++)
+        var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
+        if (name is not null)
         {
-            db.ChangeTracker.Clear();
-            var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
-            if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
-            if (name is not null) c.Name = name.Trim();
-            if (cap is not null) c.Cap = cap.Value;
-            c.UpdatedAt = Now;
-            Audit("campaign.update", id, new { name, cap });
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                break;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5) { }
-            catch (DbUpdateConcurrencyException) { return CommandResult.Conflict("The campaign kept changing at the same time; reload and try again."); }
+            if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) return CommandResult.Invalid("name", "The name must be 1 to 200 characters.");
+            c.Name = name.Trim();
         }
+        if (cap is not null)
+        {
+            if (cap is < 1 or > 1000) return CommandResult.Invalid("cap", "Cap must be between 1 and 1000 concurrent calls.");
+            c.Cap = cap.Value;
+        }
+        c.UpdatedAt = Now;
+        Audit("campaign.update", id, new { name, cap });
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return CommandResult.Conflict("The campaign changed at the same time; reload and try again."); }
         hub.Publish(new CampaignChange(id, "updated"));
         dispatcher.Wake();
         return CommandResult.Done;

@@ -8,98 +8,97 @@ namespace AutoLynx.Features.Contacts;
 
 /// <summary>
 /// Reads an uploaded contact list as a stream (the whole file is never held in memory), normalises phones
-/// and reports row by row what it could not take. Accepted contacts go to a sink in batches.
+/// and reports row by row what it could not take. Accepted contacts go to a sink in batches; problem rows go,
+/// as they are found, to an optional <see cref="IImportProblemSink"/> (the error CSV).
 /// </summary>
 public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptions> options)
 {
     public const int MaxName = 100;
     public const int MaxBusinessName = 200;
+    public const int MaxFieldChars = 100_000;
     public const int PreviewRows = 10;
     public const int BatchSize = 2000;
+    private const int MaxUnreadableRowsInARow = 100;
 
-    /// <summary>Header spellings people use for the three required columns (compared after lower-casing and removing spaces, dashes and underscores).</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Aliases = new Dictionary<string, string[]>
+    public async Task<ImportReport> ImportAsync(Stream input, Func<IReadOnlyList<ImportedContact>, CancellationToken, Task>? sink,
+        CancellationToken ct, IImportProblemSink? problems = null)
     {
-        ["name"] = ["name", "fullname", "contactname", "contact", "firstname", "person", "customername"],
-        ["business_name"] = ["businessname", "business", "company", "companyname", "organization", "organisation", "account", "accountname", "firm"],
-        ["phone"] = ["phone", "phonenumber", "phoneno", "mobile", "mobilenumber", "cell", "cellphone", "telephone", "tel", "number", "phone#", "mobilephone"],
-    };
-
-    public async Task<ImportReport> ImportAsync(Stream input, Func<IReadOnlyList<ImportedContact>, CancellationToken, Task>? sink, CancellationToken ct)
-    {
+        var limits = options.Value;
         var report = new ImportReport();
         var sample = new byte[CsvSniffer.SampleSize];
         var sampleLength = await ReadSampleAsync(input, sample, ct);
-        if (sampleLength == 0 || sample.AsSpan(0, sampleLength).Trim((byte)' ').Trim("\r\n\t"u8).IsEmpty)
+        if (IsBlank(sample.AsSpan(0, sampleLength)))
             throw new ImportRejectedException("The file is empty. Expected a CSV whose first line holds the headers name, business_name, phone.");
         var encoding = CsvSniffer.DetectEncoding(sample.AsSpan(0, sampleLength), out var encodingName);
         report.Encoding = encodingName;
 
-        var text = encoding.GetString(sample, 0, sampleLength).TrimStart('\uFEFF');
-        var firstLine = text.Split('\n', 2)[0].TrimEnd('\r');
-        var delimiter = CsvSniffer.DetectDelimiter(firstLine);
+        var firstLine = FirstNonBlankLine(encoding.GetString(sample, 0, sampleLength).TrimStart('\uFEFF'));
+        var hint = CsvSniffer.ExcelSeparatorHint(firstLine);
+        var delimiter = hint ?? CsvSniffer.DetectDelimiter(firstLine);
         report.Delimiter = delimiter == '\t' ? "tab" : delimiter.ToString();
 
         var full = new PrefixedStream(sample.AsMemory(0, sampleLength), input);
-        using var reader = new StreamReader(full, encoding, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(full, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             Delimiter = delimiter.ToString(),
-            HasHeaderRecord = true,
+            HasHeaderRecord = false,
             BadDataFound = null,
             MissingFieldFound = null,
             DetectColumnCountChanges = false,
             IgnoreBlankLines = true,
             TrimOptions = TrimOptions.Trim,
-            MaxFieldSize = 100_000,
+            MaxFieldSize = MaxFieldChars,
+            BufferSize = 64 * 1024,
         };
-        using var csv = new CsvReader(reader, config);
+        using var parser = new CsvParser(reader, config);
 
-        string[] headers;
-        try
-        {
-            if (!await csv.ReadAsync() || csv.Parser.Record is not { Length: > 0 } h)
-                throw new ImportRejectedException("The file has no header line. Expected the headers name, business_name, phone.");
-            headers = h;
-        }
-        catch (CsvHelperException ex)
-        {
-            throw new ImportRejectedException($"The header line could not be read as CSV: {ex.Message.Split('\n')[0]}");
-        }
-        var map = MapHeaders(headers);
+        var headers = await ReadHeaderAsync(parser, skipHintLine: hint is not null);
+        var map = ContactHeaders.Map(headers);
         report.Columns = map.ColumnNames;
+        problems?.Begin(headers);
 
-        var maxRows = options.Value.MaxRows;
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seen = new PhoneFirstRows();
         var batch = new List<ImportedContact>(BatchSize);
+        var unreadableInARow = 0;
         while (true)
         {
-            bool more;
-            try { more = await csv.ReadAsync(); }
+            string[] record;
+            int row;
+            try
+            {
+                if (!await parser.ReadAsync()) break;
+                record = parser.Record ?? [];
+                row = parser.Row;
+                unreadableInARow = 0;
+            }
             catch (CsvHelperException ex)
             {
-                report.Skipped.Add(new SkippedRow(csv.Parser.Row, $"The row could not be read as CSV: {ex.Message.Split('\n')[0]}", null));
-                report.TotalRows++;
+                // CsvHelper resumes after a bad record; a file that is nothing but bad records is not a CSV.
+                if (++unreadableInARow > MaxUnreadableRowsInARow)
+                    throw new ImportRejectedException($"Row after row cannot be read as CSV (from row {parser.Row - MaxUnreadableRowsInARow}); this does not look like a CSV file.");
+                CountRow(report, limits);
+                Skip(report, limits, problems, new SkippedRow(parser.Row, UnreadableReason(ex), null), []);
                 continue;
             }
-            if (!more) break;
             ct.ThrowIfCancellationRequested();
-            var record = csv.Parser.Record!;
-            if (record.All(string.IsNullOrWhiteSpace)) continue;
-            var row = csv.Parser.Row;
-            report.TotalRows++;
-            if (report.TotalRows > maxRows)
-                throw new ImportRejectedException($"The file has more than {maxRows:N0} rows, the most one campaign takes. Split it into several files.", StatusCodes.Status413PayloadTooLarge);
+            if (IsBlankRecord(record)) continue;
+            CountRow(report, limits);
 
-            var result = ParseRow(record, headers.Length, map, row);
-            if (result.Skip is { } skip) { report.Skipped.Add(skip); continue; }
-            var contact = result.Contact!;
-            if (seen.TryGetValue(contact.Phone, out var firstRow))
+            var (contact, skip) = ParseRow(record, headers.Count, map, row);
+            if (skip is not null)
             {
-                report.Duplicates.Add(new DuplicateRow(row, contact.Phone, firstRow));
+                Skip(report, limits, problems, skip, record);
                 continue;
             }
-            seen[contact.Phone] = row;
+            if (!seen.TryAdd(contact!.Phone, row, out var firstRow))
+            {
+                var duplicate = new DuplicateRow(row, contact.Phone, firstRow);
+                report.DuplicateCount++;
+                if (report.Duplicates.Count < limits.MaxReportedRows) report.Duplicates.Add(duplicate);
+                problems?.Duplicate(duplicate, record);
+                continue;
+            }
             report.Accepted++;
             if (report.Preview.Count < PreviewRows) report.Preview.Add(contact);
             if (sink is null) continue;
@@ -114,21 +113,70 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
         return report;
     }
 
-    private (ImportedContact? Contact, SkippedRow? Skip) ParseRow(string[] record, int headerCount, HeaderMap map, int row)
+    private static string FirstNonBlankLine(string text)
+    {
+        foreach (var line in text.Split(['\r', '\n']))
+            if (!string.IsNullOrWhiteSpace(line)) return line;
+        return "";
+    }
+
+    private static void CountRow(ImportReport report, ImportOptions limits)
+    {
+        if (++report.TotalRows > limits.MaxRows)
+            throw new ImportRejectedException(
+                $"The file has more than {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} rows, the most one campaign takes. Split it into several files.",
+                StatusCodes.Status413PayloadTooLarge);
+    }
+
+    private static void Skip(ImportReport report, ImportOptions limits, IImportProblemSink? problems, SkippedRow skip, string[] record)
+    {
+        report.SkippedCount++;
+        if (report.Skipped.Count < limits.MaxReportedRows) report.Skipped.Add(skip);
+        problems?.Skipped(skip, record);
+    }
+
+    private static string UnreadableReason(CsvHelperException ex) => ex is MaxFieldSizeException
+        ? $"A field is longer than {MaxFieldChars.ToString("N0", CultureInfo.InvariantCulture)} characters; is a quote left open?"
+        : $"The row could not be read as CSV: {ex.Message.Split('\n')[0]}";
+
+    /// <summary>The header line: the first non-blank record (after Excel's "sep=;" line), trailing empty names dropped.</summary>
+    private static async Task<List<string>> ReadHeaderAsync(CsvParser parser, bool skipHintLine)
+    {
+        try
+        {
+            if (skipHintLine) await parser.ReadAsync();
+            while (await parser.ReadAsync())
+            {
+                var record = parser.Record ?? [];
+                if (IsBlankRecord(record)) continue;
+                var headers = record.Select(h => h.Trim().TrimStart('\uFEFF').Trim()).ToList();
+                // "name,business_name,phone," (a trailing separator) names no fourth column.
+                while (headers.Count > 0 && headers[^1].Length == 0) headers.RemoveAt(headers.Count - 1);
+                return headers;
+            }
+        }
+        catch (CsvHelperException ex)
+        {
+            throw new ImportRejectedException($"The header line could not be read as CSV: {ex.Message.Split('\n')[0]}");
+        }
+        throw new ImportRejectedException("The file has no header line. Expected the headers name, business_name, phone.");
+    }
+
+    private (ImportedContact? Contact, SkippedRow? Skip) ParseRow(string[] record, int headerCount, ContactHeaders map, int row)
     {
         SkippedRow Skip(string reason) => new(row, reason, Values(record, map));
-        if (record.Length > headerCount && record.Skip(headerCount).Any(v => !string.IsNullOrWhiteSpace(v)))
-            return (null, Skip($"The row has {record.Length} fields but the header has {headerCount}."));
-        if (record.Length < headerCount && record.Length <= Math.Max(map.Name, Math.Max(map.BusinessName, map.Phone)))
-            return (null, Skip($"The row has {record.Length} fields but the header has {headerCount}."));
+        if (record.Length > headerCount && HasValueFrom(record, headerCount))
+            return (null, Skip($"The row has {CountFields(record)} fields but the header has {headerCount}; is a value missing its quotes?"));
+        if (record.Length < headerCount)
+            return (null, Skip($"The row has {record.Length} field{(record.Length == 1 ? "" : "s")} but the header has {headerCount}; is a separator missing?"));
 
-        var name = Field(record, map.Name);
-        var business = Field(record, map.BusinessName);
+        var name = Words(Field(record, map.Name));
+        var business = Words(Field(record, map.BusinessName));
         var phoneRaw = Field(record, map.Phone);
         if (name.Length == 0) return (null, Skip("Name is empty."));
-        if (name.Length > MaxName) return (null, Skip($"Name is longer than {MaxName} characters."));
+        if (name.Length > MaxName) return (null, Skip($"Name is longer than {MaxName} characters ({name.Length})."));
         if (business.Length == 0) return (null, Skip("Business name is empty."));
-        if (business.Length > MaxBusinessName) return (null, Skip($"Business name is longer than {MaxBusinessName} characters."));
+        if (business.Length > MaxBusinessName) return (null, Skip($"Business name is longer than {MaxBusinessName} characters ({business.Length})."));
         var phone = phones.Normalize(phoneRaw);
         if (!phone.Ok) return (null, Skip(phone.Error!));
 
@@ -138,14 +186,57 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
             var v = Field(record, index);
             if (v.Length == 0) continue;
             extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
-            extra[column] = v.Length > 2000 ? v[..2000] : v;
+            extra[column] = v;
         }
         return (new ImportedContact(row, name, business, phone.E164!, extra), null);
     }
 
+    private static bool HasValueFrom(string[] record, int start)
+    {
+        for (var i = start; i < record.Length; i++) if (!string.IsNullOrWhiteSpace(record[i])) return true;
+        return false;
+    }
+
+    private static int CountFields(string[] record)
+    {
+        var n = record.Length;
+        while (n > 0 && string.IsNullOrWhiteSpace(record[n - 1])) n--;
+        return n;
+    }
+
+    private static bool IsBlankRecord(string[] record)
+    {
+        foreach (var f in record) if (!string.IsNullOrWhiteSpace(f)) return false;
+        return true;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> sample)
+    {
+        if (sample.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF })) sample = sample[3..];
+        else if (sample.StartsWith(new byte[] { 0xFF, 0xFE }) || sample.StartsWith(new byte[] { 0xFE, 0xFF })) sample = sample[2..];
+        foreach (var b in sample) if (b is not ((byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t' or 0)) return false;
+        return true;
+    }
+
     private static string Field(string[] record, int index) => index < record.Length ? record[index].Trim() : "";
 
-    private static Dictionary<string, string?> Values(string[] record, HeaderMap map)
+    /// <summary>A name typed over two lines in a spreadsheet cell is one name: runs of white space become one space.</summary>
+    private static string Words(string s)
+    {
+        var needs = false;
+        for (var i = 0; i < s.Length && !needs; i++)
+            needs = char.IsWhiteSpace(s[i]) && (s[i] != ' ' || (i + 1 < s.Length && char.IsWhiteSpace(s[i + 1])));
+        if (!needs) return s;
+        var sb = new StringBuilder(s.Length);
+        foreach (var ch in s)
+        {
+            if (!char.IsWhiteSpace(ch)) sb.Append(ch);
+            else if (sb.Length > 0 && sb[^1] != ' ') sb.Append(' ');
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    private static Dictionary<string, string?> Values(string[] record, ContactHeaders map)
     {
         var d = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 0; i < map.ColumnNames.Count && i < record.Length; i++)
@@ -154,80 +245,6 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
             d.TryAdd(map.ColumnNames[i], v.Length > 200 ? v[..200] + "…" : v);
         }
         return d;
-    }
-
-    private sealed record HeaderMap(int Name, int BusinessName, int Phone, List<(int Index, string Column)> Extra, IReadOnlyList<string> ColumnNames);
-
-    private static HeaderMap MapHeaders(string[] headers)
-    {
-        var keys = headers.Select(Key).ToArray();
-        int Find(string field)
-        {
-            var aliases = Aliases[field];
-            foreach (var alias in aliases)
-            {
-                var i = Array.IndexOf(keys, alias);
-                if (i >= 0) return i;
-            }
-            return -1;
-        }
-        var name = Find("name");
-        var business = Find("business_name");
-        var phone = Find("phone");
-        var missing = new List<string>();
-        if (name < 0) missing.Add("name");
-        if (business < 0) missing.Add("business_name");
-        if (phone < 0) missing.Add("phone");
-        if (missing.Count > 0)
-        {
-            var found = string.Join(", ", headers.Take(10).Select(h => $"\"{(h.Length > 40 ? h[..40] + "…" : h)}\""));
-            throw new ImportRejectedException(
-                $"The file is missing the required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}. " +
-                $"The first line must name the columns name, business_name and phone (found: {found}).");
-        }
-
-        var columnNames = new List<string>(headers.Length);
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        var extra = new List<(int, string)>();
-        for (var i = 0; i < headers.Length; i++)
-        {
-            var snake = i == name ? "name" : i == business ? "business_name" : i == phone ? "phone" : ToSnakeCase(headers[i]);
-            if (snake.Length == 0) snake = $"column_{i + 1}";
-            var unique = snake;
-            for (var n = 2; !used.Add(unique); n++) unique = $"{snake}_{n}";
-            columnNames.Add(unique);
-            if (i != name && i != business && i != phone) extra.Add((i, unique));
-        }
-        return new HeaderMap(name, business, phone, extra, columnNames);
-    }
-
-    private static string Key(string header)
-    {
-        var sb = new StringBuilder(header.Length);
-        foreach (var ch in header.Trim().TrimStart('\uFEFF'))
-            if (ch is not (' ' or '_' or '-' or '.')) sb.Append(char.ToLowerInvariant(ch));
-        return sb.ToString();
-    }
-
-    /// <summary>"Lead Source" → lead_source, "Deal-Size ($)" → deal_size.</summary>
-    public static string ToSnakeCase(string header)
-    {
-        var sb = new StringBuilder(header.Length);
-        var pendingUnderscore = false;
-        var s = header.Trim().TrimStart('\uFEFF');
-        for (var i = 0; i < s.Length && sb.Length < 64; i++)
-        {
-            var ch = s[i];
-            if (char.IsLetterOrDigit(ch))
-            {
-                if (char.IsUpper(ch) && i > 0 && char.IsLower(s[i - 1])) pendingUnderscore = true;
-                if (pendingUnderscore && sb.Length > 0) sb.Append('_');
-                pendingUnderscore = false;
-                sb.Append(char.ToLowerInvariant(ch));
-            }
-            else pendingUnderscore = true;
-        }
-        return sb.ToString();
     }
 
     private static async Task<int> ReadSampleAsync(Stream s, byte[] buffer, CancellationToken ct)

@@ -7,7 +7,7 @@ internal static class CsvSniffer
 {
     public const int SampleSize = 64 * 1024;
 
-    static CsvSniffer() => System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    static CsvSniffer() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public static Encoding DetectEncoding(ReadOnlySpan<byte> sample, out string name)
     {
@@ -22,12 +22,53 @@ internal static class CsvSniffer
             var cut = sample.Length == SampleSize ? TrimPartialUtf8(sample) : sample;
             strict.GetCharCount(cut);
             name = "utf-8";
-            return new UTF8Encoding(false);
+            return Utf8OrWindows1252;
         }
         catch (DecoderFallbackException)
         {
             name = "windows-1252";
             return Encoding.GetEncoding(1252);
+        }
+    }
+
+    /// <summary>
+    /// UTF-8 that reads a byte which cannot be UTF-8 as Windows-1252 instead of U+FFFD: a file that looked like UTF-8
+    /// in its first 64 KB and then has "José" saved by Excel further down keeps the accent. Valid UTF-8 is unchanged.
+    /// </summary>
+    public static Encoding Utf8OrWindows1252 => s_utf8OrWindows1252 ??= CreateUtf8OrWindows1252();
+    private static Encoding? s_utf8OrWindows1252;
+
+    private static Encoding CreateUtf8OrWindows1252()
+    {
+        var e = (Encoding)new UTF8Encoding(false).Clone();
+        e.DecoderFallback = new Windows1252Fallback();
+        return e;
+    }
+
+    private sealed class Windows1252Fallback : DecoderFallback
+    {
+        public override int MaxCharCount => 4;
+        public override DecoderFallbackBuffer CreateFallbackBuffer() => new Buffer();
+
+        private sealed class Buffer : DecoderFallbackBuffer
+        {
+            private string _chars = "";
+            private int _next;
+            public override bool Fallback(byte[] bytesUnknown, int index)
+            {
+                _chars = Encoding.GetEncoding(1252).GetString(bytesUnknown);
+                _next = 0;
+                return _chars.Length > 0;
+            }
+            public override char GetNextChar() => _next < _chars.Length ? _chars[_next++] : '\0';
+            public override bool MovePrevious()
+            {
+                if (_next == 0) return false;
+                _next--;
+                return true;
+            }
+            public override int Remaining => _chars.Length - _next;
+            public override void Reset() { _chars = ""; _next = 0; }
         }
     }
 
@@ -53,6 +94,13 @@ internal static class CsvSniffer
         var back = 0;
         while (i >= 0 && back < 4 && (s[i] & 0xC0) == 0x80) { i--; back++; }
         return i >= 0 && s[i] >= 0xC0 ? s[..i] : s;
+    }
+
+    /// <summary>Excel's own hint on the first line, "sep=;": the delimiter it names, or null.</summary>
+    public static char? ExcelSeparatorHint(string firstLine)
+    {
+        var line = firstLine.Trim().TrimStart('\uFEFF');
+        return line.Length == 5 && line.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) ? line[4] : null;
     }
 
     /// <summary>The delimiter that splits the header line into the most fields (comma, semicolon, tab, pipe).</summary>

@@ -19,43 +19,77 @@ public sealed class PhoneNormalizer(IOptions<PhoneOptions> options)
         if (string.IsNullOrWhiteSpace(raw)) return new(null, "Phone is empty.");
         var input = raw.Trim();
         if (input.Length > 40) return new(null, "Phone is too long to be a phone number.");
-        if (input.Count(char.IsDigit) == 0) return new(null, $"Phone \"{Short(input)}\" has no digits.");
-        if (input.Any(char.IsLetter) && !HasExtension(input))
+        var (digits, letters) = CountDigitsAndLetters(input);
+        if (digits == 0) return new(null, $"Phone \"{Short(input)}\" has no digits.");
+        if (letters && !HasExtension(input))
             return new(null, $"Phone \"{Short(input)}\" contains letters; it is not a dialable number.");
-        PhoneNumber number;
+        PhoneNumber? number = null;
+        string? parseError = null;
         try
         {
-            // A number written with 00 or 011 and no + is international; libphonenumber reads the region's own prefix.
+            // A number written with 011 (the US international prefix) and no + is international; libphonenumber
+            // reads the default region's own prefix.
             number = Util.Parse(input, _region);
         }
         catch (NumberParseException ex)
         {
-            return new(null, ex.ErrorType switch
+            parseError = ex.ErrorType switch
             {
                 ErrorType.INVALID_COUNTRY_CODE => $"Phone \"{Short(input)}\" has no valid country code.",
                 ErrorType.TOO_SHORT_NSN or ErrorType.TOO_SHORT_AFTER_IDD => $"Phone \"{Short(input)}\" is too short.",
                 ErrorType.TOO_LONG => $"Phone \"{Short(input)}\" is too long.",
                 _ => $"Phone \"{Short(input)}\" is not a phone number.",
+            };
+        }
+        // GetNumberType is UNKNOWN exactly when the number is not valid; it is the costly check, so it runs once.
+        var type = number is null ? PhoneNumberType.UNKNOWN : Util.GetNumberType(number);
+        // Digits with no "+" that are not a number of the default region, but are a valid international number
+        // once "+" is put in front (e.g. 442079460958): take the international reading; it is the only one.
+        if (type == PhoneNumberType.UNKNOWN && !input.StartsWith('+') && TryInternational(input) is { } international)
+            (number, type) = international;
+        if (number is null) return new(null, parseError);
+        if (type == PhoneNumberType.UNKNOWN)
+        {
+            return new(null, Util.IsPossibleNumberWithReason(number) switch
+            {
+                PhoneNumberUtil.ValidationResult.TOO_SHORT => $"Phone \"{Short(input)}\" is too short.",
+                PhoneNumberUtil.ValidationResult.TOO_LONG => $"Phone \"{Short(input)}\" is too long.",
+                PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE => $"Phone \"{Short(input)}\" has no valid country code.",
+                PhoneNumberUtil.ValidationResult.INVALID_LENGTH => $"Phone \"{Short(input)}\" has the wrong number of digits.",
+                _ => $"Phone \"{Short(input)}\" is not a valid number for its country.",
             });
         }
-        var possible = Util.IsPossibleNumberWithReason(number);
-        switch (possible)
-        {
-            case PhoneNumberUtil.ValidationResult.TOO_SHORT:
-                return new(null, $"Phone \"{Short(input)}\" is too short.");
-            case PhoneNumberUtil.ValidationResult.TOO_LONG:
-                return new(null, $"Phone \"{Short(input)}\" is too long.");
-            case PhoneNumberUtil.ValidationResult.INVALID_COUNTRY_CODE:
-                return new(null, $"Phone \"{Short(input)}\" has no valid country code.");
-            case PhoneNumberUtil.ValidationResult.INVALID_LENGTH:
-                return new(null, $"Phone \"{Short(input)}\" has the wrong number of digits.");
-        }
-        if (!Util.IsValidNumber(number))
-            return new(null, $"Phone \"{Short(input)}\" is not a valid number for its country.");
-        var type = Util.GetNumberType(number);
         if (type is PhoneNumberType.PREMIUM_RATE or PhoneNumberType.SHARED_COST or PhoneNumberType.PAGER or PhoneNumberType.UAN)
             return new(null, $"Phone \"{Short(input)}\" is a {type.ToString().ToLowerInvariant().Replace('_', ' ')} number, not dialled by campaigns.");
         return new(Util.Format(number, PhoneNumberFormat.E164), null);
+    }
+
+    private static (int Digits, bool Letters) CountDigitsAndLetters(string s)
+    {
+        var digits = 0;
+        var letters = false;
+        foreach (var ch in s)
+        {
+            if (char.IsDigit(ch)) digits++;
+            else if (char.IsLetter(ch)) letters = true;
+        }
+        return (digits, letters);
+    }
+
+    /// <summary>The number read as international: "+" put in front, or "00" (the prefix most of the world dials) replaced by "+".</summary>
+    private static (PhoneNumber, PhoneNumberType)? TryInternational(string input)
+    {
+        var candidate = input.StartsWith("00", StringComparison.Ordinal) ? "+" + input[2..] : "+" + input;
+        try
+        {
+            var n = Util.Parse(candidate, "ZZ");
+            var type = Util.GetNumberType(n);
+            return type == PhoneNumberType.UNKNOWN ? null : (n, type);
+        }
+        catch (NumberParseException)
+        {
+            return null;
+        }
     }
 
     private static bool HasExtension(string s)

@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace ImportBench;
+
+/// <summary>
+/// A realistic contact list: name, company, phone in the formats people type, city and a note; about 1 % of rows
+/// have a phone that is too short and 1 % repeat an earlier number. Written once per size and reused.
+/// </summary>
+public static class BenchFile
+{
+    private static readonly string[] Areas = ["415", "510", "650", "408", "212", "646", "312", "617", "206", "303"];
+    private static readonly string[] Exchanges = ["234", "345", "456", "567", "678", "789", "822", "933", "244", "355"];
+    private static readonly string[] Cities = ["San Francisco", "Oakland", "New York", "Chicago", "Boston", "Seattle", "Denver"];
+
+    public static string Ensure(int rows)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "autolynx-bench");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, $"contacts-{rows}.csv");
+        if (File.Exists(path)) return path;
+        var tmp = path + ".tmp";
+        using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 20))
+        {
+            w.Write("Full Name,Company,Phone Number,City,Notes\n");
+            var sb = new StringBuilder(128);
+            for (var i = 0; i < rows; i++)
+            {
+                sb.Clear();
+                var n = i % 100 == 51 && i > 1000 ? i - 1000 : i;       // ~1 % duplicates
+                var area = Areas[n % 10];
+                var exchange = Exchanges[n / 10 % 10];
+                var line = (n / 100 % 10000).ToString("0000");
+                var phone = i % 100 == 17 ? "555-01" : (n % 4) switch  // ~1 % too short
+                {
+                    0 => $"+1{area}{exchange}{line}",
+                    1 => $"({area}) {exchange}-{line}",
+                    2 => $"{area}.{exchange}.{line}",
+                    _ => $"1-{area}-{exchange}-{line}",
+                };
+                sb.Append("Person ").Append(i).Append(" Lastname,\"Business ").Append(i % 50_000).Append(", Inc.\",")
+                    .Append(phone).Append(',').Append(Cities[i % Cities.Length]).Append(",lead ").Append(i % 997).Append('\n');
+                w.Write(sb);
+            }
+        }
+        File.Move(tmp, path, overwrite: true);
+        return path;
+    }
+}
