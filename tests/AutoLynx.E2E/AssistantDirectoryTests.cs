@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static AutoLynx.E2E.BlazorPage;
 
 namespace AutoLynx.E2E;
 
@@ -185,29 +186,7 @@ public sealed class AssistantDirectoryTests(E2EFixture app, ITestOutputHelper ou
         await Shot(page, "20-assistant-delete-refused");
     }
 
-    private static ILocator Input(IPage page, string testId)
-        => page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 
-    /// <summary>A prerendered Blazor Server page ignores events until its circuit is attached: toggle the drawer until it reacts.</summary>
-    private static async Task WaitForCircuitAsync(IPage page)
-    {
-        var toggle = page.Locator("[aria-label='Toggle navigation']");
-        var drawer = page.Locator(".mud-drawer").First;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await toggle.ClickAsync();
-            try
-            {
-                await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--closed"), new() { Timeout = 500 });
-                break;
-            }
-            catch (PlaywrightException) when (DateTime.UtcNow < deadline) { }
-        }
-        await toggle.ClickAsync();
-        await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--open"));
-        await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
-    }
 
     /// <summary>Sets the CSV on the upload input and waits for the preview; retries if the change event was dropped.</summary>
     private static async Task UploadAsync(IPage page, string path)

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using static AutoLynx.E2E.BlazorPage;
 
 namespace AutoLynx.E2E;
 
@@ -224,35 +225,7 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
         return rows;
     }
 
-    /// <summary>The text input behind a MudBlazor field, wherever the data-testid landed (input or wrapper).</summary>
-    private static ILocator Input(IPage page, string testId)
-        => page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
 
-    /// <summary>
-    /// A prerendered Blazor Server page ignores events until its circuit is attached. Toggle the navigation drawer
-    /// (pure client/server round trip, no side effects) until it reacts, then put it back.
-    /// </summary>
-    private static async Task WaitForCircuitAsync(IPage page)
-    {
-        var toggle = page.Locator("[aria-label='Toggle navigation']");
-        var drawer = page.Locator(".mud-drawer").First;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await toggle.ClickAsync();
-            try
-            {
-                await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--closed"), new() { Timeout = 500 });
-                break;
-            }
-            catch (PlaywrightException) when (DateTime.UtcNow < deadline) { }
-        }
-        await toggle.ClickAsync();
-        await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--open"));
-        // Leave no focus ring on the menu button in the screenshots.
-        await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
-        await page.Mouse.MoveAsync(120, 700); // empty drawer area: no hover halo on the menu button either
-    }
 
     /// <summary>Sets the file on the InputFile and waits for the preview; retries if the change event was dropped.</summary>
     private static async Task UploadAsync(IPage page, string path)

@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AutoLynx.E2E;
+
+/// <summary>What every browser test needs from a Blazor Server + MudBlazor page.</summary>
+internal static class BlazorPage
+{
+    /// <summary>The text input behind a MudBlazor field, wherever the data-testid landed (input, textarea or wrapper).</summary>
+    public static ILocator Input(IPage page, string testId)
+        => page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
+
+    /// <summary>
+    /// A prerendered Blazor Server page ignores events until its circuit is attached. Toggle the navigation drawer
+    /// (pure client/server round trip, no side effects) until it reacts, then put it back.
+    /// </summary>
+    public static async Task WaitForCircuitAsync(IPage page)
+    {
+        var toggle = page.Locator("[aria-label='Toggle navigation']");
+        var drawer = page.Locator(".mud-drawer").First;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await toggle.ClickAsync();
+            try
+            {
+                await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--closed"), new() { Timeout = 500 });
+                break;
+            }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline) { }
+        }
+        await toggle.ClickAsync();
+        await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--open"));
+        // Leave no focus ring on the menu button in the screenshots.
+        await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
+        await page.Mouse.MoveAsync(120, 700); // empty drawer area: no hover halo on the menu button either
+    }
+}
