@@ -1,5 +1,6 @@
 using AutoLynx.Data;
 using AutoLynx.Features.Assistants;
+using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Contacts;
@@ -30,6 +31,14 @@ public static class AppServices
         services.AddSingleton(TimeProvider.System);
 
         services.AddAppDatabase(config);
+        services.AddAutoLynxAuth(config);
+        // Behind a TLS-terminating proxy, X-Forwarded-Proto makes cookies Secure; only from proxies listed in ForwardedHeaders:KnownProxies.
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in config.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+                if (System.Net.IPAddress.TryParse(proxy, out var ip)) o.KnownProxies.Add(ip);
+        });
 
         services.AddSingleton<VapiConnection>();
         services.AddVapiClient(sp =>

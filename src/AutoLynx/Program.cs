@@ -1,22 +1,28 @@
 using AutoLynx;
 using AutoLynx.Components;
 using AutoLynx.Features.Assistants;
+using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.PhoneLines;
 
 var builder = WebApplication.CreateBuilder(args);
+// `--admin you@company.com` allowlists the first admin and prints a one-time sign-in link.
+builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--admin"] = "Auth:BootstrapAdminEmail" });
 builder.AddAutoLynx();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseForwardedHeaders();
+app.UseAutoLynxAuth();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous();
 app.MapOpenApi();
-app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+app.MapHealthEndpoints();
+app.MapAuthEndpoints();
 app.MapCampaignEndpoints();
 app.MapAssistantEndpoints();
 app.MapPhoneLineEndpoints();

@@ -1,3 +1,4 @@
+using AutoLynx.Features.Auth;
 using System.Text.Json.Nodes;
 using Microsoft.Net.Http.Headers;
 
@@ -15,14 +16,14 @@ public static class AssistantEndpoints
     {
         var g = app.MapGroup("/api/assistants").WithTags("Assistants");
         g.MapGet("/", ListAsync);
-        g.MapPost("/", CreateAsync);
-        g.MapPost("/import", ImportAsync);
+        g.MapPost("/", CreateAsync).RequireAuthorization(AuthSetup.AdminPolicy);
+        g.MapPost("/import", ImportAsync).RequireAuthorization(AuthSetup.AdminPolicy);
         g.MapGet("/{id:long}", GetAsync);
-        g.MapPatch("/{id:long}", UpdateAsync);
-        g.MapDelete("/{id:long}", DeleteAsync);
+        g.MapPatch("/{id:long}", UpdateAsync).RequireAuthorization(AuthSetup.AdminPolicy);
+        g.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(AuthSetup.AdminPolicy);
         g.MapGet("/{id:long}/drift", DriftAsync);
-        g.MapPost("/{id:long}/refresh", RefreshAsync);
-        g.MapPost("/{id:long}/push", PushAsync);
+        g.MapPost("/{id:long}/refresh", RefreshAsync).RequireAuthorization(AuthSetup.AdminPolicy);
+        g.MapPost("/{id:long}/push", PushAsync).RequireAuthorization(AuthSetup.AdminPolicy);
 
         var t = app.MapGroup("/api/assistant-templates").WithTags("Assistants");
         t.MapGet("/", () => TypedResults.Ok(AssistantTemplates.All));
@@ -43,38 +44,38 @@ public static class AssistantEndpoints
         return TypedResults.Ok(a);
     }
 
-    private static async Task<IResult> CreateAsync(CreateAssistantRequest body, AssistantService service, HttpResponse response, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateAssistantRequest body, AssistantService service, HttpResponse response, Actor actor, CancellationToken ct)
     {
         if (body.Config is not null and not JsonObject) return Invalid("config", "config must be a JSON object (a Vapi assistant).");
-        var r = await service.CreateAsync(new CreateAssistantCommand(body.Name, body.Config as JsonObject, body.TemplateId), null, ct);
+        var r = await service.CreateAsync(new CreateAssistantCommand(body.Name, body.Config as JsonObject, body.TemplateId), actor.Name, ct);
         if (!r.Ok) return ToProblem(r.Problem!);
         SetETag(response, r.Value!.Version);
         return TypedResults.Created($"/api/assistants/{r.Value.Id}", r.Value);
     }
 
-    private static async Task<IResult> ImportAsync(ImportAssistantRequest body, AssistantService service, HttpResponse response, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(ImportAssistantRequest body, AssistantService service, HttpResponse response, Actor actor, CancellationToken ct)
     {
-        var r = await service.ImportAsync(body.ProviderAssistantId, null, ct);
+        var r = await service.ImportAsync(body.ProviderAssistantId, actor.Name, ct);
         if (!r.Ok) return ToProblem(r.Problem!);
         var a = r.Value!.Assistant;
         SetETag(response, a.Version);
         return r.Value.Created ? TypedResults.Created($"/api/assistants/{a.Id}", a) : TypedResults.Ok(a);
     }
 
-    private static async Task<IResult> UpdateAsync(long id, UpdateAssistantRequest body, HttpRequest request, AssistantService service, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(long id, UpdateAssistantRequest body, HttpRequest request, AssistantService service, Actor actor, CancellationToken ct)
     {
         if (body.Config is not null and not JsonObject) return Invalid("config", "config must be a JSON object (the Vapi fields to change).");
         if (!TryExpectedVersion(request, body.Version, out var expected, out var bad)) return bad!;
-        var r = await service.UpdateAsync(id, new UpdateAssistantCommand(body.Name, body.Config as JsonObject, body.Active, expected), null, ct);
+        var r = await service.UpdateAsync(id, new UpdateAssistantCommand(body.Name, body.Config as JsonObject, body.Active, expected), actor.Name, ct);
         if (!r.Ok) return ToProblem(r.Problem!);
         SetETag(request.HttpContext.Response, r.Value!.Version);
         return TypedResults.Ok(r.Value);
     }
 
-    private static async Task<IResult> DeleteAsync(long id, bool? alsoOnVapi, long? version, HttpRequest request, AssistantService service, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(long id, bool? alsoOnVapi, long? version, HttpRequest request, AssistantService service, Actor actor, CancellationToken ct)
     {
         if (!TryExpectedVersion(request, version, out var expected, out var bad)) return bad!;
-        var r = await service.DeleteAsync(id, alsoOnVapi ?? false, expected, null, ct);
+        var r = await service.DeleteAsync(id, alsoOnVapi ?? false, expected, actor.Name, ct);
         return r.Ok ? TypedResults.NoContent() : ToProblem(r.Problem!);
     }
 
@@ -84,17 +85,17 @@ public static class AssistantEndpoints
         return r.Ok ? TypedResults.Ok(r.Value) : ToProblem(r.Problem!);
     }
 
-    private static async Task<IResult> RefreshAsync(long id, long? version, HttpRequest request, AssistantService service, CancellationToken ct)
+    private static async Task<IResult> RefreshAsync(long id, long? version, HttpRequest request, AssistantService service, Actor actor, CancellationToken ct)
     {
         if (!TryExpectedVersion(request, version, out var expected, out var bad)) return bad!;
-        var r = await service.RefreshAsync(id, expected, null, ct);
+        var r = await service.RefreshAsync(id, expected, actor.Name, ct);
         return r.Ok ? TypedResults.Ok(r.Value) : ToProblem(r.Problem!);
     }
 
-    private static async Task<IResult> PushAsync(long id, long? version, HttpRequest request, AssistantService service, CancellationToken ct)
+    private static async Task<IResult> PushAsync(long id, long? version, HttpRequest request, AssistantService service, Actor actor, CancellationToken ct)
     {
         if (!TryExpectedVersion(request, version, out var expected, out var bad)) return bad!;
-        var r = await service.PushAsync(id, expected, null, ct);
+        var r = await service.PushAsync(id, expected, actor.Name, ct);
         return r.Ok ? TypedResults.Ok(r.Value) : ToProblem(r.Problem!);
     }
 

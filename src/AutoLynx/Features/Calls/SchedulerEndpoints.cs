@@ -22,7 +22,7 @@ public static class SchedulerEndpoints
             }
             signal.Wake();
             return Results.Accepted(value: new { woken = true });
-        }).DisableAntiforgery().WithTags("Scheduler");
+        }).AllowAnonymous().DisableAntiforgery().WithTags("Scheduler");
         return app;
     }
 }

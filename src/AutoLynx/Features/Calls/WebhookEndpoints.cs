@@ -12,7 +12,7 @@ public static class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/webhooks/vapi", ReceiveAsync).DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost("/api/webhooks/vapi", ReceiveAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
 

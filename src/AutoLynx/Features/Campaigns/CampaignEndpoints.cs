@@ -1,4 +1,8 @@
+using System.Security.Claims;
 using System.Text.Json;
+using AutoLynx.Data;
+using AutoLynx.Features.Auth;
+using Microsoft.EntityFrameworkCore;
 using System.Threading.Channels;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Contacts;
@@ -13,7 +17,8 @@ public static class CampaignEndpoints
 {
     public static IEndpointRouteBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/campaigns").WithTags("Campaigns");
+        // Another operator's campaign answers exactly like a missing one: 404, nothing about it leaks.
+        var g = app.MapGroup("/api/campaigns").WithTags("Campaigns").AddEndpointFilter(OwnCampaignsOnly);
         g.MapPost("/", CreateAsync).DisableAntiforgery();
         g.MapPost("/validate", ValidateAsync).DisableAntiforgery();
         g.MapGet("/", ListAsync);
@@ -31,7 +36,19 @@ public static class CampaignEndpoints
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, CampaignService service, IOptions<ImportOptions> limits,
+    private static async ValueTask<object?> OwnCampaignsOnly(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    {
+        var http = ctx.HttpContext;
+        if (http.Request.RouteValues.TryGetValue("id", out var raw) && long.TryParse(raw?.ToString(), out var id))
+        {
+            var viewer = Viewer.Require(http.User);
+            if (!await http.RequestServices.GetRequiredService<CampaignQueries>().VisibleAsync(id, viewer, http.RequestAborted))
+                return NotFound(id);
+        }
+        return await next(ctx);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CampaignService service, IOptions<ImportOptions> limits,
         IOptions<DialerOptions> dialer, CancellationToken ct)
     {
         var (form, problem) = await ReadFormAsync(request, limits.Value, ct);
@@ -52,7 +69,7 @@ public static class CampaignEndpoints
         try
         {
             var (result, invalid) = await service.CreateAsync(
-                new CreateCampaignCommand(form["name"].ToString(), assistantId, phoneLineId, cap, mode, null), stream, ct);
+                new CreateCampaignCommand(form["name"].ToString(), assistantId, phoneLineId, cap, mode, Viewer.Require(user).UserId), stream, ct);
             if (invalid is not null) return TypedResults.ValidationProblem(invalid, title: "The campaign cannot be created");
             return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
         }
@@ -135,7 +152,7 @@ public static class CampaignEndpoints
     private static IResult TooLarge(ImportOptions limits) => TypedResults.Problem(statusCode: 413, title: "File too large",
         detail: $"The file is larger than {limits.MaxFileBytes / 1024 / 1024} MB, the most one upload takes. Split it into several files.");
 
-    private static async Task<IResult> ListAsync(CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
+    private static async Task<IResult> ListAsync(ClaimsPrincipal user, CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
     {
         CampaignStatus? s = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -144,7 +161,7 @@ public static class CampaignEndpoints
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown status \"{status}\"."] });
             s = parsed;
         }
-        return TypedResults.Ok(await q.ListAsync(page ?? 1, pageSize ?? 25, s, search, ct));
+        return TypedResults.Ok(await q.ListAsync(page ?? 1, pageSize ?? 25, s, search, Viewer.Require(user).OwnerFilter, ct));
     }
 
     private static async Task<IResult> GetAsync(long id, CampaignQueries q, CancellationToken ct)
@@ -198,16 +215,23 @@ public static class CampaignEndpoints
     private static async Task<IResult> CallsAsync(long id, long? contactId, CampaignQueries q, CancellationToken ct)
         => await q.CallsAsync(id, contactId, ct) is { } calls ? TypedResults.Ok(calls) : NotFound(id);
 
-    /// <summary>Server-Sent Events: one "change" event per campaign or call change, same as the pages see.</summary>
-    private static async Task EventsAsync(long id, HttpContext http, CampaignQueries q, CampaignEventHub hub, CancellationToken ct)
+    /// <summary>
+    /// Server-Sent Events: one "change" event per campaign or call change, same as the pages see. Every
+    /// <see cref="AuthOptions.RevalidateEvery"/> the stream sends a keep-alive comment and re-checks the allowlist, so a revoked
+    /// user's stream ends then.
+    /// </summary>
+    private static async Task EventsAsync(long id, HttpContext http, CampaignQueries q, CampaignEventHub hub,
+        IDbContextFactory<AppDbContext> dbs, TimeProvider time, IOptions<AuthOptions> auth, CancellationToken ct)
     {
         if (await q.GetSummaryAsync(id, ct) is null)
         {
             await NotFound(id).ExecuteAsync(http);
             return;
         }
-        var channel = Channel.CreateBounded<CampaignChange>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var principal = http.User;
+        var channel = Channel.CreateBounded<CampaignChange?>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
         using var sub = hub.Subscribe(id, c => channel.Writer.WriteAsync(c, ct).AsTask());
+        using var beat = new Timer(_ => channel.Writer.TryWrite(null), null, auth.Value.RevalidateEvery, auth.Value.RevalidateEvery);
         http.Response.Headers.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
@@ -217,8 +241,18 @@ public static class CampaignEndpoints
         {
             await foreach (var change in channel.Reader.ReadAllAsync(ct))
             {
-                var json = JsonSerializer.Serialize(change, JsonSerializerOptions.Web);
-                await http.Response.WriteAsync($"event: change\ndata: {json}\n\n", ct);
+                if (change is null)
+                {
+                    var viewer = Viewer.From(principal);
+                    var still = await AllowlistGate.ResolveAsync(principal, dbs, time, ct);
+                    if (viewer is null || still is null || still.Role != viewer.Role || !await q.VisibleAsync(id, still, ct)) break;
+                    await http.Response.WriteAsync(": keep-alive\n\n", ct);
+                }
+                else
+                {
+                    var json = JsonSerializer.Serialize(change, JsonSerializerOptions.Web);
+                    await http.Response.WriteAsync($"event: change\ndata: {json}\n\n", ct);
+                }
                 await http.Response.Body.FlushAsync(ct);
             }
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AutoLynx.Data;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Contacts;
+using AutoLynx.Features.Auth;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Campaigns;
@@ -56,10 +57,19 @@ public sealed class CampaignQueries(AppDbContext db)
         return result;
     }
 
-    public async Task<Paged<CampaignListItem>> ListAsync(int page, int pageSize, CampaignStatus? status, string? search, CancellationToken ct)
+    /// <summary>True when the campaign exists and the viewer may see it (an admin, or its owner).</summary>
+    public async Task<bool> VisibleAsync(long id, Viewer viewer, CancellationToken ct)
+    {
+        var owner = viewer.OwnerFilter;
+        return await db.Campaigns.AnyAsync(c => c.Id == id && (owner == null || c.OwnerId == owner), ct);
+    }
+
+    /// <param name="ownerId">Only this owner's campaigns (an operator); null for all (an admin).</param>
+    public async Task<Paged<CampaignListItem>> ListAsync(int page, int pageSize, CampaignStatus? status, string? search, string? ownerId, CancellationToken ct)
     {
         (page, pageSize) = Clamp(page, pageSize);
         var q = db.Campaigns.AsNoTracking();
+        if (ownerId is not null) q = q.Where(c => c.OwnerId == ownerId);
         if (status is { } s) q = q.Where(c => c.Status == s);
         if (!string.IsNullOrWhiteSpace(search)) q = q.Where(c => c.Name.ToLower().Contains(search.Trim().ToLower()));
         var total = await q.CountAsync(ct);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AutoLynx.Data;
 using AutoLynx.Features.Assistants;
+using AutoLynx.Features.Auth;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Contacts;
@@ -22,7 +23,7 @@ public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error
 
 /// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
 public sealed class CampaignService(AppDbContext db, ContactImporter importer, TimeProvider time, DispatcherSignal dispatcher, CampaignEventHub hub,
-    AssistantService assistants)
+    AssistantService assistants, Actor actor)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -252,10 +253,10 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Paused)));
     }
 
-    private void Audit(string action, long campaignId, object? details, string actor = "operator")
+    private void Audit(string action, long campaignId, object? details, string? by = null)
         => db.AuditLog.Add(new AuditLogEntry
         {
-            At = Now, Actor = actor, Action = action, EntityType = "campaign", EntityId = campaignId.ToString(),
+            At = Now, Actor = by ?? actor.Name, Action = action, EntityType = "campaign", EntityId = campaignId.ToString(),
             Details = details is null ? null : JsonSerializer.Serialize(details),
         });
 }

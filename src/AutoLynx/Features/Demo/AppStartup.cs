@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutoLynx.Data;
 using AutoLynx.Features.Assistants;
+using AutoLynx.Features.Auth;
 using AutoLynx.Features.PhoneLines;
 using AutoLynx.Vapi;
 using AutoLynx.VapiSimulator;
@@ -19,7 +20,7 @@ namespace AutoLynx.Features.Demo;
 /// </summary>
 public sealed class AppStartup(
     IServiceProvider services, IOptions<VapiOptions> vapiOptions, IConfiguration config, VapiConnection connection,
-    IHostApplicationLifetime lifetime, IServer server, ILogger<AppStartup> logger) : IHostedService, IAsyncDisposable
+    IHostApplicationLifetime lifetime, IServer server, SignInHint signInHint, ILogger<AppStartup> logger) : IHostedService, IAsyncDisposable
 {
     public const string DemoAssistantName = "Demo — appointment setter";
     private VapiSimulatorHost? _simulator;
@@ -48,6 +49,8 @@ public sealed class AppStartup(
         if (!string.IsNullOrWhiteSpace(vapi.PublicBaseUrl)) connection.PublicBaseUrl = vapi.PublicBaseUrl.Trim().TrimEnd('/');
 
         await DatabaseSetup.MigrateAsync(services, ct);
+        await using (var scope = services.CreateAsyncScope())
+            await AuthBootstrap.RunAsync(scope.ServiceProvider, vapi.DemoMode, ct);
 
         if (vapi.DemoMode) await WithRetriesAsync(sp => SeedDemoAsync(sp, ct), "seed the demo assistant", rethrow: true, ct);
         await WithRetriesAsync(sp => sp.GetRequiredService<PhoneLineSync>().SyncAsync(ct), "read phone numbers from Vapi", rethrow: false, ct);
@@ -138,6 +141,7 @@ public sealed class AppStartup(
         if (_simulator is not null) connection.PublicBaseUrl ??= baseUrl;
         if (_simulator is not null && baseUrl is not null)
             _simulator.Options.WebhookUrl = baseUrl + "/api/webhooks/vapi";
+        var signIn = SignInLines(baseUrl);
         if (_simulator is not null)
         {
             var line = new string('=', 72);
@@ -146,6 +150,7 @@ public sealed class AppStartup(
                 {line}
                   AutoLynx is running in DEMO MODE — calls are SIMULATED, no real phone rings.
                   Open {baseUrl ?? "(address unknown)"} in a browser.
+                {signIn}
                   Vapi simulator: {_simulator.BaseUrl}  (time scale {_simulator.Options.TimeScale})
                   Try it: New campaign → upload samples/contacts.csv → Start.
                   To call for real, set Vapi__ApiKey (see README).
@@ -153,7 +158,21 @@ public sealed class AppStartup(
 
                 """);
         }
+        else if (signInHint.LinkPath is not null)
+        {
+            Console.WriteLine($"\n{signIn}\n");
+        }
         logger.LogInformation("AutoLynx started at {Url} (demo mode: {Demo})", baseUrl, _simulator is not null);
+    }
+
+    /// <summary>How the first person signs in; passwords and links go to the console only (never the structured log).</summary>
+    private string SignInLines(string? baseUrl)
+    {
+        if (signInHint.Email is null) return "  Sign in: an allowlisted account (Auth:BootstrapAdminEmail creates the first admin).";
+        var lines = $"  Sign in as {signInHint.Email}";
+        if (signInHint.Password is not null) lines += $" with password {signInHint.Password}";
+        if (signInHint.LinkPath is not null) lines += $"\n  or open this one-time sign-in link: {baseUrl}{signInHint.LinkPath}";
+        return lines;
     }
 
     private string? LocalAddress()

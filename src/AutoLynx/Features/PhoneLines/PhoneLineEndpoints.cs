@@ -1,3 +1,4 @@
+using AutoLynx.Features.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using AutoLynx.Data;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ public static class PhoneLineEndpoints
     {
         var g = app.MapGroup("/api/phone-lines").WithTags("Phone lines");
         g.MapGet("/", ListAsync);
-        g.MapPost("/", SyncAsync);
+        g.MapPost("/", SyncAsync).RequireAuthorization(AuthSetup.AdminPolicy);
         return app;
     }
 

@@ -47,8 +47,12 @@ public sealed partial class NewCampaign
     private bool CanCreate => !_creating && _busy is null && _report is { Accepted: > 0 } && _assistantId is not null && _phoneLineId is not null
         && !string.IsNullOrWhiteSpace(_name);
 
+    [CascadingParameter] private Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState> AuthState { get; set; } = default!;
+    private AutoLynx.Features.Auth.Viewer? _viewer;
+
     protected override async Task OnInitializedAsync()
     {
+        _viewer = AutoLynx.Features.Auth.Viewer.From((await AuthState).User);
         _cap = Dialer.Value.DefaultCap;
         await using var scope = Scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -137,13 +141,18 @@ public sealed partial class NewCampaign
 
     private async Task CreateAsync()
     {
-        if (!CanCreate || _tempPath is null) return;
+        if (!CanCreate || _tempPath is null || _viewer is null) return;
         _creating = true;
         try
         {
-            var command = new CreateCampaignCommand(_name, _assistantId!.Value, _phoneLineId!.Value, _cap, _mode, null);
+            var command = new CreateCampaignCommand(_name, _assistantId!.Value, _phoneLineId!.Value, _cap, _mode, _viewer.UserId);
+            var viewer = _viewer;
             var (result, errors) = await RunWithProgressAsync($"Importing {_report!.Accepted:N0} contacts…",
-                (sp, input, ct) => sp.GetRequiredService<CampaignService>().CreateAsync(command, input, ct));
+                (sp, input, ct) =>
+                {
+                    sp.GetRequiredService<AutoLynx.Features.Auth.Actor>().Set(viewer);
+                    return sp.GetRequiredService<CampaignService>().CreateAsync(command, input, ct);
+                });
             if (errors is not null)
             {
                 Snackbar.Add(string.Join(" ", errors.Values.SelectMany(v => v)), Severity.Error);

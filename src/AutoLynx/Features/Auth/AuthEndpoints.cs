@@ -1,0 +1,140 @@
+using System.Security.Claims;
+using AutoLynx.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AutoLynx.Features.Auth;
+
+public sealed record CreateTokenRequest(string? Name, int? ExpiresInDays);
+public sealed record AllowlistRequest(string? Email, string? Role);
+public sealed record MeResponse(string UserId, string Email, string Role, bool ViaToken);
+
+public static class AuthEndpoints
+{
+    public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Sign-out is a form POST (antiforgery-checked) so that a link on another site cannot sign anyone out.
+        app.MapPost("/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(IdentityConstants.ApplicationScheme);
+            await http.SignOutAsync(IdentityConstants.ExternalScheme);
+            return Results.LocalRedirect(AuthSetup.SignInPath + "?signedOut=1");
+        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+
+        app.MapGet("/signin/external", (string? returnUrl, IOptions<AuthOptions> options) =>
+        {
+            if (!options.Value.Oidc.Enabled) return Results.NotFound();
+            var done = "/signin/external/done?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl));
+            return Results.Challenge(new AuthenticationProperties { RedirectUri = done }, [AuthSetup.OidcScheme]);
+        }).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/signin/external/done", CompleteExternalAsync).AllowAnonymous().ExcludeFromDescription();
+
+        var api = app.MapGroup("/api").WithTags("Access");
+        api.MapGet("/me", (ClaimsPrincipal user) =>
+        {
+            var v = Viewer.Require(user);
+            return TypedResults.Ok(new MeResponse(v.UserId, v.Email, v.Role.ToString(), user.FindFirst(AuthClaims.TokenId) is not null));
+        });
+
+        var tokens = api.MapGroup("/tokens");
+        tokens.MapGet("/", async (ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(Viewer.Require(user).UserId, ct)));
+        tokens.MapPost("/", async (ClaimsPrincipal user, CreateTokenRequest? body, ApiTokenService s, CancellationToken ct) =>
+        {
+            var r = await s.CreateAsync(Viewer.Require(user), body?.Name, body?.ExpiresInDays, ct);
+            return r.Ok ? Results.Created($"/api/tokens/{r.Value!.Token.Id}", r.Value) : r.ToProblem();
+        });
+        tokens.MapDelete("/{id:long}", async (long id, ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) =>
+            await s.RevokeAsync(Viewer.Require(user), id, ct)
+                ? Results.NoContent()
+                : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"You have no API token with id {id}."));
+
+        var allow = api.MapGroup("/allowlist").RequireAuthorization(AuthSetup.AdminPolicy);
+        allow.MapGet("/", async (bool? includeRevoked, AllowlistService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(includeRevoked ?? true, ct)));
+        allow.MapPost("/", async (AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
+        {
+            var r = await s.AddAsync(body?.Email, body?.Role, actor.Name, ct);
+            return r.Ok ? Results.Created($"/api/allowlist/{r.Value!.Id}", r.Value) : r.ToProblem();
+        });
+        allow.MapPatch("/{id:long}", async (long id, AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
+        {
+            var r = await s.ChangeRoleAsync(id, body?.Role, actor.Name, ct);
+            return r.Ok ? Results.Ok(r.Value) : r.ToProblem();
+        });
+        allow.MapDelete("/{id:long}", async (long id, AllowlistService s, Actor actor, CancellationToken ct) =>
+        {
+            var r = await s.RevokeAsync(id, actor.Name, ct);
+            return r.Ok ? Results.Ok(r.Value) : r.ToProblem();
+        });
+        return app;
+    }
+
+    /// <summary>Only local paths: a sign-in link must never bounce the user to another site.</summary>
+    public static string SafeReturnUrl(string? returnUrl)
+        => !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+           && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+
+    /// <summary>Back from the OpenID Connect provider: the same allowlist, by email; the local user is created on first visit.</summary>
+    private static async Task<IResult> CompleteExternalAsync(HttpContext http, string? returnUrl, SignInManager<AppUser> signIn, UserManager<AppUser> users,
+        AllowlistService allowlist, TimeProvider time, ILogger<AllowlistService> logger)
+    {
+        var external = await http.AuthenticateAsync(IdentityConstants.ExternalScheme);
+        await http.SignOutAsync(IdentityConstants.ExternalScheme);
+        if (!external.Succeeded) return Results.LocalRedirect(AuthSetup.SignInPath + "?error=external");
+        var email = external.Principal.FindFirstValue("email") ?? external.Principal.FindFirstValue(ClaimTypes.Email);
+        var verified = external.Principal.FindFirstValue("email_verified");
+        if (string.IsNullOrWhiteSpace(email) || string.Equals(verified, "false", StringComparison.OrdinalIgnoreCase))
+            return Results.LocalRedirect(AuthSetup.AccessDeniedPath + "?reason=no-email");
+        if (await allowlist.ActiveAsync(email, http.RequestAborted) is null)
+        {
+            logger.LogWarning("External sign-in refused: {Email} is not allowlisted", LogMask.Email(email));
+            return Results.LocalRedirect(AuthSetup.AccessDeniedPath + "?reason=not-granted");
+        }
+        var user = await FindOrCreateUserAsync(users, email, time);
+        if (user is null) return Results.LocalRedirect(AuthSetup.SignInPath + "?error=external");
+        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "oidc");
+        return Results.LocalRedirect(SafeReturnUrl(returnUrl));
+    }
+
+    public static async Task<AppUser?> FindOrCreateUserAsync(UserManager<AppUser> users, string email, TimeProvider time, bool confirmed = true)
+    {
+        var normalized = AllowlistService.Normalize(email);
+        var user = await users.FindByEmailAsync(normalized);
+        if (user is not null)
+        {
+            if (confirmed && !user.EmailConfirmed)
+            {
+                user.EmailConfirmed = true;
+                await users.UpdateAsync(user);
+            }
+            return user;
+        }
+        user = new AppUser { UserName = normalized, Email = normalized, EmailConfirmed = confirmed, CreatedAt = time.GetUtcNow().UtcDateTime };
+        var created = await users.CreateAsync(user);
+        return created.Succeeded ? user : await users.FindByEmailAsync(normalized);
+    }
+
+    /// <summary>Ready when the database answers: for load balancers and orchestrators (no user auth).</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/readyz", async (IDbContextFactory<AppDbContext> dbs, CancellationToken ct) =>
+        {
+            try
+            {
+                await using var db = await dbs.CreateDbContextAsync(ct);
+                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
+                return pending == 0
+                    ? Results.Ok(new { status = "ready" })
+                    : Results.Json(new { status = "migrating", pendingMigrations = pending }, statusCode: 503);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return Results.Json(new { status = "database unavailable" }, statusCode: 503);
+            }
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+}

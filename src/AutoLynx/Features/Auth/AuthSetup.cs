@@ -1,0 +1,256 @@
+using System.Text;
+using System.Threading.RateLimiting;
+using AutoLynx.Data;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AutoLynx.Features.Auth;
+
+/// <summary>
+/// Identity (cookie sign-in, passwords, lockout), API tokens, Supabase access tokens and an optional OpenID Connect
+/// provider, all behind one allowlist. Every endpoint needs a signed-in, allowlisted user unless it says otherwise.
+/// </summary>
+public static class AuthSetup
+{
+    public const string SmartScheme = "AutoLynx";
+    public const string SupabaseScheme = "Supabase";
+    public const string OidcScheme = "oidc";
+    public const string AdminPolicy = "Admin";
+    public const string SignInRateLimit = "sign-in";
+    public const string SignInPath = "/signin";
+    public const string AccessDeniedPath = "/access-denied";
+
+    public static IServiceCollection AddAutoLynxAuth(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
+        var auth = config.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.SignIn.RequireConfirmedEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireDigit = o.Password.RequireLowercase = o.Password.RequireUppercase = o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = auth.MaxFailedAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(auth.LockoutMinutes);
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+
+        var builder = services.AddAuthentication(o =>
+        {
+            o.DefaultScheme = SmartScheme;
+            o.DefaultChallengeScheme = SmartScheme;
+            o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+        });
+        builder.AddPolicyScheme(SmartScheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = http =>
+        {
+            // Webhooks and the tick carry their own secrets (a webhook's may even be a Bearer): no user lookup for them.
+            if (IsMachineEndpoint(http.Request) || !TryGetBearer(http.Request, out var value)) return IdentityConstants.ApplicationScheme;
+            // A JWT (three dot-separated parts) is Supabase's; anything else is one of our API tokens.
+            return auth.Supabase.Enabled && value.Count(c => c == '.') == 2 ? SupabaseScheme : ApiTokenHandler.SchemeName;
+        });
+        builder.AddIdentityCookies(c =>
+        {
+            c.ApplicationCookie?.Configure(o =>
+            {
+                o.Cookie.Name = ".AutoLynx.Auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = SignInPath;
+                o.AccessDeniedPath = AccessDeniedPath;
+                o.ExpireTimeSpan = TimeSpan.FromHours(auth.SessionHours);
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = ctx => ChallengeAsync(ctx.HttpContext, () => ctx.Response.Redirect(
+                    ctx.HttpContext.Items.ContainsKey(AllowlistGate.NotGrantedItem) ? AccessDeniedPath + "?reason=not-granted" : ctx.RedirectUri));
+                o.Events.OnRedirectToAccessDenied = ctx => ForbidAsync(ctx.HttpContext, () => ctx.Response.Redirect(ctx.RedirectUri));
+            });
+            c.ExternalCookie?.Configure(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        });
+        builder.AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null);
+
+        if (auth.Supabase.Enabled) AddSupabase(builder, auth.Supabase);
+        if (auth.Oidc.Enabled) AddOidc(builder, auth.Oidc);
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(nameof(AppRole.Admin)));
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                IsSignInPost(http.Request)
+                    ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = auth.SignInPermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter("other"));
+            o.OnRejected = async (ctx, ct) =>
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                await Results.Problem(statusCode: 429, title: "Too many sign-in attempts",
+                    detail: "Too many sign-in attempts from this address. Wait a minute and try again.").ExecuteAsync(ctx.HttpContext);
+            };
+        });
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, AllowlistRevalidatingStateProvider>();
+        services.AddScoped<Actor>();
+        services.AddSingleton<AccessChanges>();
+        services.AddScoped<AllowlistService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<MagicLinks>();
+        services.AddScoped<MagicLinkMailer>();
+        services.AddSingleton<SignInHint>();
+        if (string.IsNullOrWhiteSpace(auth.Smtp.Host)) services.AddSingleton<IMagicLinkSender, ConsoleMagicLinkSender>();
+        else services.AddSingleton<IMagicLinkSender, SmtpMagicLinkSender>();
+        return services;
+    }
+
+    /// <summary>Authentication, the allowlist gate, rate limiting and authorization, in that order.</summary>
+    public static IApplicationBuilder UseAutoLynxAuth(this IApplicationBuilder app)
+    {
+        app.UseAuthentication();
+        app.UseMiddleware<AllowlistGate>();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    public static bool TryGetBearer(HttpRequest request, out string value)
+    {
+        value = "";
+        string? header = request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return false;
+        value = header["Bearer ".Length..].Trim();
+        return value.Length > 0;
+    }
+
+    private static bool IsMachineEndpoint(HttpRequest r)
+        => r.Path.StartsWithSegments("/api/webhooks") || r.Path.StartsWithSegments("/api/scheduler");
+
+    private static bool IsSignInPost(HttpRequest r)
+        => HttpMethods.IsPost(r.Method) && (r.Path.StartsWithSegments(SignInPath) || r.Path.StartsWithSegments("/register"));
+
+    /// <summary>401 with a ProblemDetails on /api (never a redirect); <paramref name="page"/> elsewhere.</summary>
+    public static Task ChallengeAsync(HttpContext http, Action page)
+    {
+        if (!IsApi(http.Request))
+        {
+            page();
+            return Task.CompletedTask;
+        }
+        var notGranted = http.Items.ContainsKey(AllowlistGate.NotGrantedItem);
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Problem(statusCode: 401, title: notGranted ? "Access not granted" : "Sign-in required",
+            detail: notGranted
+                ? "Your email is not on the AutoLynx allowlist, or its access was revoked. Ask an admin for access."
+                : "Send a valid API token as 'Authorization: Bearer <token>', or sign in.").ExecuteAsync(http);
+    }
+
+    public static Task ForbidAsync(HttpContext http, Action page)
+    {
+        if (!IsApi(http.Request))
+        {
+            page();
+            return Task.CompletedTask;
+        }
+        return Results.Problem(statusCode: 403, title: "Forbidden", detail: "Your role does not allow this. Ask an admin.").ExecuteAsync(http);
+    }
+
+    private static void AddSupabase(AuthenticationBuilder builder, SupabaseOptions supabase)
+    {
+        builder.AddJwtBearer(SupabaseScheme, o =>
+        {
+            o.MapInboundClaims = false;
+            var issuer = string.IsNullOrWhiteSpace(supabase.Url) ? null : supabase.Url.TrimEnd('/') + "/auth/v1";
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidateIssuer = issuer is not null, ValidIssuer = issuer,
+                ValidateAudience = true, ValidAudience = supabase.Audience,
+                ValidateLifetime = true, ClockSkew = TimeSpan.FromSeconds(30),
+                RequireExpirationTime = true, RequireSignedTokens = true,
+                NameClaimType = "email",
+            };
+            if (!string.IsNullOrWhiteSpace(supabase.JwtSecret))
+            {
+                o.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(supabase.JwtSecret));
+                o.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+            }
+            else
+            {
+                var jwks = issuer + "/.well-known/jwks.json";
+                o.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(jwks, new JwksRetriever(issuer!),
+                    new HttpDocumentRetriever { RequireHttps = jwks.StartsWith("https://", StringComparison.OrdinalIgnoreCase) });
+            }
+            o.Events = new JwtBearerEvents
+            {
+                OnChallenge = async ctx =>
+                {
+                    ctx.HandleResponse();
+                    var detail = ctx.AuthenticateFailure is SecurityTokenExpiredException
+                        ? "The Supabase access token has expired. Refresh it and try again."
+                        : "The Supabase access token is not valid for this project.";
+                    ctx.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                    await Results.Problem(statusCode: 401, title: "Sign-in required", detail: detail).ExecuteAsync(ctx.HttpContext);
+                },
+                OnForbidden = ctx => ForbidAsync(ctx.HttpContext, () => ctx.Response.StatusCode = 403),
+            };
+        });
+    }
+
+    private static void AddOidc(AuthenticationBuilder builder, OidcOptions oidc)
+    {
+        builder.AddOpenIdConnect(OidcScheme, oidc.DisplayName, o =>
+        {
+            o.Authority = oidc.Authority;
+            o.ClientId = oidc.ClientId;
+            o.ClientSecret = oidc.ClientSecret;
+            o.ResponseType = "code";
+            o.UsePkce = true;
+            o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+            o.SignInScheme = IdentityConstants.ExternalScheme;
+            o.CallbackPath = "/signin-oidc";
+            o.MapInboundClaims = false;
+            o.GetClaimsFromUserInfoEndpoint = true;
+            o.Scope.Clear();
+            foreach (var s in new[] { "openid", "email", "profile" }) o.Scope.Add(s);
+            o.TokenValidationParameters.NameClaimType = "email";
+        });
+    }
+
+    /// <summary>Supabase publishes a bare JWKS (no discovery document): turn it into the configuration JwtBearer expects.</summary>
+    private sealed class JwksRetriever(string issuer) : IConfigurationRetriever<OpenIdConnectConfiguration>
+    {
+        public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
+        {
+            var json = await retriever.GetDocumentAsync(address, cancel);
+            var config = new OpenIdConnectConfiguration { Issuer = issuer, JwksUri = address };
+            foreach (var key in new JsonWebKeySet(json).GetSigningKeys()) config.SigningKeys.Add(key);
+            return config;
+        }
+    }
+}
+
+/// <summary>What the demo banner tells the first user: the demo admin, a password and a one-time link.</summary>
+public sealed class SignInHint
+{
+    public string? Email { get; set; }
+    public string? Password { get; set; }
+    public string? LinkPath { get; set; }
+}
