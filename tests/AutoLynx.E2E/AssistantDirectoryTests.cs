@@ -40,7 +40,7 @@ public sealed class AssistantDirectoryTests(E2EFixture app, ITestOutputHelper ou
     public async Task Assistants_CreateFromTemplateEditAndPickInCampaignForm()
     {
         var page = _page;
-        using var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl + "/") };
+        using var api = app.ApiClient();
         // A second assistant, to be deactivated in the list and then missing from the campaign form.
         using (var other = await api.PostAsJsonAsync("api/assistants", new { name = "E2E Survey", templateId = "survey" }))
             Assert.Equal(201, (int)other.StatusCode);

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using AutoLynx.Features.Auth;
+using AutoLynx.Testing;
 using Microsoft.Playwright;
 
 namespace AutoLynx.E2E;
@@ -21,6 +23,18 @@ public sealed class E2EFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = null!;
+
+    /// <summary>The demo admin's API token (Auth:BootstrapApiToken), for set-up through the API.</summary>
+    public string AdminToken { get; } = "alx_e2e_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Where the app's sign-in emails go.</summary>
+    public SmtpSink Mail { get; } = new();
+
+    /// <summary>The demo admin, as the start-up banner announces them.</summary>
+    public string AdminEmail => Services.GetRequiredService<SignInHint>().Email!;
+    public string AdminPassword => Services.GetRequiredService<SignInHint>().Password!;
+
+    private string? _adminState;
 
     /// <summary>The app's services, e.g. to reach the in-process Vapi simulator behind the app's back.</summary>
     public IServiceProvider Services => _factory!.Services;
@@ -42,7 +56,7 @@ public sealed class E2EFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = new AppFactory(_dbPath, ServerLog);
+        _factory = new AppFactory(_dbPath, ServerLog, AdminToken, Mail);
         _factory.UseKestrel(0);
         _factory.StartServer();
 
@@ -78,18 +92,43 @@ public sealed class E2EFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IBrowserContext> NewContextAsync() => await Browser.NewContextAsync(new BrowserNewContextOptions
+    /// <summary>A fresh browser context; signed in as the demo admin unless <paramref name="signedIn"/> is false.</summary>
+    public async Task<IBrowserContext> NewContextAsync(bool signedIn = true)
     {
-        BaseURL = BaseUrl,
-        ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
-        Locale = "en-US",
-    });
+        if (signedIn && _adminState is null)
+        {
+            // Signed in once through the real sign-in page; later contexts reuse that session cookie.
+            await using var first = await NewContextAsync(signedIn: false);
+            var page = await first.NewPageAsync();
+            await SignInWithPasswordAsync(page, AdminEmail, AdminPassword);
+            _adminState = await first.StorageStateAsync();
+        }
+        return await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            Locale = "en-US",
+            StorageState = signedIn ? _adminState : null,
+        });
+    }
+
+    public static async Task SignInWithPasswordAsync(IPage page, string email, string password)
+    {
+        await page.GotoAsync("/signin");
+        await page.Locator("#email").FillAsync(email);
+        await page.Locator("#password").FillAsync(password);
+        await page.Locator("[data-testid=signin-password]").ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 30_000 });
+    }
+
+    public HttpClient ApiClient() => AuthFlows.TokenClient(new Uri(BaseUrl + "/"), AdminToken);
 
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
+        await Mail.DisposeAsync();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             try { File.Delete(_dbPath + suffix); } catch (IOException) { }
@@ -105,7 +144,7 @@ public sealed class E2EFixture : IAsyncLifetime
         throw new InvalidOperationException($"No AutoLynx.slnx above {AppContext.BaseDirectory}.");
     }
 
-    private sealed class AppFactory(string dbPath, ConcurrentQueue<string> log) : WebApplicationFactory<Program>
+    private sealed class AppFactory(string dbPath, ConcurrentQueue<string> log, string adminToken, SmtpSink mail) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -116,6 +155,8 @@ public sealed class E2EFixture : IAsyncLifetime
             builder.UseSetting("Simulator:TimeScale", "0.005");
             builder.UseSetting("Simulator:Seed", "7");
             builder.UseSetting("Dialer:TickSeconds", "5");
+            builder.UseSetting("Auth:BootstrapApiToken", adminToken);
+            foreach (var (k, v) in mail.AppSettings) builder.UseSetting(k, v);
             builder.ConfigureLogging(l => l.AddProvider(new QueueLoggerProvider(log)));
         }
     }

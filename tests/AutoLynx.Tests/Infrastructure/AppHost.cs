@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using AutoLynx.Testing;
 using Npgsql;
 
 namespace AutoLynx.Tests.Infrastructure;
@@ -24,8 +25,12 @@ public sealed class AppHost : IAsyncDisposable
     private readonly string? _sqliteFile;
     private readonly string? _pgDatabase;
 
+    /// <summary>Signed in as the bootstrap admin (an admin API token, as automation uses).</summary>
     public HttpClient Http { get; }
+    public string AdminToken { get; }
     public Uri BaseUrl { get; }
+    /// <summary>Where the app's sign-in emails go.</summary>
+    public SmtpSink Mail { get; }
     public HttpClient Simulator { get; }
     public string WebhookSecret { get; }
 
@@ -33,9 +38,12 @@ public sealed class AppHost : IAsyncDisposable
     public static string PostgresServer =>
         Environment.GetEnvironmentVariable("AUTOLYNX_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=autolynx;Password=autolynx";
 
-    private AppHost(WebApplicationFactory<Program> factory, string? sqliteFile, string? pgDatabase, string secret, Uri? simulator = null)
+    private AppHost(WebApplicationFactory<Program> factory, string? sqliteFile, string? pgDatabase, string secret, string adminToken, SmtpSink mail,
+        Uri? simulator = null)
     {
         _factory = factory;
+        AdminToken = adminToken;
+        Mail = mail;
         _sqliteFile = sqliteFile;
         _pgDatabase = pgDatabase;
         WebhookSecret = secret;
@@ -44,13 +52,22 @@ public sealed class AppHost : IAsyncDisposable
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First(a => a.StartsWith("http://", StringComparison.Ordinal)).Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");
         BaseUrl = new Uri(address.TrimEnd('/') + "/");
-        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        Http = AuthFlows.TokenClient(BaseUrl, adminToken);
         Simulator = new HttpClient { BaseAddress = simulator ?? factory.Services.GetRequiredService<AppStartup>().Simulator!.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>Each host gets its own admin API token (Auth:BootstrapApiToken) and its own mail sink.</summary>
+    private static void UseAuth(IWebHostBuilder b, string token, SmtpSink mail)
+    {
+        b.UseSetting("Auth:BootstrapApiToken", token);
+        foreach (var (k, v) in mail.AppSettings) b.UseSetting(k, v);
     }
 
     public static AppHost Start(Db db, IDictionary<string, string?>? settings = null)
     {
         var secret = "test-secret-" + Guid.NewGuid().ToString("N")[..8];
+        var token = "alx_test_" + Guid.NewGuid().ToString("N");
+        var mail = new SmtpSink();
         string? file = null, pg = null;
         string cs;
         if (db == Db.Sqlite)
@@ -75,9 +92,10 @@ public sealed class AppHost : IAsyncDisposable
             b.UseSetting("Simulator:Seed", "11");
             b.UseSetting("Simulator:ConcurrencyLimit", "10");
             b.UseSetting("Dialer:TickSeconds", "5");
+            UseAuth(b, token, mail);
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
         });
-        return new AppHost(factory, file, pg, secret);
+        return new AppHost(factory, file, pg, secret, token, mail);
     }
 
     /// <summary>
@@ -88,6 +106,9 @@ public sealed class AppHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null)
     {
         var cs = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = pgDatabase }.ToString();
+        // Instances sharing a database share its admin token, as they would share configuration.
+        var token = "alx_test_" + pgDatabase;
+        var mail = new SmtpSink();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Development");
@@ -98,9 +119,28 @@ public sealed class AppHost : IAsyncDisposable
             b.UseSetting("Vapi:ApiKey", apiKey);
             b.UseSetting("Vapi:WebhookSecret", webhookSecret);
             b.UseSetting("Dialer:TickSeconds", "5");
+            UseAuth(b, token, mail);
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
         });
-        return new AppHost(factory, null, ownsDatabase ? pgDatabase : null, webhookSecret, vapiBaseUrl);
+        return new AppHost(factory, null, ownsDatabase ? pgDatabase : null, webhookSecret, token, mail, vapiBaseUrl);
+    }
+
+    /// <summary>A client with no credentials.</summary>
+    public HttpClient Anonymous() => AuthFlows.TokenClient(BaseUrl, null);
+
+    public HttpClient WithToken(string token) => AuthFlows.TokenClient(BaseUrl, token);
+
+    /// <summary>
+    /// A new person, the whole way: the admin allowlists the email with a role, the person asks for a sign-in link,
+    /// opens it from the mail, and makes a personal API token. Returns a client using that token, and the session client.
+    /// </summary>
+    public async Task<(HttpClient Api, string Token, HttpClient Session)> SignUpAsync(string email, string role = "Operator")
+    {
+        using (var add = await Http.PostAsJsonAsync("api/allowlist", new { email, role }))
+            if ((int)add.StatusCode != 201) throw new InvalidOperationException($"Allowlisting {email}: {(int)add.StatusCode} {await add.Content.ReadAsStringAsync()}");
+        var session = await AuthFlows.SignInWithLinkAsync(BaseUrl, email, Mail);
+        var token = await AuthFlows.CreateTokenAsync(session);
+        return (WithToken(token), token, session);
     }
 
     public T Service<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
@@ -172,6 +212,7 @@ public sealed class AppHost : IAsyncDisposable
         Http.Dispose();
         Simulator.Dispose();
         await _factory.DisposeAsync();
+        await Mail.DisposeAsync();
         if (_sqliteFile is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -33,16 +33,16 @@ public sealed class AllowlistService(AppDbContext db, TimeProvider time, AccessC
 
     public async Task<List<AllowlistView>> ListAsync(bool includeRevoked, CancellationToken ct)
     {
-        var q = db.Allowlist.AsNoTracking().Where(a => includeRevoked || a.RevokedAt == null);
-        return await q.OrderBy(a => a.RevokedAt != null).ThenBy(a => a.Email)
-            .Select(a => new
+        var entries = await db.Allowlist.AsNoTracking().Where(a => includeRevoked || a.RevokedAt == null).ToListAsync(ct);
+        var upper = entries.Select(e => e.Email.ToUpperInvariant()).ToList();
+        var seen = await db.Users.AsNoTracking().Where(u => upper.Contains(u.NormalizedEmail!))
+            .Select(u => new { u.NormalizedEmail, u.LastSeenAt }).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.LastSeenAt, ct);
+        return entries.OrderBy(a => a.RevokedAt is not null).ThenBy(a => a.Email, StringComparer.Ordinal)
+            .Select(a =>
             {
-                a.Id, a.Email, a.Role, a.AddedBy, a.AddedAt, a.RevokedAt, a.RevokedBy,
-                User = db.Users.Where(u => u.NormalizedEmail == a.Email.ToUpper()).Select(u => new { u.LastSeenAt }).FirstOrDefault(),
-            })
-            .AsAsyncEnumerable()
-            .Select(a => new AllowlistView(a.Id, a.Email, a.Role.ToString(), a.AddedBy, a.AddedAt, a.RevokedAt, a.RevokedBy, a.User is not null, a.User?.LastSeenAt))
-            .ToListAsync(ct);
+                var registered = seen.TryGetValue(a.Email.ToUpperInvariant(), out var last);
+                return new AllowlistView(a.Id, a.Email, a.Role.ToString(), a.AddedBy, a.AddedAt, a.RevokedAt, a.RevokedBy, registered, last);
+            }).ToList();
     }
 
     /// <summary>Adds an email with a role; a revoked email is granted again.</summary>

@@ -113,4 +113,10 @@ public sealed class ApiTokenHandler(
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        await AuthSetup.ChallengeAsync(Context, () => Response.StatusCode = 401, result.Failure?.Message);
+    }
 }

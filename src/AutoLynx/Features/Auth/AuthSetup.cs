@@ -130,7 +130,7 @@ public static class AuthSetup
         return app;
     }
 
-    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api");
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi");
 
     public static bool TryGetBearer(HttpRequest request, out string value)
     {
@@ -148,7 +148,7 @@ public static class AuthSetup
         => HttpMethods.IsPost(r.Method) && (r.Path.StartsWithSegments(SignInPath) || r.Path.StartsWithSegments("/register"));
 
     /// <summary>401 with a ProblemDetails on /api (never a redirect); <paramref name="page"/> elsewhere.</summary>
-    public static Task ChallengeAsync(HttpContext http, Action page)
+    public static Task ChallengeAsync(HttpContext http, Action page, string? failure = null)
     {
         if (!IsApi(http.Request))
         {
@@ -160,7 +160,7 @@ public static class AuthSetup
         return Results.Problem(statusCode: 401, title: notGranted ? "Access not granted" : "Sign-in required",
             detail: notGranted
                 ? "Your email is not on the AutoLynx allowlist, or its access was revoked. Ask an admin for access."
-                : "Send a valid API token as 'Authorization: Bearer <token>', or sign in.").ExecuteAsync(http);
+                : failure ?? "Send a valid API token as 'Authorization: Bearer <token>', or sign in.").ExecuteAsync(http);
     }
 
     public static Task ForbidAsync(HttpContext http, Action page)

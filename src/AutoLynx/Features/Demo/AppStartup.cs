@@ -49,8 +49,20 @@ public sealed class AppStartup(
         if (!string.IsNullOrWhiteSpace(vapi.PublicBaseUrl)) connection.PublicBaseUrl = vapi.PublicBaseUrl.Trim().TrimEnd('/');
 
         await DatabaseSetup.MigrateAsync(services, ct);
-        await using (var scope = services.CreateAsyncScope())
-            await AuthBootstrap.RunAsync(scope.ServiceProvider, vapi.DemoMode, ct);
+        // Several instances starting together on one database may race to create the first admin: try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            try
+            {
+                await AuthBootstrap.RunAsync(scope.ServiceProvider, vapi.DemoMode, ct);
+                break;
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+                await Task.Delay(100 * attempt, ct);
+            }
+        }
 
         if (vapi.DemoMode) await WithRetriesAsync(sp => SeedDemoAsync(sp, ct), "seed the demo assistant", rethrow: true, ct);
         await WithRetriesAsync(sp => sp.GetRequiredService<PhoneLineSync>().SyncAsync(ct), "read phone numbers from Vapi", rethrow: false, ct);
