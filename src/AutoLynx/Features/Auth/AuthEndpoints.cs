@@ -10,6 +10,7 @@ namespace AutoLynx.Features.Auth;
 
 public sealed record CreateTokenRequest(string? Name, int? ExpiresInDays);
 public sealed record AllowlistRequest(string? Email, string? Role);
+public sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
 public sealed record MeResponse(string UserId, string Email, string Role, bool ViaToken);
 
 public static class AuthEndpoints
@@ -37,6 +38,22 @@ public static class AuthEndpoints
         {
             var v = Viewer.Require(user);
             return TypedResults.Ok(new MeResponse(v.UserId, v.Email, v.Role.ToString(), user.FindFirst(AuthClaims.TokenId) is not null));
+        });
+
+        // Set a first password (users who came by email link or SSO), or change it with the current one.
+        api.MapPost("/me/password", async (ClaimsPrincipal principal, PasswordRequest? body, UserManager<AppUser> users) =>
+        {
+            var user = await users.FindByIdAsync(Viewer.Require(principal).UserId);
+            if (user is null) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "Your user no longer exists.");
+            if (string.IsNullOrEmpty(body?.NewPassword))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = ["Enter the new password."] });
+            var result = await users.HasPasswordAsync(user)
+                ? await users.ChangePasswordAsync(user, body.CurrentPassword ?? "", body.NewPassword)
+                : await users.AddPasswordAsync(user, body.NewPassword);
+            if (result.Succeeded) return Results.NoContent();
+            return TypedResults.ValidationProblem(result.Errors.GroupBy(e => e.Code == "PasswordMismatch" ? "currentPassword" : "newPassword")
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Code == "PasswordMismatch" ? "The current password is wrong." : e.Description).ToArray()),
+                title: "The password was not changed");
         });
 
         var tokens = api.MapGroup("/tokens");

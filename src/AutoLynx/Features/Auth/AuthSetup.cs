@@ -203,11 +203,13 @@ public static class AuthSetup
                 OnChallenge = async ctx =>
                 {
                     ctx.HandleResponse();
-                    var detail = ctx.AuthenticateFailure is SecurityTokenExpiredException
-                        ? "The Supabase access token has expired. Refresh it and try again."
-                        : "The Supabase access token is not valid for this project.";
-                    ctx.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-                    await Results.Problem(statusCode: 401, title: "Sign-in required", detail: detail).ExecuteAsync(ctx.HttpContext);
+                    var detail = ctx.AuthenticateFailure switch
+                    {
+                        null => null, // a valid token whose email is not allowlisted: said by ChallengeAsync
+                        SecurityTokenExpiredException => "The Supabase access token has expired. Refresh it and try again.",
+                        _ => "The Supabase access token is not valid for this project.",
+                    };
+                    await ChallengeAsync(ctx.HttpContext, () => ctx.Response.StatusCode = 401, detail);
                 },
                 OnForbidden = ctx => ForbidAsync(ctx.HttpContext, () => ctx.Response.StatusCode = 403),
             };

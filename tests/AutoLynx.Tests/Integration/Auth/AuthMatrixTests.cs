@@ -83,6 +83,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("GET", "/openapi/{documentName}.json", Kind.User, _ => "openapi/v1.json", 200),
 
         new("GET", "/api/me", Kind.User, _ => "api/me", 200),
+        new("POST", "/api/me/password", Kind.User, _ => "api/me/password", 400, () => Json(new { newPassword = "short" })),
         new("GET", "/api/tokens", Kind.User, _ => "api/tokens", 200),
         new("POST", "/api/tokens", Kind.User, _ => "api/tokens", 400, () => Json(new { name = "" })),
         new("DELETE", "/api/tokens/{id:long}", Kind.User, _ => "api/tokens/987654", 404),
