@@ -156,6 +156,7 @@ public sealed class E2EFixture : IAsyncLifetime
             builder.UseSetting("Simulator:Seed", "7");
             builder.UseSetting("Dialer:TickSeconds", "5");
             builder.UseSetting("Auth:BootstrapApiToken", adminToken);
+            builder.UseSetting("Auth:RevalidateEvery", "00:00:02");
             foreach (var (k, v) in mail.AppSettings) builder.UseSetting(k, v);
             builder.ConfigureLogging(l => l.AddProvider(new QueueLoggerProvider(log)));
         }
