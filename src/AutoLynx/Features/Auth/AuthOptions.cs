@@ -19,6 +19,8 @@ public sealed class AuthOptions
     /// <summary>Sign-in, registration and magic-link requests per client address per minute.</summary>
     [Range(1, 100000)] public int SignInPermitsPerMinute { get; set; } = 20;
     [Range(1, 1440)] public int MagicLinkMinutes { get; set; } = 15;
+    /// <summary>Without SMTP, print sign-in links to standard output; default: only in demo mode.</summary>
+    public bool? PrintLinksToConsole { get; set; }
     /// <summary>How often an open page (Blazor circuit) re-checks that its user is still allowlisted.</summary>
     public TimeSpan RevalidateEvery { get; set; } = TimeSpan.FromSeconds(10);
     [Range(1, 1440)] public int SessionHours { get; set; } = 12;

@@ -115,8 +115,11 @@ public static class AuthSetup
         services.AddScoped<MagicLinks>();
         services.AddScoped<MagicLinkMailer>();
         services.AddSingleton<SignInHint>();
-        if (string.IsNullOrWhiteSpace(auth.Smtp.Host)) services.AddSingleton<IMagicLinkSender, ConsoleMagicLinkSender>();
-        else services.AddSingleton<IMagicLinkSender, SmtpMagicLinkSender>();
+        // Links go by SMTP when configured; else to the console in demo mode (or when Auth:PrintLinksToConsole says so), else
+        // nowhere: a link printed to a production server's output would be a credential in its logs.
+        var demo = string.IsNullOrWhiteSpace(config["Vapi:ApiKey"]);
+        if (!string.IsNullOrWhiteSpace(auth.Smtp.Host)) services.AddSingleton<IMagicLinkSender, SmtpMagicLinkSender>();
+        else if (auth.PrintLinksToConsole ?? demo) services.AddSingleton<IMagicLinkSender, ConsoleMagicLinkSender>();
         return services;
     }
 
@@ -233,6 +236,19 @@ public static class AuthSetup
             o.Scope.Clear();
             foreach (var s in new[] { "openid", "email", "profile" }) o.Scope.Add(s);
             o.TokenValidationParameters.NameClaimType = "email";
+            // The code comes back in the query (a top-level GET), so Lax cookies reach the callback; on plain http (a
+            // local set-up) the correlation and nonce cookies cannot be Secure.
+            o.ResponseMode = "query";
+            o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+            o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.NonceCookie.SameSite = SameSiteMode.Lax;
+            o.Events.OnRemoteFailure = ctx =>
+            {
+                ctx.Response.Redirect(SignInPath + "?error=external");
+                ctx.HandleResponse();
+                return Task.CompletedTask;
+            };
         });
     }
 

@@ -6,12 +6,18 @@ namespace AutoLynx.Features.Auth;
 /// "Email me a link": only allowlisted emails get one, and the answer to the visitor is the same either way, so the
 /// form cannot be used to learn who is allowlisted. The first link of a new person creates their (unconfirmed) user.
 /// </summary>
-public sealed class MagicLinkMailer(AllowlistService allowlist, UserManager<AppUser> users, MagicLinks links, IMagicLinkSender sender,
+public sealed class MagicLinkMailer(AllowlistService allowlist, UserManager<AppUser> users, MagicLinks links, IServiceProvider services,
     IConfiguration config, TimeProvider time, ILogger<MagicLinkMailer> logger)
 {
+    private IMagicLinkSender? Sender => services.GetService<IMagicLinkSender>();
+
+    /// <summary>False when this installation has no way to deliver links (no SMTP outside demo mode).</summary>
+    public bool Available => Sender is not null;
+
     /// <summary>Null when done (or silently skipped); otherwise a message for the visitor.</summary>
     public async Task<string?> SendAsync(string email, string returnUrl, string requestBaseUri, CancellationToken ct)
     {
+        if (Sender is not { } sender) return "Sign-in by email link is not set up here. Sign in with your password, or ask an admin.";
         if (await allowlist.ActiveAsync(email, ct) is null)
         {
             logger.LogInformation("Sign-in link not sent: {Email} is not allowlisted", LogMask.Email(email));
