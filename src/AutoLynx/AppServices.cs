@@ -50,6 +50,9 @@ public static class AppServices
         services.AddSingleton<DispatcherSignal>();
         services.AddSingleton<WebhookInboxSignal>();
         services.AddSingleton<ProviderLimits>();
+        services.AddSingleton<EngineMetrics>();
+        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<LeaderWrites>();
         services.AddSingleton<CallLauncher>();
         services.AddScoped<WebhookApplier>();
         services.AddSingleton<RunningCampaigns>();
@@ -66,6 +69,8 @@ public static class AppServices
         services.AddHostedService(sp => sp.GetRequiredService<CallDispatcher>());
         services.AddSingleton<WebhookProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
+        services.AddSingleton<WebhookIntake>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookIntake>());
         services.AddSingleton<StuckCallReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<StuckCallReconciler>());
 

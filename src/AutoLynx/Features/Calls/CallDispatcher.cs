@@ -14,8 +14,12 @@ namespace AutoLynx.Features.Calls;
 /// </summary>
 public sealed class CallDispatcher(
     IServiceScopeFactory scopes, DispatcherSignal signal, IOptionsMonitor<DialerOptions> options, TimeProvider time,
-    ProviderLimits providerLimits, EngineLease lease, ILogger<CallDispatcher> logger) : BackgroundService
+    ProviderLimits providerLimits, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ILogger<CallDispatcher> logger) : BackgroundService
 {
+    // Launches run on their own (a POST, maybe retries with backoff): a pass never waits for them, their LAUNCHING
+    // rows already count against every cap. Kept here so shutdown can let them finish their bookkeeping.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _launches = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try { await lease.WaitForLeadershipAsync(stoppingToken); }
@@ -32,6 +36,7 @@ public sealed class CallDispatcher(
                 while (await DispatchOnceAsync(stoppingToken) > 0 && !stoppingToken.IsCancellationRequested) { }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (LeaseLostException) { continue; }
             catch (Exception ex)
             {
                 logger.LogError(ex, "Dispatcher pass failed; retrying shortly");
@@ -46,12 +51,16 @@ public sealed class CallDispatcher(
             }
             catch (OperationCanceledException) { break; }
         }
+        try { await Task.WhenAll(_launches.Keys).WaitAsync(TimeSpan.FromSeconds(5)); }
+        catch (Exception) { /* shutting down: what is unfinished stays LAUNCHING and is resolved by lookup at the next start */ }
     }
 
-    /// <summary>One pass over every dialable campaign. Returns how many calls it launched.</summary>
+    /// <summary>One pass over every dialable campaign. Returns how many calls it launched (their POSTs are under way).</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
         if (!lease.IsLeader) return 0;
+        var passStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        var freed = metrics.PassStarted();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
@@ -61,7 +70,11 @@ public sealed class CallDispatcher(
         var active = Call.ActiveStatuses;
 
         var running = await db.Campaigns.AsNoTracking().Where(c => dialable.Contains(c.Status)).OrderBy(c => c.Id).ToListAsync(ct);
-        if (running.Count == 0) return 0;
+        if (running.Count == 0)
+        {
+            metrics.NothingToRefill(freed);
+            return 0;
+        }
 
         var activeCalls = await db.Calls.AsNoTracking().Where(c => active.Contains(c.Status))
             .GroupBy(c => new { c.CampaignId, c.PhoneLineId }).Select(g => new { g.Key.CampaignId, g.Key.PhoneLineId, Count = g.Count() })
@@ -75,6 +88,7 @@ public sealed class CallDispatcher(
             .ToDictionaryAsync(a => a.Id, a => a.ProviderAssistantId, ct);
         var accountCap = providerLimits.EffectiveAccountCap(options.CurrentValue.AccountCap);
 
+        metrics.Room.Record(EngineMetrics.Ms(passStarted));
         var launches = new List<LaunchItem>();
         foreach (var campaign in running)
         {
@@ -84,7 +98,7 @@ public sealed class CallDispatcher(
                 line?.MaxConcurrent ?? 0, lineActive.GetValueOrDefault(campaign.PhoneLineId));
             if (room == 0)
             {
-                if (campaignActive == 0) await campaigns.TryCompleteAsync(campaign.Id, ct);
+                if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
                 continue;
             }
 
@@ -101,7 +115,7 @@ public sealed class CallDispatcher(
             var claimed = await ClaimAsync(db, campaign, assistants[campaign.AssistantId], line!, due, room, now, ct);
             if (claimed.Count == 0)
             {
-                if (campaignActive == 0) await campaigns.TryCompleteAsync(campaign.Id, ct);
+                if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
                 continue;
             }
             accountActive += claimed.Count;
@@ -109,15 +123,32 @@ public sealed class CallDispatcher(
             launches.AddRange(claimed);
         }
 
-        if (launches.Count == 0) return 0;
-        await Task.WhenAll(launches.Select(l => launcher.LaunchAsync(l, ct)));
+        if (launches.Count == 0)
+        {
+            metrics.NothingToRefill(freed);
+            return 0;
+        }
+        metrics.Refilled(freed);
+        foreach (var item in launches)
+        {
+            var task = launcher.LaunchAsync(item, ct);
+            _launches[task] = true;
+            _ = task.ContinueWith(t => _launches.TryRemove(t, out _), TaskScheduler.Default);
+        }
         return launches.Count;
     }
 
     /// <summary>Write-ahead: contacts → DIALING and call rows LAUNCHING with their launch keys, in one transaction, before any HTTP.</summary>
     private async Task<List<LaunchItem>> ClaimAsync(AppDbContext db, Campaign campaign, string providerAssistantId, PhoneLine line, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await writes.RunAsync(db, () => ClaimInTransactionAsync(db, campaign, providerAssistantId, line, due, room, now, ct), ct);
+        metrics.Claim.Record(EngineMetrics.Ms(started));
+        return result;
+    }
+
+    private async Task<List<LaunchItem>> ClaimInTransactionAsync(AppDbContext db, Campaign campaign, string providerAssistantId, PhoneLine line, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
+    {
         var contacts = await due.OrderBy(x => x.RowNumber).Take(room).ToListAsync(ct);
         if (contacts.Count == 0) return [];
         var calls = new List<Call>(contacts.Count);
@@ -136,7 +167,6 @@ public sealed class CallDispatcher(
             calls.Add(call);
         }
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         logger.LogInformation("Claimed {Count} contacts of campaign {CampaignId}", contacts.Count, campaign.Id);
         return contacts.Zip(calls, (contact, call) => new LaunchItem(call.Id, call.LaunchKey, call.CreatedAt, campaign.Id, providerAssistantId, line.ProviderPhoneNumberId,
             contact.Id, contact.Name, contact.BusinessName, contact.Phone, contact.ExtraJson)).ToList();

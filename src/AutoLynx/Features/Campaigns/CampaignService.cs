@@ -215,6 +215,13 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         if (n > 0) hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Running)));
     }
 
+    /// <summary>A cheap read before <see cref="TryCompleteAsync"/>: while a call is active the campaign cannot be complete.</summary>
+    public Task<bool> HasActiveCallsAsync(long id, CancellationToken ct)
+    {
+        var active = Call.ActiveStatuses;
+        return db.Calls.AnyAsync(x => x.CampaignId == id && active.Contains(x.Status), ct);
+    }
+
     /// <summary>
     /// COMPLETED when no contact is left to dial, no call is active and at least one call was made.
     /// One conditional UPDATE, so it cannot race a launch.
