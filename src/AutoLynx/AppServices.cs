@@ -53,6 +53,7 @@ public static class AppServices
         services.AddSingleton<EngineMetrics>();
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<LeaderWrites>();
+        services.AddSingleton<LineQuietCheck>();
         services.AddSingleton<CallLauncher>();
         services.AddScoped<WebhookApplier>();
         services.AddSingleton<RunningCampaigns>();

@@ -14,8 +14,13 @@ namespace AutoLynx.Features.Calls;
 /// </summary>
 public sealed class CallDispatcher(
     IServiceScopeFactory scopes, DispatcherSignal signal, IOptionsMonitor<DialerOptions> options, TimeProvider time,
-    ProviderLimits providerLimits, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ILogger<CallDispatcher> logger) : BackgroundService
+    ProviderLimits providerLimits, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, LineQuietCheck lineQuiet,
+    ILogger<CallDispatcher> logger) : BackgroundService
 {
+    /// <summary>How soon a batch held back by line-quiet gating is looked at again (the outside call sends us no webhook).</summary>
+    public static readonly TimeSpan GateRecheck = TimeSpan.FromSeconds(1);
+    private volatile bool _gateWaiting;
+
     // Launches run on their own (a POST, maybe retries with backoff): a pass never waits for them, their LAUNCHING
     // rows already count against every cap. Kept here so shutdown can let them finish their bookkeeping.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _launches = new();
@@ -44,6 +49,7 @@ public sealed class CallDispatcher(
             }
             var o = options.CurrentValue;
             var tick = TimeSpan.FromSeconds(o.TickSeconds * (0.9 + Random.Shared.NextDouble() * 0.2));
+            if (_gateWaiting && tick > GateRecheck) tick = GateRecheck;
             try
             {
                 if (o.WakeUps) await signal.WaitAsync(tick, stoppingToken);
@@ -90,6 +96,7 @@ public sealed class CallDispatcher(
 
         metrics.Room.Record(EngineMetrics.Ms(passStarted));
         var launches = new List<LaunchItem>();
+        var gateWaiting = false;
         foreach (var campaign in running)
         {
             var campaignActive = activeCalls.Where(x => x.CampaignId == campaign.Id).Sum(x => x.Count);
@@ -110,6 +117,18 @@ public sealed class CallDispatcher(
                 int? highestActive = await db.Contacts.Where(x => x.CampaignId == campaign.Id && x.State == ContactState.Dialing)
                     .MaxAsync(x => (int?)x.BatchIndex, ct);
                 if (DispatchRoom.BatchAllowed(lowestPending, highestActive) is not { } batch) continue;
+                if (campaign.LineQuietGating && batch > 0 && highestActive is null
+                    && !await db.Contacts.AnyAsync(x => x.CampaignId == campaign.Id && x.BatchIndex == batch && (x.Attempts > 0 || x.State != ContactState.Pending), ct))
+                {
+                    // Batch `batch` has not started: it also waits for the line to be quiet at the provider.
+                    var live = await lineQuiet.ActiveCallsAsync(line!.ProviderPhoneNumberId, ct);
+                    if (live != 0)
+                    {
+                        gateWaiting = true;
+                        logger.LogDebug("Campaign {CampaignId}: batch {Batch} waits, {Live} calls live on the line at Vapi", campaign.Id, batch, live?.ToString() ?? "unknown");
+                        continue;
+                    }
+                }
                 due = due.Where(x => x.BatchIndex == batch);
             }
             var claimed = await ClaimAsync(db, campaign, assistants[campaign.AssistantId], line!, due, room, now, ct);
@@ -123,6 +142,7 @@ public sealed class CallDispatcher(
             launches.AddRange(claimed);
         }
 
+        _gateWaiting = gateWaiting;
         if (launches.Count == 0)
         {
             metrics.NothingToRefill(freed);

@@ -9,13 +9,14 @@ namespace AutoLynx.Features.Calls;
 /// when it expires. The leader acts only while its lease has a safe margin left, so a leader that was paused
 /// (GC, VM freeze) stops acting before anyone else can take over.
 /// </summary>
-public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, SqliteWriteGate gate, ILogger<EngineLease> logger) : BackgroundService
+public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, SqliteWriteGate gate, Microsoft.Extensions.Options.IOptionsMonitor<DialerOptions> options,
+    ILogger<EngineLease> logger) : BackgroundService
 {
     public const string Name = "engine";
-    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(3);
-    /// <summary>The leader stops acting this long before its lease expires.</summary>
-    public static readonly TimeSpan SafetyMargin = TimeSpan.FromSeconds(5);
+    private TimeSpan Ttl => options.CurrentValue.LeaseTtl;
+    private TimeSpan RenewEvery => options.CurrentValue.LeaseRenewEvery;
+    /// <summary>The leader stops acting this long before its lease expires (a third of it).</summary>
+    private TimeSpan SafetyMargin => Ttl / 3;
 
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // UTC ticks; written by the renew loop and by fenced writes on other threads.
