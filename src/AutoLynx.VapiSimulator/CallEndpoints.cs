@@ -59,6 +59,7 @@ internal static class CallEndpoints
         }
 
         var calls = store.Visible();
+        store.CountListRequest();
         return SimJson.Json(writer =>
         {
             writer.WriteStartArray();

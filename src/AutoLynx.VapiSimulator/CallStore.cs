@@ -46,6 +46,10 @@ internal sealed class CallStore(SimulatorOptions options) : IDisposable
     private readonly long[] _faults = new long[Enum.GetValues<FaultKind>().Length];
     private long _pendingWebhooks;
     private int _forgotten;
+    private long _listRequests;
+
+    /// <summary>A GET /call (list) was answered: tests see that a client looked, e.g. line-quiet gating asking.</summary>
+    public void CountListRequest() => Interlocked.Increment(ref _listRequests);
 
     /// <summary>Counts the call towards the account and line limits, or reports that the limit is reached. A scheduled
     /// call is only registered: it takes its slot when it is dialled (<see cref="TakeSlot"/>).</summary>
@@ -262,7 +266,8 @@ internal sealed class CallStore(SimulatorOptions options) : IDisposable
                     Read(_faults, FaultKind.Error500BeforeCreate),
                     Read(_faults, FaultKind.Error500AfterCreate),
                     Read(_faults, FaultKind.TimeoutAfterCreate),
-                    Read(_faults, FaultKind.NeverEnds)));
+                    Read(_faults, FaultKind.NeverEnds)),
+                Interlocked.Read(ref _listRequests));
         }
     }
 
@@ -280,6 +285,7 @@ internal sealed class CallStore(SimulatorOptions options) : IDisposable
             _activeByPhone.Clear();
             _maxByPhone.Clear();
             _active = _maxActive = _blocked = _rejected = _forgotten = 0;
+            _listRequests = 0;
             _sequence = 0;
             _endedReasons.Clear();
             Interlocked.Exchange(ref _pendingWebhooks, 0);

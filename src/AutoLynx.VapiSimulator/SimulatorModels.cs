@@ -17,7 +17,8 @@ public sealed record SimulatorStats(
     int ForgottenCalls,
     IReadOnlyDictionary<string, int> EndedReasons,
     WebhookStats Webhooks,
-    FaultStats Faults);
+    FaultStats Faults,
+    long CallListRequests = 0);
 
 /// <summary>Webhook delivery counts. Sent = answered 2xx; Failed = non-2xx, error or timeout after every retry;
 /// Dropped = fault-injected, never sent; Duplicated = extra fault-injected copies; Reordered = held back behind the

@@ -29,6 +29,10 @@ public sealed class DialerOptions
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Shared secret for POST /api/scheduler/tick (header X-Scheduler-Secret); empty disables the endpoint.</summary>
     public string? TickSecret { get; set; }
+    /// <summary>How long the engine lease lasts without renewal; another instance can take over after that.</summary>
+    public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>How often the leader renews its lease (well inside <see cref="LeaseTtl"/>).</summary>
+    public TimeSpan LeaseRenewEvery { get; set; } = TimeSpan.FromSeconds(3);
     /// <summary>Immediate wake-ups on call end/start/resume; off only to measure the tick-only design.</summary>
     public bool WakeUps { get; set; } = true;
 }

@@ -59,6 +59,10 @@ public static class AppServices
         services.AddSingleton<DispatcherSignal>();
         services.AddSingleton<WebhookInboxSignal>();
         services.AddSingleton<ProviderLimits>();
+        services.AddSingleton<EngineMetrics>();
+        services.AddSingleton<SqliteWriteGate>();
+        services.AddSingleton<LeaderWrites>();
+        services.AddSingleton<LineQuietCheck>();
         services.AddSingleton<CallLauncher>();
         services.AddScoped<WebhookApplier>();
         services.AddSingleton<RunningCampaigns>();
@@ -75,6 +79,8 @@ public static class AppServices
         services.AddHostedService(sp => sp.GetRequiredService<CallDispatcher>());
         services.AddSingleton<WebhookProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
+        services.AddSingleton<WebhookIntake>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookIntake>());
         services.AddSingleton<StuckCallReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<StuckCallReconciler>());
 

@@ -14,8 +14,17 @@ namespace AutoLynx.Features.Calls;
 /// </summary>
 public sealed class CallDispatcher(
     IServiceScopeFactory scopes, DispatcherSignal signal, IOptionsMonitor<DialerOptions> options, TimeProvider time,
-    ProviderLimits providerLimits, EngineLease lease, ILogger<CallDispatcher> logger) : BackgroundService
+    ProviderLimits providerLimits, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, LineQuietCheck lineQuiet,
+    ILogger<CallDispatcher> logger) : BackgroundService
 {
+    /// <summary>How soon a batch held back by line-quiet gating is looked at again (the outside call sends us no webhook).</summary>
+    public static readonly TimeSpan GateRecheck = TimeSpan.FromSeconds(1);
+    private volatile bool _gateWaiting;
+
+    // Launches run on their own (a POST, maybe retries with backoff): a pass never waits for them, their LAUNCHING
+    // rows already count against every cap. Kept here so shutdown can let them finish their bookkeeping.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _launches = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try { await lease.WaitForLeadershipAsync(stoppingToken); }
@@ -32,6 +41,7 @@ public sealed class CallDispatcher(
                 while (await DispatchOnceAsync(stoppingToken) > 0 && !stoppingToken.IsCancellationRequested) { }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (LeaseLostException) { continue; }
             catch (Exception ex)
             {
                 logger.LogError(ex, "Dispatcher pass failed; retrying shortly");
@@ -39,6 +49,7 @@ public sealed class CallDispatcher(
             }
             var o = options.CurrentValue;
             var tick = TimeSpan.FromSeconds(o.TickSeconds * (0.9 + Random.Shared.NextDouble() * 0.2));
+            if (_gateWaiting && tick > GateRecheck) tick = GateRecheck;
             try
             {
                 if (o.WakeUps) await signal.WaitAsync(tick, stoppingToken);
@@ -46,12 +57,16 @@ public sealed class CallDispatcher(
             }
             catch (OperationCanceledException) { break; }
         }
+        try { await Task.WhenAll(_launches.Keys).WaitAsync(TimeSpan.FromSeconds(5)); }
+        catch (Exception) { /* shutting down: what is unfinished stays LAUNCHING and is resolved by lookup at the next start */ }
     }
 
-    /// <summary>One pass over every dialable campaign. Returns how many calls it launched.</summary>
+    /// <summary>One pass over every dialable campaign. Returns how many calls it launched (their POSTs are under way).</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
         if (!lease.IsLeader) return 0;
+        var passStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        var freed = metrics.PassStarted();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
@@ -61,7 +76,11 @@ public sealed class CallDispatcher(
         var active = Call.ActiveStatuses;
 
         var running = await db.Campaigns.AsNoTracking().Where(c => dialable.Contains(c.Status)).OrderBy(c => c.Id).ToListAsync(ct);
-        if (running.Count == 0) return 0;
+        if (running.Count == 0)
+        {
+            metrics.NothingToRefill(freed);
+            return 0;
+        }
 
         var activeCalls = await db.Calls.AsNoTracking().Where(c => active.Contains(c.Status))
             .GroupBy(c => new { c.CampaignId, c.PhoneLineId }).Select(g => new { g.Key.CampaignId, g.Key.PhoneLineId, Count = g.Count() })
@@ -75,7 +94,9 @@ public sealed class CallDispatcher(
             .ToDictionaryAsync(a => a.Id, a => a.ProviderAssistantId, ct);
         var accountCap = providerLimits.EffectiveAccountCap(options.CurrentValue.AccountCap);
 
+        metrics.Room.Record(EngineMetrics.Ms(passStarted));
         var launches = new List<LaunchItem>();
+        var gateWaiting = false;
         foreach (var campaign in running)
         {
             var campaignActive = activeCalls.Where(x => x.CampaignId == campaign.Id).Sum(x => x.Count);
@@ -84,7 +105,7 @@ public sealed class CallDispatcher(
                 line?.MaxConcurrent ?? 0, lineActive.GetValueOrDefault(campaign.PhoneLineId));
             if (room == 0)
             {
-                if (campaignActive == 0) await campaigns.TryCompleteAsync(campaign.Id, ct);
+                if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
                 continue;
             }
 
@@ -96,12 +117,24 @@ public sealed class CallDispatcher(
                 int? highestActive = await db.Contacts.Where(x => x.CampaignId == campaign.Id && x.State == ContactState.Dialing)
                     .MaxAsync(x => (int?)x.BatchIndex, ct);
                 if (DispatchRoom.BatchAllowed(lowestPending, highestActive) is not { } batch) continue;
+                if (campaign.LineQuietGating && batch > 0 && highestActive is null
+                    && !await db.Contacts.AnyAsync(x => x.CampaignId == campaign.Id && x.BatchIndex == batch && (x.Attempts > 0 || x.State != ContactState.Pending), ct))
+                {
+                    // Batch `batch` has not started: it also waits for the line to be quiet at the provider.
+                    var live = await lineQuiet.ActiveCallsAsync(line!.ProviderPhoneNumberId, ct);
+                    if (live != 0)
+                    {
+                        gateWaiting = true;
+                        logger.LogDebug("Campaign {CampaignId}: batch {Batch} waits, {Live} calls live on the line at Vapi", campaign.Id, batch, live?.ToString() ?? "unknown");
+                        continue;
+                    }
+                }
                 due = due.Where(x => x.BatchIndex == batch);
             }
             var claimed = await ClaimAsync(db, campaign, assistants[campaign.AssistantId], line!, due, room, now, ct);
             if (claimed.Count == 0)
             {
-                if (campaignActive == 0) await campaigns.TryCompleteAsync(campaign.Id, ct);
+                if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
                 continue;
             }
             accountActive += claimed.Count;
@@ -109,15 +142,33 @@ public sealed class CallDispatcher(
             launches.AddRange(claimed);
         }
 
-        if (launches.Count == 0) return 0;
-        await Task.WhenAll(launches.Select(l => launcher.LaunchAsync(l, ct)));
+        _gateWaiting = gateWaiting;
+        if (launches.Count == 0)
+        {
+            metrics.NothingToRefill(freed);
+            return 0;
+        }
+        metrics.Refilled(freed);
+        foreach (var item in launches)
+        {
+            var task = launcher.LaunchAsync(item, ct);
+            _launches[task] = true;
+            _ = task.ContinueWith(t => _launches.TryRemove(t, out _), TaskScheduler.Default);
+        }
         return launches.Count;
     }
 
     /// <summary>Write-ahead: contacts → DIALING and call rows LAUNCHING with their launch keys, in one transaction, before any HTTP.</summary>
     private async Task<List<LaunchItem>> ClaimAsync(AppDbContext db, Campaign campaign, string providerAssistantId, PhoneLine line, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await writes.RunAsync(db, () => ClaimInTransactionAsync(db, campaign, providerAssistantId, line, due, room, now, ct), ct);
+        metrics.Claim.Record(EngineMetrics.Ms(started));
+        return result;
+    }
+
+    private async Task<List<LaunchItem>> ClaimInTransactionAsync(AppDbContext db, Campaign campaign, string providerAssistantId, PhoneLine line, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
+    {
         var contacts = await due.OrderBy(x => x.RowNumber).Take(room).ToListAsync(ct);
         if (contacts.Count == 0) return [];
         var calls = new List<Call>(contacts.Count);
@@ -136,7 +187,6 @@ public sealed class CallDispatcher(
             calls.Add(call);
         }
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         logger.LogInformation("Claimed {Count} contacts of campaign {CampaignId}", contacts.Count, campaign.Id);
         return contacts.Zip(calls, (contact, call) => new LaunchItem(call.Id, call.LaunchKey, call.CreatedAt, campaign.Id, providerAssistantId, line.ProviderPhoneNumberId,
             contact.Id, contact.Name, contact.BusinessName, contact.Phone, contact.ExtraJson)).ToList();

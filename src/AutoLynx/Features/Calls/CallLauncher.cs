@@ -16,12 +16,32 @@ namespace AutoLynx.Features.Calls;
 /// that is certainly absent is tried again. That lookup is the whole guard against ringing a person twice.
 /// </summary>
 public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time, ProviderLimits providerLimits,
-    DispatcherSignal signal, CampaignEventHub hub, ILogger<CallLauncher> logger)
+    DispatcherSignal signal, CampaignEventHub hub, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ILogger<CallLauncher> logger)
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(10)];
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+    // Campaigns this instance saw move past QUEUED: the DIALING transition is made once, not on every launch.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> dialingMarked = new();
 
     public async Task LaunchAsync(LaunchItem item, CancellationToken ct)
+    {
+        try
+        {
+            await LaunchOrRetryAsync(item, ct);
+        }
+        catch (LeaseLostException)
+        {
+            // Another instance leads now; it resolves this call's LAUNCHING row by lookup.
+            logger.LogInformation("Call {CallId}: the engine lease was lost during launch; left to the new leader", item.CallId);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Call {CallId}: launch failed unexpectedly; left LAUNCHING for recovery", item.CallId);
+        }
+    }
+
+    private async Task LaunchOrRetryAsync(LaunchItem item, CancellationToken ct)
     {
         var request = BuildRequest(item);
         for (var attempt = 0; ; attempt++)
@@ -30,10 +50,16 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
             TimeSpan? retryAfter = null;
             await using var scope = scopes.CreateAsyncScope();
             var vapi = scope.ServiceProvider.GetRequiredService<VapiClient>();
+            // A leader that was paused past its lease must not dial: the new leader may already have given this contact back.
+            if (!lease.IsLeader) throw new LeaseLostException();
             try
             {
+                var posted = System.Diagnostics.Stopwatch.GetTimestamp();
                 var result = await vapi.CreateCallAsync(request, ct);
+                metrics.Post.Record(EngineMetrics.Ms(posted));
+                var accepted = System.Diagnostics.Stopwatch.GetTimestamp();
                 await AcceptedAsync(item, result.Call, result.SubscriptionLimits, "launch", ct);
+                metrics.Accept.Record(EngineMetrics.Ms(accepted));
                 return;
             }
             catch (VapiApiException ex) when (ex.IsAuth)
@@ -139,15 +165,21 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         providerLimits.ReportLimit(limits?.ConcurrencyLimit);
         // The first webhook can beat this answer and fill some of these in already: only fill what is missing.
         var controlUrl = call.Monitor?.ControlUrl;
-        await db.Calls.Where(c => c.Id == item.CallId)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ProviderCallId, c => c.ProviderCallId ?? call.Id)
-                .SetProperty(c => c.LaunchedAt, c => c.LaunchedAt ?? now)
-                .SetProperty(c => c.ControlUrl, c => c.ControlUrl ?? controlUrl), ct);
-        await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Queued).SetProperty(c => c.LastEventAt, now), ct);
-        await AppendEventAsync(item.CallId, item.CampaignId, how, "QUEUED",
-            JsonSerializer.Serialize(new { providerCallId = call.Id, status = call.Status, subscriptionLimits = limits }), $"{how}:{item.CallId}", ct);
-        await scope.ServiceProvider.GetRequiredService<CampaignService>().MarkDialingAsync(item.CampaignId, ct);
+        var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
+        // One transaction: provider id, QUEUED, the audit event and (the first time) the campaign's DIALING.
+        await writes.RunAsync(db, async () =>
+        {
+            await db.Calls.Where(c => c.Id == item.CallId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ProviderCallId, c => c.ProviderCallId ?? call.Id)
+                    .SetProperty(c => c.LaunchedAt, c => c.LaunchedAt ?? now)
+                    .SetProperty(c => c.ControlUrl, c => c.ControlUrl ?? controlUrl), ct);
+            await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Queued).SetProperty(c => c.LastEventAt, now), ct);
+            await AppendEventAsync(db, item.CallId, item.CampaignId, how, "QUEUED",
+                JsonSerializer.Serialize(new { providerCallId = call.Id, status = call.Status, subscriptionLimits = limits }), $"{how}:{item.CallId}", ct);
+            if (!dialingMarked.ContainsKey(item.CampaignId)) await campaigns.MarkDialingAsync(item.CampaignId, ct);
+        }, ct);
+        dialingMarked.TryAdd(item.CampaignId, true);
         hub.Publish(new CampaignChange(item.CampaignId, "call", item.CallId, "QUEUED", now));
     }
 
@@ -158,13 +190,16 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = Now;
         DateTime? next = after is { } a ? now + a : null;
-        await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching && c.ProviderCallId == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Canceled).SetProperty(c => c.ErrorMessage, reason)
-                .SetProperty(c => c.Outcome, "NotPlaced").SetProperty(c => c.EndedAt, now), ct);
-        await db.Contacts.Where(c => c.Id == item.ContactId && c.State == ContactState.Dialing)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Pending).SetProperty(c => c.Attempts, c => c.Attempts - 1)
-                .SetProperty(c => c.NextAttemptAt, next).SetProperty(c => c.UpdatedAt, now), ct);
-        await AppendEventAsync(item.CallId, item.CampaignId, "launch-given-back", "CANCELED", reason, $"given-back:{item.CallId}", ct);
+        await writes.RunAsync(db, async () =>
+        {
+            await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching && c.ProviderCallId == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Canceled).SetProperty(c => c.ErrorMessage, reason)
+                    .SetProperty(c => c.Outcome, "NotPlaced").SetProperty(c => c.EndedAt, now), ct);
+            await db.Contacts.Where(c => c.Id == item.ContactId && c.State == ContactState.Dialing)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Pending).SetProperty(c => c.Attempts, c => c.Attempts - 1)
+                    .SetProperty(c => c.NextAttemptAt, next).SetProperty(c => c.UpdatedAt, now), ct);
+            await AppendEventAsync(db, item.CallId, item.CampaignId, "launch-given-back", "CANCELED", reason, $"given-back:{item.CallId}", ct);
+        }, ct);
         hub.Publish(new CampaignChange(item.CampaignId, "call", item.CallId, "CANCELED", now));
     }
 
@@ -174,13 +209,16 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = Now;
-        await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Failed).SetProperty(c => c.ErrorMessage, reason)
-                .SetProperty(c => c.Outcome, "Rejected").SetProperty(c => c.EndedAt, now), ct);
-        await db.Contacts.Where(c => c.Id == item.ContactId && c.State == ContactState.Dialing)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Failed).SetProperty(c => c.LastOutcome, "Rejected")
-                .SetProperty(c => c.LastEndedReason, reason).SetProperty(c => c.UpdatedAt, now), ct);
-        await AppendEventAsync(item.CallId, item.CampaignId, "launch-rejected", "FAILED", reason, $"rejected:{item.CallId}", ct);
+        await writes.RunAsync(db, async () =>
+        {
+            await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Failed).SetProperty(c => c.ErrorMessage, reason)
+                    .SetProperty(c => c.Outcome, "Rejected").SetProperty(c => c.EndedAt, now), ct);
+            await db.Contacts.Where(c => c.Id == item.ContactId && c.State == ContactState.Dialing)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Failed).SetProperty(c => c.LastOutcome, "Rejected")
+                    .SetProperty(c => c.LastEndedReason, reason).SetProperty(c => c.UpdatedAt, now), ct);
+            await AppendEventAsync(db, item.CallId, item.CampaignId, "launch-rejected", "FAILED", reason, $"rejected:{item.CallId}", ct);
+        }, ct);
         logger.LogWarning("Call {CallId} rejected by Vapi: {Reason}", item.CallId, reason);
         hub.Publish(new CampaignChange(item.CampaignId, "call", item.CallId, "FAILED", now));
         signal.Wake();
@@ -189,16 +227,24 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
     private async Task PauseAsync(long campaignId, string reason, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<CampaignService>().PauseForProblemAsync(campaignId, reason, ct);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await writes.RunAsync(db, () => scope.ServiceProvider.GetRequiredService<CampaignService>().PauseForProblemAsync(campaignId, reason, ct), ct);
     }
 
     private async Task AppendEventAsync(long callId, long? campaignId, string type, string? status, string? payload, string dedupeKey, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        db.CallEvents.Add(new CallEvent { CallId = callId, CampaignId = campaignId, Type = type, Status = status, Payload = payload, ReceivedAt = Now, DedupeKey = dedupeKey });
-        try { await db.SaveChangesAsync(ct); }
+        try { await writes.RunAsync(db, () => AppendEventAsync(db, callId, campaignId, type, status, payload, dedupeKey, ct), ct); }
         catch (DbUpdateException) { /* the same engine event recorded already */ }
+    }
+
+    /// <summary>Inside the caller's transaction. An engine event already recorded (same dedupe key) is not added twice.</summary>
+    private async Task AppendEventAsync(AppDbContext db, long callId, long? campaignId, string type, string? status, string? payload, string dedupeKey, CancellationToken ct)
+    {
+        if (await db.CallEvents.AnyAsync(e => e.DedupeKey == dedupeKey, ct)) return;
+        db.CallEvents.Add(new CallEvent { CallId = callId, CampaignId = campaignId, Type = type, Status = status, Payload = payload, ReceivedAt = Now, DedupeKey = dedupeKey });
+        await db.SaveChangesAsync(ct);
     }
 
     private static bool IsMissingResource(VapiApiException ex)

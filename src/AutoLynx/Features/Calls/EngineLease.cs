@@ -9,21 +9,23 @@ namespace AutoLynx.Features.Calls;
 /// when it expires. The leader acts only while its lease has a safe margin left, so a leader that was paused
 /// (GC, VM freeze) stops acting before anyone else can take over.
 /// </summary>
-public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, ILogger<EngineLease> logger) : BackgroundService
+public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, SqliteWriteGate gate, Microsoft.Extensions.Options.IOptionsMonitor<DialerOptions> options,
+    ILogger<EngineLease> logger) : BackgroundService
 {
     public const string Name = "engine";
-    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(3);
-    /// <summary>The leader stops acting this long before its lease expires.</summary>
-    public static readonly TimeSpan SafetyMargin = TimeSpan.FromSeconds(5);
+    private TimeSpan Ttl => options.CurrentValue.LeaseTtl;
+    private TimeSpan RenewEvery => options.CurrentValue.LeaseRenewEvery;
+    /// <summary>The leader stops acting this long before its lease expires (a third of it).</summary>
+    private TimeSpan SafetyMargin => Ttl / 3;
 
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private DateTimeOffset _actUntil = DateTimeOffset.MinValue;
+    // UTC ticks; written by the renew loop and by fenced writes on other threads.
+    private long _actUntil;
 
     /// <summary>This instance's identity in the lease row.</summary>
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
-    public bool IsLeader => time.GetUtcNow() < _actUntil;
+    public bool IsLeader => time.GetUtcNow().UtcTicks < Volatile.Read(ref _actUntil);
 
     /// <summary>Waits until this instance leads (checking every second). Background loops call it before each pass.</summary>
     public async Task WaitForLeadershipAsync(CancellationToken ct)
@@ -61,6 +63,7 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
         var now = started.UtcDateTime;
         var expires = now + Ttl;
         var me = InstanceId;
+        using var held = await gate.EnterAsync(ct);
         var n = await db.Leases.Where(l => l.Name == Name && (l.Owner == me || l.ExpiresAt < now))
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, me).SetProperty(l => l.ExpiresAt, expires), ct);
         if (n == 0 && !await db.Leases.AnyAsync(l => l.Name == Name, ct))
@@ -71,10 +74,34 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
         }
         var wasLeader = IsLeader;
         // Measured from when we asked, not when we got the answer: a slow round trip shortens our window.
-        _actUntil = n == 1 ? started + Ttl - SafetyMargin : DateTimeOffset.MinValue;
+        Volatile.Write(ref _actUntil, n == 1 ? (started + Ttl - SafetyMargin).UtcTicks : 0);
         if (IsLeader != wasLeader)
             logger.LogInformation(IsLeader ? "This instance ({Instance}) now leads the background work" : "This instance ({Instance}) no longer leads", me);
         return n == 1;
+    }
+
+    /// <summary>
+    /// Inside a leader write's transaction: extends the lease if it is still ours and unexpired, else throws
+    /// <see cref="LeaseLostException"/> (the caller's transaction rolls back) and this instance stops acting at once.
+    /// </summary>
+    public async Task FenceAsync(AppDbContext db, CancellationToken ct)
+    {
+        var started = time.GetUtcNow();
+        var now = started.UtcDateTime;
+        var expires = now + Ttl;
+        var me = InstanceId;
+        var n = await db.Leases.Where(l => l.Name == Name && l.Owner == me && l.ExpiresAt > now)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, expires), ct);
+        if (n != 1)
+        {
+            var was = IsLeader;
+            Volatile.Write(ref _actUntil, 0);
+            if (was) logger.LogWarning("This instance ({Instance}) lost the engine lease; its write was rolled back", me);
+            throw new LeaseLostException();
+        }
+        var until = (started + Ttl - SafetyMargin).UtcTicks;
+        long seen;
+        while ((seen = Volatile.Read(ref _actUntil)) < until && Interlocked.CompareExchange(ref _actUntil, until, seen) != seen) { }
     }
 
     private async Task ReleaseAsync()
@@ -92,6 +119,6 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
         {
             logger.LogDebug(ex, "Could not release the engine lease");
         }
-        _actUntil = DateTimeOffset.MinValue;
+        Volatile.Write(ref _actUntil, 0);
     }
 }

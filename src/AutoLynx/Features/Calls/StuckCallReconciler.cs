@@ -13,7 +13,7 @@ namespace AutoLynx.Features.Calls;
 /// become TIMEOUT. An ended call whose end-of-call report never came is filled in from GET /call the same way.
 /// </summary>
 public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMonitor<DialerOptions> options, TimeProvider time,
-    CallLauncher launcher, WebhookInboxSignal inbox, EngineLease lease, ILogger<StuckCallReconciler> logger) : BackgroundService
+    CallLauncher launcher, WebhookInboxSignal inbox, EngineLease lease, LeaderWrites writes, ILogger<StuckCallReconciler> logger) : BackgroundService
 {
     /// <summary>After this long without an answer from the provider about a stuck call, it is given up as TIMEOUT.</summary>
     public static readonly TimeSpan GiveUpAfterExtra = TimeSpan.FromMinutes(5);
@@ -28,6 +28,7 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
                 await ReconcileOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (LeaseLostException) { /* wait for leadership again */ }
             catch (Exception ex)
             {
                 logger.LogError(ex, "Reconciliation pass failed");
@@ -80,8 +81,11 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
             if (call is not null)
             {
                 // What the provider says goes through the same path as a webhook: inbox → applier (dedupe, monotonic).
-                await EnqueueAsync(db, call, now, ct);
-                await db.Calls.Where(c => c.Id == s.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.LastEventAt, now), ct);
+                await writes.RunAsync(db, async () =>
+                {
+                    await EnqueueAsync(db, call, now, ct);
+                    await db.Calls.Where(c => c.Id == s.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.LastEventAt, now), ct);
+                }, ct);
                 continue;
             }
             var silentFor = now - (s.LastEventAt ?? now);
@@ -126,19 +130,24 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
     {
         var db = sp.GetRequiredService<AppDbContext>();
         var active = Call.ActiveStatuses;
-        var n = await db.Calls.Where(c => c.Id == callId && active.Contains(c.Status))
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, CallStatus.Timeout).SetProperty(c => c.Outcome, "Timeout")
-                .SetProperty(c => c.ErrorMessage, reason).SetProperty(c => c.EndedAt, now), ct);
-        if (n == 0) return;
-        var contactId = await db.Calls.Where(c => c.Id == callId).Select(c => c.ContactId).FirstAsync(ct);
-        await db.Contacts.Where(c => c.Id == contactId && c.State == Contacts.ContactState.Dialing)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, Contacts.ContactState.Failed).SetProperty(c => c.LastOutcome, "Timeout")
-                .SetProperty(c => c.LastEndedReason, reason).SetProperty(c => c.UpdatedAt, now), ct);
-        db.CallEvents.Add(new CallEvent { CallId = callId, CampaignId = campaignId, Type = "timeout", Status = "TIMEOUT", Payload = reason, ReceivedAt = now, DedupeKey = $"timeout:{callId}" });
-        await db.SaveChangesAsync(ct);
+        var changed = await writes.RunAsync(db, async () =>
+        {
+            var n = await db.Calls.Where(c => c.Id == callId && active.Contains(c.Status))
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, CallStatus.Timeout).SetProperty(c => c.Outcome, "Timeout")
+                    .SetProperty(c => c.ErrorMessage, reason).SetProperty(c => c.EndedAt, now), ct);
+            if (n == 0) return false;
+            var contactId = await db.Calls.Where(c => c.Id == callId).Select(c => c.ContactId).FirstAsync(ct);
+            await db.Contacts.Where(c => c.Id == contactId && c.State == Contacts.ContactState.Dialing)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, Contacts.ContactState.Failed).SetProperty(c => c.LastOutcome, "Timeout")
+                    .SetProperty(c => c.LastEndedReason, reason).SetProperty(c => c.UpdatedAt, now), ct);
+            db.CallEvents.Add(new CallEvent { CallId = callId, CampaignId = campaignId, Type = "timeout", Status = "TIMEOUT", Payload = reason, ReceivedAt = now, DedupeKey = $"timeout:{callId}" });
+            await db.SaveChangesAsync(ct);
+            return true;
+        }, ct);
+        if (!changed) return;
         logger.LogWarning("Call {CallId} timed out: {Reason}", callId, reason);
         sp.GetRequiredService<CampaignEventHub>().Publish(new CampaignChange(campaignId, "call", callId, "TIMEOUT", now));
         sp.GetRequiredService<DispatcherSignal>().Wake();
-        await sp.GetRequiredService<Campaigns.CampaignService>().TryCompleteAsync(campaignId, ct);
+        await writes.RunAsync(db, () => sp.GetRequiredService<Campaigns.CampaignService>().TryCompleteAsync(campaignId, ct), ct);
     }
 }

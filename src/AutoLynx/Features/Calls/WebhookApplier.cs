@@ -8,17 +8,28 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Calls;
 
-/// <summary>
-/// Applies one stored webhook to its call: the call row and a call_events row in one transaction, deduplicated
-/// by key, status only moving forward. This is the one place where Vapi's word changes a call.
-/// </summary>
-public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, TimeProvider time, DispatcherSignal dispatcher,
-    ProviderLimits providerLimits, CampaignEventHub hub, RunningCampaigns runningCampaigns, ILogger<WebhookApplier> logger)
+/// <summary>What a batch of applied webhooks changed, acted on once the batch's transaction has committed.</summary>
+public sealed class AppliedBatch
 {
-    public async Task ApplyAsync(long inboxId, CancellationToken ct)
+    public List<CampaignChange> Changes { get; } = [];
+    /// <summary>Campaigns with a call that became terminal in this batch: a slot freed, and maybe the campaign is done.</summary>
+    public HashSet<long> Freed { get; } = [];
+    public int Rows { get; set; }
+}
+
+/// <summary>
+/// Applies stored webhooks to their calls: the call row and a call_events row per webhook, deduplicated by key,
+/// status only moving forward. The processor runs a whole batch in one fenced transaction (one commit, not one per
+/// row). This is the one place where Vapi's word changes a call.
+/// </summary>
+public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, TimeProvider time,
+    ProviderLimits providerLimits, RunningCampaigns runningCampaigns, ILogger<WebhookApplier> logger)
+{
+    /// <summary>Applies one inbox row (tracked by this applier's context) inside the caller's transaction.</summary>
+    public async Task ApplyAsync(WebhookInboxItem row, AppliedBatch batch, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var row = await db.WebhookInbox.FirstAsync(x => x.Id == inboxId, ct);
+        batch.Rows++;
         var parsed = VapiWebhookParser.Parse(row.Body);
         if (!parsed.Ok)
         {
@@ -39,14 +50,10 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         }
 
         var providerId = msg.Call?.Id ?? call.ProviderCallId ?? "?";
-        var dedupeKey = msg.Type switch
-        {
-            VapiMessageTypes.StatusUpdate => $"{providerId}:status-update:{msg.Status}",
-            VapiMessageTypes.EndOfCallReport => $"{providerId}:end-of-call-report",
-            _ => $"{providerId}:{msg.Type}:inbox-{row.Id}",
-        };
+        var dedupeKey = DedupeKey(msg, providerId, row.Id);
         row.ProcessedAt = now;
         row.Attempts++;
+        // Rows saved earlier in this transaction count: a duplicate inside one batch is caught too.
         if (await db.CallEvents.AnyAsync(e => e.DedupeKey == dedupeKey, ct))
         {
             row.Error = "duplicate";
@@ -67,6 +74,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         {
             call.Outcome ??= outcome == CallOutcomeClass.Unknown ? "Ended" : outcome.ToString();
             await SettleContactAsync(call, outcome, now, ct);
+            batch.Freed.Add(call.CampaignId);
         }
 
         db.CallEvents.Add(new CallEvent
@@ -74,20 +82,8 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
             CallId = call.Id, CampaignId = call.CampaignId, Type = msg.Type!, Status = msg.Status ?? (msg.IsEndOfCallReport ? "ended" : null),
             Payload = row.Body, ReceivedAt = now, DedupeKey = dedupeKey,
         });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another pass stored the same event first (a duplicate delivered twice at once): nothing to change.
-            if (!await IsDuplicateAsync(dedupeKey, ct)) throw;
-            await db.WebhookInbox.Where(x => x.Id == inboxId).ExecuteUpdateAsync(s => s.SetProperty(x => x.ProcessedAt, now).SetProperty(x => x.Error, "duplicate"), ct);
-            return;
-        }
+        await db.SaveChangesAsync(ct);
 
-        // A freed slot first: the dispatcher refills it while we finish the bookkeeping below.
-        if (becameTerminal) dispatcher.Wake();
         if (Call.Rank(call.Status) >= Call.Rank(CallStatus.Ringing) && call.Outcome is not "ConcurrencyLimited"
             && !runningCampaigns.Contains(call.CampaignId))
         {
@@ -95,9 +91,30 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
             runningCampaigns.Add(call.CampaignId);
         }
         if (call.Status != before || msg.IsEndOfCallReport)
-            hub.Publish(new CampaignChange(call.CampaignId, "call", call.Id, CampaignQueries.Upper(call.Status), now));
-        if (becameTerminal) await campaigns.TryCompleteAsync(call.CampaignId, ct);
+            batch.Changes.Add(new CampaignChange(call.CampaignId, "call", call.Id, CampaignQueries.Upper(call.Status), now));
     }
+
+    /// <summary>Marks a row that lost a race to the same event (a duplicate delivered twice at once) as a duplicate.</summary>
+    public async Task<bool> SetAsideIfDuplicateAsync(long inboxId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var row = await db.WebhookInbox.FirstAsync(x => x.Id == inboxId, ct);
+        var parsed = VapiWebhookParser.Parse(row.Body);
+        if (!parsed.Ok) return false;
+        var call = await FindCallAsync(parsed.Message!, ct);
+        var key = DedupeKey(parsed.Message!, parsed.Message!.Call?.Id ?? call?.ProviderCallId ?? "?", row.Id);
+        if (!await IsDuplicateAsync(key, ct)) return false;
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.WebhookInbox.Where(x => x.Id == inboxId).ExecuteUpdateAsync(s => s.SetProperty(x => x.ProcessedAt, now).SetProperty(x => x.Error, "duplicate"), ct);
+        return true;
+    }
+
+    private static string DedupeKey(VapiServerMessage msg, string providerId, long inboxId) => msg.Type switch
+    {
+        VapiMessageTypes.StatusUpdate => $"{providerId}:status-update:{msg.Status}",
+        VapiMessageTypes.EndOfCallReport => $"{providerId}:end-of-call-report",
+        _ => $"{providerId}:{msg.Type}:inbox-{inboxId}",
+    };
 
     private async Task<bool> IsDuplicateAsync(string key, CancellationToken ct)
     {

@@ -16,9 +16,10 @@ public static class WebhookEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext http, AppDbContext db, IOptionsMonitor<VapiOptions> options,
-        WebhookInboxSignal inbox, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<IResult> ReceiveAsync(HttpContext http, IOptionsMonitor<VapiOptions> options,
+        WebhookIntake intake, TimeProvider time, EngineMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var logger = loggers.CreateLogger("AutoLynx.Webhooks");
         if (http.Request.ContentLength is > MaxBodyBytes)
             return TypedResults.Problem(statusCode: 413, title: "Webhook body too large", detail: $"At most {MaxBodyBytes / 1024 / 1024} MB.");
@@ -43,15 +44,14 @@ public static class WebhookEndpoints
             return TypedResults.Problem(statusCode: 400, title: "Not a Vapi server message",
                 detail: "Expected a JSON body of the form {\"message\": {\"type\": …}}.");
 
-        db.WebhookInbox.Add(new WebhookInboxItem
+        await intake.StoreAsync(new WebhookInboxItem
         {
             ReceivedAt = time.GetUtcNow().UtcDateTime,
             Body = Encoding.UTF8.GetString(body),
             MessageType = Truncate(parsed.Message?.Type, 100),
             ProviderCallId = Truncate(parsed.Message?.Call?.Id, 100),
-        });
-        await db.SaveChangesAsync(ct);
-        inbox.Wake();
+        }, ct);
+        metrics.WebhookStore.Record(EngineMetrics.Ms(started));
         return TypedResults.Ok(new { });
     }
 

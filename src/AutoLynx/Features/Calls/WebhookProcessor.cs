@@ -1,17 +1,39 @@
+using System.Diagnostics;
 using AutoLynx.Data;
+using AutoLynx.Features.Campaigns;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Calls;
 
 /// <summary>
-/// Applies stored webhooks in arrival order. A row whose call is not known yet (the webhook beat the POST /call
-/// answer) is retried with backoff; after <see cref="MaxAttempts"/> it is set aside with the reason.
+/// Applies stored webhooks in arrival order, a batch per transaction (fenced by the engine lease). A row whose call
+/// is not known yet (the webhook beat the POST /call answer) is retried with backoff; after <see cref="MaxAttempts"/>
+/// it is set aside with the reason. A batch that fails is applied again one row per transaction, so one bad row
+/// cannot hold up the others.
 /// </summary>
-public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSignal signal, TimeProvider time, EngineLease lease, ILogger<WebhookProcessor> logger)
+public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSignal signal, DispatcherSignal dispatcher, CampaignEventHub hub,
+    TimeProvider time, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ILogger<WebhookProcessor> logger)
     : BackgroundService
 {
     public const int MaxAttempts = 40;
     private const int BatchSize = 200;
+    private readonly SemaphoreSlim _applyLock = new(1, 1);
+
+    /// <summary>One applier at a time changes calls (the processor here, or the intake applying on arrival).</summary>
+    public async Task<IDisposable> ApplyLockAsync(CancellationToken ct)
+    {
+        await _applyLock.WaitAsync(ct);
+        return new Release(_applyLock);
+    }
+
+    private sealed class Release(SemaphoreSlim s) : IDisposable
+    {
+        private int _done;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) s.Release();
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,6 +45,7 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSi
                 while (await ProcessBatchAsync(stoppingToken) == BatchSize) { }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
+            catch (LeaseLostException) { /* wait for leadership again */ }
             catch (Exception ex)
             {
                 logger.LogError(ex, "Webhook processing pass failed; retrying");
@@ -35,33 +58,101 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSi
     /// <summary>Processes due inbox rows, oldest first. Returns how many rows it looked at.</summary>
     public async Task<int> ProcessBatchAsync(CancellationToken ct)
     {
+        if (!lease.IsLeader) return 0;
+        List<long> ids;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var now = time.GetUtcNow().UtcDateTime;
+            ids = await db.WebhookInbox.AsNoTracking()
+                .Where(x => x.ProcessedAt == null && (x.NextAttemptAt == null || x.NextAttemptAt <= now))
+                .OrderBy(x => x.Id).Take(BatchSize).Select(x => x.Id).ToListAsync(ct);
+        }
+        if (ids.Count == 0) return 0;
+        try
+        {
+            await ApplyAsync(ids, ct);
+        }
+        catch (Exception ex) when (ex is not LeaseLostException && !ct.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Applying a batch of {Count} webhooks failed; applying them one by one", ids.Count);
+            foreach (var id in ids) await ApplyOneAsync(id, ct);
+        }
+        return ids.Count;
+    }
+
+    private async Task ApplyAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var now = time.GetUtcNow().UtcDateTime;
-        var due = await db.WebhookInbox.AsNoTracking()
-            .Where(x => x.ProcessedAt == null && (x.NextAttemptAt == null || x.NextAttemptAt <= now))
-            .OrderBy(x => x.Id).Take(BatchSize).Select(x => x.Id).ToListAsync(ct);
-        foreach (var id in due)
+        var applier = scope.ServiceProvider.GetRequiredService<WebhookApplier>();
+        var started = Stopwatch.GetTimestamp();
+        var batch = new AppliedBatch();
+        using var locked = await ApplyLockAsync(ct);
+        var stored = await writes.RunAsync(db, async () =>
         {
-            await using var rowScope = scopes.CreateAsyncScope();
-            var applier = rowScope.ServiceProvider.GetRequiredService<WebhookApplier>();
-            try
+            var rows = await db.WebhookInbox.Where(x => ids.Contains(x.Id) && x.ProcessedAt == null).OrderBy(x => x.Id).ToListAsync(ct);
+            foreach (var row in rows) await applier.ApplyAsync(row, batch, ct);
+            return rows.Select(r => r.ReceivedAt).ToList();
+        }, ct);
+        locked.Dispose();
+        await AfterCommitAsync(scope.ServiceProvider, batch, stored, started, ct);
+    }
+
+    /// <summary>One row in its own transaction; a failure is counted on the row and retried later.</summary>
+    private async Task ApplyOneAsync(long id, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var applier = scope.ServiceProvider.GetRequiredService<WebhookApplier>();
+        var started = Stopwatch.GetTimestamp();
+        var batch = new AppliedBatch();
+        using var locked = await ApplyLockAsync(ct);
+        try
+        {
+            var stored = await writes.RunAsync(db, async () =>
             {
-                await applier.ApplyAsync(id, ct);
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Webhook inbox row {InboxId} failed; will retry", id);
-                await using var s = scopes.CreateAsyncScope();
-                var d = s.ServiceProvider.GetRequiredService<AppDbContext>();
-                var t = time.GetUtcNow().UtcDateTime;
-                await d.WebhookInbox.Where(x => x.Id == id).ExecuteUpdateAsync(u => u
-                    .SetProperty(x => x.Attempts, x => x.Attempts + 1)
-                    .SetProperty(x => x.NextAttemptAt, t.AddSeconds(5))
-                    .SetProperty(x => x.ProcessedAt, x => x.Attempts + 1 >= MaxAttempts ? t : null)
-                    .SetProperty(x => x.Error, ex.GetType().Name), ct);
-            }
+                var row = await db.WebhookInbox.FirstOrDefaultAsync(x => x.Id == id && x.ProcessedAt == null, ct);
+                if (row is not null) await applier.ApplyAsync(row, batch, ct);
+                return row is null ? new List<DateTime>() : [row.ReceivedAt];
+            }, ct);
+            locked.Dispose();
+            await AfterCommitAsync(scope.ServiceProvider, batch, stored, started, ct);
         }
-        return due.Count;
+        catch (Exception ex) when (ex is not LeaseLostException && !ct.IsCancellationRequested)
+        {
+            // The same event stored first by another delivery: nothing to change.
+            if (ex is DbUpdateException && await writes.RunAsync(db, () => applier.SetAsideIfDuplicateAsync(id, ct), ct)) return;
+            logger.LogError(ex, "Webhook inbox row {InboxId} failed; will retry", id);
+            var t = time.GetUtcNow().UtcDateTime;
+            db.ChangeTracker.Clear();
+            await writes.RunAsync(db, () => db.WebhookInbox.Where(x => x.Id == id).ExecuteUpdateAsync(u => u
+                .SetProperty(x => x.Attempts, x => x.Attempts + 1)
+                .SetProperty(x => x.NextAttemptAt, t.AddSeconds(5))
+                .SetProperty(x => x.ProcessedAt, x => x.Attempts + 1 >= MaxAttempts ? t : null)
+                .SetProperty(x => x.Error, ex.GetType().Name), ct), ct);
+        }
+    }
+
+    /// <summary>A freed slot first: the dispatcher refills it while we publish and check for completion.</summary>
+    public async Task AfterCommitAsync(IServiceProvider sp, AppliedBatch batch, List<DateTime> receivedAt, long started, CancellationToken ct)
+    {
+        if (batch.Freed.Count > 0)
+        {
+            metrics.SlotFreed();
+            dispatcher.Wake();
+        }
+        metrics.ApplyBatch.Record(EngineMetrics.Ms(started));
+        metrics.ApplyBatchSize.Record(batch.Rows);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var at in receivedAt) metrics.InboxLag.Record((now - at).TotalMilliseconds);
+        foreach (var change in batch.Changes) hub.Publish(change);
+        if (batch.Freed.Count == 0) return;
+        var db = sp.GetRequiredService<AppDbContext>();
+        var campaigns = sp.GetRequiredService<CampaignService>();
+        db.ChangeTracker.Clear();
+        foreach (var id in batch.Freed)
+            if (!await campaigns.HasActiveCallsAsync(id, ct))
+                await writes.RunAsync(db, () => campaigns.TryCompleteAsync(id, ct), ct);
     }
 }

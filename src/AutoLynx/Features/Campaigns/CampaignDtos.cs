@@ -8,10 +8,14 @@ public sealed record CampaignCounters(
     int CallsPlaced, decimal Cost, double Progress);
 
 public sealed record CampaignSummary(
-    long Id, string Name, string Status, string? StatusReason, string Mode, int Cap,
+    long Id, string Name, string Status, string? StatusReason, string Mode, int Cap, bool LineQuietGating,
     long AssistantId, string? AssistantName, long PhoneLineId, string? PhoneLineName, string? PhoneLineNumber,
     DateTime CreatedAt, DateTime? QueuedAt, DateTime? StartedAt, DateTime? RunningAt, DateTime? PausedAt,
-    DateTime? StoppedAt, DateTime? CompletedAt, DateTime? FailedAt, CampaignCounters Counters);
+    DateTime? StoppedAt, DateTime? CompletedAt, DateTime? FailedAt, CampaignCounters Counters,
+    IReadOnlyList<BatchProgress>? Batches);
+
+/// <summary>Strict batch mode: one batch's contacts. Terminal = called, failed or skipped; active = being dialled now.</summary>
+public sealed record BatchProgress(int Index, int Total, int Terminal, int Active, int Pending);
 
 public sealed record CreateCampaignResult(long CampaignId, ImportReport ImportReport);
 

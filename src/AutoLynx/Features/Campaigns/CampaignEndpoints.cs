@@ -63,13 +63,16 @@ public static class CampaignEndpoints
         var mode = DialMode.Continuous;
         if (!string.IsNullOrWhiteSpace(form["mode"]) && !Enum.TryParse(form["mode"].ToString(), true, out mode))
             errors["mode"] = ["Mode must be continuous or batch."];
+        var lineQuietGating = false;
+        if (!string.IsNullOrWhiteSpace(form["lineQuietGating"]) && !bool.TryParse(form["lineQuietGating"], out lineQuietGating))
+            errors["lineQuietGating"] = ["lineQuietGating must be true or false."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The campaign cannot be created");
 
         await using var stream = file!.OpenReadStream();
         try
         {
             var (result, invalid) = await service.CreateAsync(
-                new CreateCampaignCommand(form["name"].ToString(), assistantId, phoneLineId, cap, mode, Viewer.Require(user).UserId), stream, ct);
+                new CreateCampaignCommand(form["name"].ToString(), assistantId, phoneLineId, cap, mode, Viewer.Require(user).UserId, lineQuietGating), stream, ct);
             if (invalid is not null) return TypedResults.ValidationProblem(invalid, title: "The campaign cannot be created");
             return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
         }

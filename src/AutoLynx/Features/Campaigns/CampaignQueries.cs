@@ -17,9 +17,23 @@ public sealed class CampaignQueries(AppDbContext db)
         var assistant = await db.Assistants.AsNoTracking().Where(a => a.Id == c.AssistantId).Select(a => a.Name).FirstOrDefaultAsync(ct);
         var line = await db.PhoneLines.AsNoTracking().Where(l => l.Id == c.PhoneLineId).Select(l => new { l.Name, l.Number }).FirstOrDefaultAsync(ct);
         var counters = await CountersAsync(id, ct);
-        return new CampaignSummary(c.Id, c.Name, Upper(c.Status), c.StatusReason, c.Mode.ToString().ToLowerInvariant(), c.Cap,
+        var batches = c.Mode == DialMode.Batch ? await BatchesAsync(id, ct) : null;
+        return new CampaignSummary(c.Id, c.Name, Upper(c.Status), c.StatusReason, c.Mode.ToString().ToLowerInvariant(), c.Cap, c.LineQuietGating,
             c.AssistantId, assistant, c.PhoneLineId, line?.Name, line?.Number,
-            c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, c.FailedAt, counters);
+            c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, c.FailedAt, counters, batches);
+    }
+
+    /// <summary>Progress per batch, in one grouped query.</summary>
+    public async Task<IReadOnlyList<BatchProgress>> BatchesAsync(long id, CancellationToken ct)
+    {
+        var rows = await db.Contacts.AsNoTracking().Where(x => x.CampaignId == id)
+            .GroupBy(x => new { x.BatchIndex, x.State }).Select(g => new { g.Key.BatchIndex, g.Key.State, Count = g.Count() }).ToListAsync(ct);
+        return rows.GroupBy(r => r.BatchIndex).OrderBy(g => g.Key).Select(g =>
+        {
+            int Of(params ContactState[] states) => g.Where(r => states.Contains(r.State)).Sum(r => r.Count);
+            return new BatchProgress(g.Key, g.Sum(r => r.Count), Of(ContactState.Completed, ContactState.Failed, ContactState.Skipped),
+                Of(ContactState.Dialing), Of(ContactState.Pending));
+        }).ToList();
     }
 
     public async Task<CampaignCounters> CountersAsync(long id, CancellationToken ct)

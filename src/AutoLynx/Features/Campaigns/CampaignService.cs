@@ -10,7 +10,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Campaigns;
 
-public sealed record CreateCampaignCommand(string Name, long AssistantId, long PhoneLineId, int Cap, DialMode Mode, string? OwnerId);
+public sealed record CreateCampaignCommand(string Name, long AssistantId, long PhoneLineId, int Cap, DialMode Mode, string? OwnerId,
+    bool LineQuietGating = false);
 
 /// <summary>Outcome of a state-changing command: done, or why not (a 404, a 409, or a 400 naming the field).</summary>
 public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error = null, string? Field = null)
@@ -34,6 +35,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         if (string.IsNullOrWhiteSpace(cmd.Name)) errors["name"] = ["Give the campaign a name."];
         else if (cmd.Name.Trim().Length > 200) errors["name"] = ["The name is longer than 200 characters."];
         if (cmd.Cap is < 1 or > 1000) errors["cap"] = ["Cap must be between 1 and 1000 concurrent calls."];
+        if (cmd.LineQuietGating && cmd.Mode != DialMode.Batch) errors["lineQuietGating"] = ["Line-quiet gating applies to strict batch mode only."];
         var assistant = await db.Assistants.AsNoTracking().FirstOrDefaultAsync(a => a.Id == cmd.AssistantId, ct);
         if (assistant is null || assistant.DeletedAt is not null) errors["assistantId"] = [$"There is no assistant with id {cmd.AssistantId}."];
         else if (!assistant.Active) errors["assistantId"] = [$"The assistant \"{assistant.Name}\" is inactive."];
@@ -46,7 +48,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         var campaign = new Campaign
         {
             Name = cmd.Name.Trim(), AssistantId = cmd.AssistantId, PhoneLineId = cmd.PhoneLineId, Cap = cmd.Cap,
-            Mode = cmd.Mode, OwnerId = cmd.OwnerId, Status = CampaignStatus.Created, CreatedAt = now, UpdatedAt = now,
+            Mode = cmd.Mode, LineQuietGating = cmd.LineQuietGating, OwnerId = cmd.OwnerId, Status = CampaignStatus.Created, CreatedAt = now, UpdatedAt = now,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Campaigns.Add(campaign);
@@ -214,6 +216,13 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
                 .SetProperty(c => c.DialingAt, c => c.DialingAt ?? now)
                 .SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
         if (n > 0) hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Running)));
+    }
+
+    /// <summary>A cheap read before <see cref="TryCompleteAsync"/>: while a call is active the campaign cannot be complete.</summary>
+    public Task<bool> HasActiveCallsAsync(long id, CancellationToken ct)
+    {
+        var active = Call.ActiveStatuses;
+        return db.Calls.AnyAsync(x => x.CampaignId == id && active.Contains(x.Status), ct);
     }
 
     /// <summary>

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace AutoLynx.Features.Calls;
+
+/// <summary>
+/// Where the time goes between a call ending at the provider and the next POST /call: one histogram per stage, in
+/// milliseconds, on the meter <c>AutoLynx.Engine</c> (bench/EngineBench listens to it; an OpenTelemetry exporter can too).
+/// </summary>
+public sealed class EngineMetrics : IDisposable
+{
+    public const string MeterName = "AutoLynx.Engine";
+    private readonly Meter _meter = new(MeterName);
+    private long _slotFreedAt;
+
+    public EngineMetrics()
+    {
+        WebhookStore = _meter.CreateHistogram<double>("autolynx.webhook.store", "ms", "Webhook request: read, verify and store in the inbox");
+        InboxLag = _meter.CreateHistogram<double>("autolynx.inbox.lag", "ms", "Inbox row stored → its batch applied and committed");
+        ApplyBatch = _meter.CreateHistogram<double>("autolynx.inbox.apply", "ms", "One inbox batch: apply transaction, begin to commit");
+        ApplyBatchSize = _meter.CreateHistogram<int>("autolynx.inbox.batch_size", "rows", "Inbox rows applied per batch");
+        WakeLag = _meter.CreateHistogram<double>("autolynx.dispatch.wake_lag", "ms", "A slot freed (terminal status committed) → dispatcher pass begins");
+        Room = _meter.CreateHistogram<double>("autolynx.dispatch.room", "ms", "Dispatcher pass begins → room known for every campaign");
+        Claim = _meter.CreateHistogram<double>("autolynx.dispatch.claim", "ms", "Claim transaction (contacts DIALING + call rows LAUNCHING + lease fence)");
+        Post = _meter.CreateHistogram<double>("autolynx.launch.post", "ms", "POST /call round trip");
+        Accept = _meter.CreateHistogram<double>("autolynx.launch.accept", "ms", "Saving the provider id (QUEUED) after a 2xx");
+        Refill = _meter.CreateHistogram<double>("autolynx.dispatch.refill", "ms", "A slot freed → the POST /call that refills it is sent");
+        GateWait = _meter.CreateHistogram<double>("autolynx.db.write_gate_wait", "ms", "SQLite only: waiting for the in-process write gate");
+    }
+
+    public Histogram<double> WebhookStore { get; }
+    public Histogram<double> InboxLag { get; }
+    public Histogram<double> ApplyBatch { get; }
+    public Histogram<int> ApplyBatchSize { get; }
+    public Histogram<double> WakeLag { get; }
+    public Histogram<double> Room { get; }
+    public Histogram<double> Claim { get; }
+    public Histogram<double> Post { get; }
+    public Histogram<double> Accept { get; }
+    public Histogram<double> Refill { get; }
+    public Histogram<double> GateWait { get; }
+
+    /// <summary>A terminal status was committed: the moment a slot became free (the first one not yet refilled counts).</summary>
+    public void SlotFreed() => Interlocked.CompareExchange(ref _slotFreedAt, Stopwatch.GetTimestamp(), 0);
+
+    /// <summary>The dispatcher starts a pass: how long since the oldest unrefilled slot was freed (none → nothing recorded).</summary>
+    public long PassStarted()
+    {
+        var freed = Interlocked.Read(ref _slotFreedAt);
+        if (freed != 0) WakeLag.Record(Stopwatch.GetElapsedTime(freed).TotalMilliseconds);
+        return freed;
+    }
+
+    /// <summary>A pass that started after <paramref name="freed"/> sends its first POST now.</summary>
+    public void Refilled(long freed)
+    {
+        if (freed == 0) return;
+        Refill.Record(Stopwatch.GetElapsedTime(freed).TotalMilliseconds);
+        Interlocked.CompareExchange(ref _slotFreedAt, 0, freed);
+    }
+
+    /// <summary>A pass that launched nothing: whatever slot was freed had nothing to refill it (campaign done, paused, capped elsewhere).</summary>
+    public void NothingToRefill(long freed)
+    {
+        if (freed != 0) Interlocked.CompareExchange(ref _slotFreedAt, 0, freed);
+    }
+
+    public static double Ms(long since) => Stopwatch.GetElapsedTime(since).TotalMilliseconds;
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,68 @@
+using AutoLynx.Features.Calls;
+using AutoLynx.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoLynx.Tests.Integration;
+
+/// <summary>
+/// A leader that lost its lease (another instance took it while this one was paused) must not act: every leader write
+/// is fenced by a conditional UPDATE of the lease row. The lease renewal is slowed right down here, so only the fence
+/// can stop the old leader.
+/// </summary>
+public sealed class LeaseFencingTests
+{
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task LeaseStolenMidRun_OldLeaderAppliesNothingAndDialsNoOne(Db db)
+    {
+        await using var app = AppHost.Start(db, new Dictionary<string, string?>
+        {
+            ["Dialer:LeaseTtl"] = "00:10:00",
+            ["Dialer:LeaseRenewEvery"] = "00:05:00",
+            ["Simulator:TimeScale"] = "0.01",
+        });
+        var id = await app.CreateCampaignAsync(AppHost.SampleCsv(40), cap: 3);
+        await app.Http.PostAsync($"api/campaigns/{id}/start", null);
+        await WaitUntilAsync(() => app.WithDbAsync(d => d.Calls.CountAsync(c => c.CampaignId == id && c.Status == CallStatus.Ended)), n => n >= 2);
+
+        // Another instance takes the lease, as if this one had been frozen past its expiry.
+        await app.WithDbAsync(d => d.Leases.Where(l => l.Name == EngineLease.Name)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, "thief").SetProperty(l => l.ExpiresAt, DateTime.UtcNow.AddHours(1))));
+        var rowsAtSteal = await SnapshotAsync(app, id);
+        var inboxAtSteal = await app.WithDbAsync(d => d.WebhookInbox.CountAsync());
+
+        // Webhooks keep coming (the live calls go on at the provider): they are stored, never applied by the old leader.
+        await WaitUntilAsync(() => app.WithDbAsync(d => d.WebhookInbox.CountAsync(w => w.ProcessedAt == null)), n => n >= 6);
+
+        Assert.False(app.Service<EngineLease>().IsLeader);
+        Assert.Equal(rowsAtSteal, await SnapshotAsync(app, id));
+        Assert.True(await app.WithDbAsync(d => d.WebhookInbox.CountAsync()) > inboxAtSteal);
+        // Every call the provider saw had its call row written before the lease was stolen: no dial after it.
+        var placed = (await app.SimStatsAsync()).GetProperty("callsByCustomerNumber").EnumerateObject().Sum(p => p.Value.GetInt32());
+        Assert.InRange(placed, 1, rowsAtSteal.Count(r => r.StartsWith("call ", StringComparison.Ordinal)));
+        Assert.Equal("thief", await app.WithDbAsync(d => d.Leases.Where(l => l.Name == EngineLease.Name).Select(l => l.Owner).FirstAsync()));
+    }
+
+    private static Task<List<string>> SnapshotAsync(AppHost app, long campaignId) => app.WithDbAsync(async d =>
+    {
+        var calls = await d.Calls.AsNoTracking().Where(c => c.CampaignId == campaignId).OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.Status, c.ProviderCallId, c.LastEventAt, c.EndedReason }).ToListAsync();
+        var contacts = await d.Contacts.AsNoTracking().Where(c => c.CampaignId == campaignId).OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.State, c.Attempts }).ToListAsync();
+        return calls.Select(c => $"call {c.Id} {c.Status} {c.ProviderCallId} {c.LastEventAt:O} {c.EndedReason}")
+            .Concat(contacts.Select(c => $"contact {c.Id} {c.State} {c.Attempts}")).ToList();
+    });
+
+    /// <summary>Polls until the condition holds; fails after a generous minute (a hang, not a timing judgement).</summary>
+    private static async Task WaitUntilAsync(Func<Task<int>> read, Func<int, bool> done)
+    {
+        var until = DateTime.UtcNow.AddMinutes(1);
+        int last;
+        while (!done(last = await read()))
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"condition not reached; last value {last}");
+            await Task.Delay(50);
+        }
+    }
+}
