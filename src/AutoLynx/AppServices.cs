@@ -31,7 +31,7 @@ public static class AppServices
         services.AddSingleton(TimeProvider.System);
 
         services.AddAppDatabase(config);
-        services.AddAutoLynxAuth(config);
+        services.AddAutoLynxAuth(config, builder.Environment);
         // Behind a TLS-terminating proxy, X-Forwarded-Proto makes cookies Secure; only from proxies listed in ForwardedHeaders:KnownProxies.
         services.Configure<ForwardedHeadersOptions>(o =>
         {

@@ -161,13 +161,15 @@ public sealed class AppHost : IAsyncDisposable
     public async Task<JsonElement> SimStatsAsync() => await Simulator.GetFromJsonAsync<JsonElement>("_sim/stats");
 
     /// <summary>Creates a campaign from CSV text through the multipart API and returns its id.</summary>
-    public async Task<long> CreateCampaignAsync(string csv, int cap = 5, string mode = "continuous", string name = "Test campaign")
+    /// <param name="as">Whose campaign it is: a signed-in client; the admin by default.</param>
+    public async Task<long> CreateCampaignAsync(string csv, int cap = 5, string mode = "continuous", string name = "Test campaign", HttpClient? @as = null)
     {
-        var assistants = await GetJsonAsync("api/assistants");
-        var lines = await GetJsonAsync("api/phone-lines");
+        var client = @as ?? Http;
+        var assistants = await client.GetFromJsonAsync<JsonElement>("api/assistants");
+        var lines = await client.GetFromJsonAsync<JsonElement>("api/phone-lines");
         using var form = Multipart(csv, ("name", name), ("assistantId", assistants[0].GetProperty("id").GetInt64().ToString()),
             ("phoneLineId", lines[0].GetProperty("id").GetInt64().ToString()), ("cap", cap.ToString()), ("mode", mode));
-        using var resp = await Http.PostAsync("api/campaigns", form);
+        using var resp = await client.PostAsync("api/campaigns", form);
         var body = await resp.Content.ReadAsStringAsync();
         if ((int)resp.StatusCode != 201) throw new InvalidOperationException($"Create failed: {(int)resp.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("campaignId").GetInt64();

@@ -33,14 +33,14 @@ public sealed class AllowlistGate(RequestDelegate next)
             }
             else
             {
-                http.User = ToPrincipal(viewer, user.Identity.AuthenticationType, user.FindFirstValue(AuthClaims.TokenId));
+                http.User = ToPrincipal(viewer, user.Identity.AuthenticationType, user.FindFirstValue(AuthClaims.TokenId), user.FindFirstValue("exp"));
                 actor.Set(viewer);
             }
         }
         await next(http);
     }
 
-    public static ClaimsPrincipal ToPrincipal(Viewer viewer, string? authenticationType, string? tokenId = null)
+    public static ClaimsPrincipal ToPrincipal(Viewer viewer, string? authenticationType, string? tokenId = null, string? expires = null)
     {
         var claims = new List<Claim>
         {
@@ -48,7 +48,28 @@ public sealed class AllowlistGate(RequestDelegate next)
             new(AuthClaims.Role, viewer.Role.ToString()), new(AuthClaims.Gated, "1"),
         };
         if (tokenId is not null) claims.Add(new Claim(AuthClaims.TokenId, tokenId));
+        if (expires is not null) claims.Add(new Claim(AuthClaims.Expires, expires));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, AuthClaims.Role));
+    }
+
+    /// <summary>
+    /// For long-lived connections (event streams): is the gated principal still allowed, with the same role? Checks the
+    /// allowlist, and for bearer credentials that the token is not revoked or expired.
+    /// </summary>
+    public static async Task<bool> StillValidAsync(ClaimsPrincipal gated, IDbContextFactory<AppDbContext> dbs, TimeProvider time, CancellationToken ct)
+    {
+        var viewer = Viewer.From(gated);
+        if (viewer is null) return false;
+        var now = time.GetUtcNow();
+        if (long.TryParse(gated.FindFirstValue(AuthClaims.Expires), out var exp) && DateTimeOffset.FromUnixTimeSeconds(exp) <= now) return false;
+        if (long.TryParse(gated.FindFirstValue(AuthClaims.TokenId), out var tokenId))
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            var utc = now.UtcDateTime;
+            if (!await db.ApiTokens.AnyAsync(t => t.Id == tokenId && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > utc), ct)) return false;
+        }
+        var again = await ResolveAsync(gated, dbs, time, ct);
+        return again is not null && again.Role == viewer.Role && again.UserId == viewer.UserId;
     }
 
     /// <summary>
@@ -76,7 +97,11 @@ public sealed class AllowlistGate(RequestDelegate next)
         {
             // A cookie or token whose user is gone or now has another email: not this person any more.
             if (local) return null;
-            var created = new AppUser { UserName = normalized, NormalizedUserName = upper, Email = normalized, NormalizedEmail = upper, EmailConfirmed = true, CreatedAt = now, LastSeenAt = now, SecurityStamp = Guid.NewGuid().ToString("N") };
+            var created = new AppUser
+            {
+                UserName = normalized, NormalizedUserName = upper, Email = normalized, NormalizedEmail = upper, EmailConfirmed = true,
+                CreatedAt = now, LastSeenAt = now, SecurityStamp = Guid.NewGuid().ToString("N"), LockoutEnabled = true,
+            };
             db.Users.Add(created);
             try { await db.SaveChangesAsync(ct); }
             catch (DbUpdateException) { return null; }

@@ -17,6 +17,7 @@ public sealed class AllowlistRevalidatingStateProvider : RevalidatingServerAuthe
     private readonly IDbContextFactory<AppDbContext> _dbs;
     private readonly AccessChanges _changes;
     private readonly TimeSpan _interval;
+    private readonly ILogger _logger;
 
     public AllowlistRevalidatingStateProvider(ILoggerFactory loggers, IDbContextFactory<AppDbContext> dbs, AccessChanges changes, IOptions<AuthOptions> options)
         : base(loggers)
@@ -24,6 +25,7 @@ public sealed class AllowlistRevalidatingStateProvider : RevalidatingServerAuthe
         _dbs = dbs;
         _changes = changes;
         _interval = options.Value.RevalidateEvery;
+        _logger = loggers.CreateLogger<AllowlistRevalidatingStateProvider>();
         _changes.Changed += OnAccessChanged;
     }
 
@@ -54,6 +56,11 @@ public sealed class AllowlistRevalidatingStateProvider : RevalidatingServerAuthe
         catch (InvalidOperationException)
         {
             // No circuit state yet (the provider exists but was never initialised): nothing to revoke.
+        }
+        catch (Exception ex)
+        {
+            // An event handler must never take the process down; the periodic check still runs.
+            _logger.LogWarning(ex, "Could not re-check a page's access after an allowlist change");
         }
     }
 

@@ -96,7 +96,19 @@ public sealed class AllowlistService(AppDbContext db, TimeProvider time, AccessC
             if (entry.Role == AppRole.Admin && await IsLastAdminAsync(entry.Id, ct))
                 return AuthOutcome<AllowlistView>.Conflict($"{entry.Email} is the only admin. Make someone else admin first.");
             (entry.RevokedAt, entry.RevokedBy) = (Now, actor);
-            Audit(actor, "allowlist.revoke", entry.Email, null);
+            // Granting access again later must not bring old credentials back: their tokens are revoked for good and
+            // their sessions invalidated (a new security stamp), besides the allowlist check on every request.
+            var upper = entry.Email.ToUpperInvariant();
+            var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == upper, ct);
+            var tokens = 0;
+            if (user is not null)
+            {
+                user.SecurityStamp = Guid.NewGuid().ToString("N");
+                var now = Now;
+                tokens = await db.ApiTokens.Where(t => t.OwnerUserId == user.Id && t.RevokedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+            }
+            Audit(actor, "allowlist.revoke", entry.Email, new { tokensRevoked = tokens });
             await db.SaveChangesAsync(ct);
             changes.Publish(entry.Email);
         }

@@ -44,7 +44,9 @@ public static class AuthBootstrap
             hint.Password = password;
         }
 
-        if (!await users.HasPasswordAsync(user) || demoMode)
+        // A one-time link on the console: always in demo mode; otherwise only until the configured admin first signs in
+        // (a link printed at every restart would put a working admin credential into the server's logs each time).
+        if (demoMode || (configured && user.LastSeenAt is null && !await users.HasPasswordAsync(user)))
         {
             var link = await sp.GetRequiredService<MagicLinks>().IssueAsync(user);
             hint.LinkPath = MagicLinkPath(email, link, "/");
@@ -57,10 +59,11 @@ public static class AuthBootstrap
             var existing = await db.ApiTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
             if (existing is null)
                 await sp.GetRequiredService<ApiTokenService>().AddAsync(user.Id, "bootstrap (Auth:BootstrapApiToken)", options.BootstrapApiToken!, null, "configuration", ct);
-            else if (existing.RevokedAt is not null || existing.OwnerUserId != user.Id)
+            else if (existing.RevokedAt is not null)
             {
-                (existing.RevokedAt, existing.OwnerUserId) = (null, user.Id);
-                await db.SaveChangesAsync(ct);
+                // Revoked on purpose by an admin: configuration does not bring it back.
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthBootstrap))
+                    .LogWarning("Auth:BootstrapApiToken was revoked in AutoLynx and stays revoked; remove it from the configuration");
             }
         }
     }

@@ -18,12 +18,14 @@ public static class AuthEndpoints
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         // Sign-out is a form POST (antiforgery-checked) so that a link on another site cannot sign anyone out.
-        app.MapPost("/signout", async (HttpContext http) =>
+        app.MapPost("/signout", async (HttpContext http, IAntiforgery antiforgery) =>
         {
+            if (!await antiforgery.IsRequestValidAsync(http))
+                return Results.Problem(statusCode: 400, title: "Sign-out refused", detail: "The sign-out form has expired. Reload the page and sign out again.");
             await http.SignOutAsync(IdentityConstants.ApplicationScheme);
             await http.SignOutAsync(IdentityConstants.ExternalScheme);
             return Results.LocalRedirect(AuthSetup.SignInPath + "?signedOut=1");
-        }).AllowAnonymous().WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        }).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
 
         app.MapGet("/signin/external", (string? returnUrl, IOptions<AuthOptions> options) =>
         {
@@ -43,6 +45,7 @@ public static class AuthEndpoints
         // Set a first password (users who came by email link or SSO), or change it with the current one.
         api.MapPost("/me/password", async (ClaimsPrincipal principal, PasswordRequest? body, UserManager<AppUser> users) =>
         {
+            if (SessionOnly(principal) is { } refused) return refused;
             var user = await users.FindByIdAsync(Viewer.Require(principal).UserId);
             if (user is null) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "Your user no longer exists.");
             if (string.IsNullOrEmpty(body?.NewPassword))
@@ -60,6 +63,7 @@ public static class AuthEndpoints
         tokens.MapGet("/", async (ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(Viewer.Require(user).UserId, ct)));
         tokens.MapPost("/", async (ClaimsPrincipal user, CreateTokenRequest? body, ApiTokenService s, CancellationToken ct) =>
         {
+            if (SessionOnly(user) is { } refused) return refused;
             var r = await s.CreateAsync(Viewer.Require(user), body?.Name, body?.ExpiresInDays, ct);
             return r.Ok ? Results.Created($"/api/tokens/{r.Value!.Token.Id}", r.Value) : r.ToProblem();
         });
@@ -88,29 +92,62 @@ public static class AuthEndpoints
         return app;
     }
 
+    /// <summary>
+    /// New credentials (a password, another token) only from a signed-in browser session: a leaked token must not be
+    /// able to outlive its own revocation by minting more.
+    /// </summary>
+    private static IResult? SessionOnly(ClaimsPrincipal user)
+        => user.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme ? null
+            : TypedResults.Problem(statusCode: 403, title: "Sign in to do this",
+                detail: "Passwords and API tokens are managed from a signed-in session (My account), not with a token.");
+
     /// <summary>Only local paths: a sign-in link must never bounce the user to another site.</summary>
     public static string SafeReturnUrl(string? returnUrl)
-        => !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-           && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+        => !string.IsNullOrEmpty(returnUrl) && returnUrl.Length <= 2048 && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+           && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) && !returnUrl.Any(char.IsControl) ? returnUrl : "/";
 
     /// <summary>Back from the OpenID Connect provider: the same allowlist, by email; the local user is created on first visit.</summary>
     private static async Task<IResult> CompleteExternalAsync(HttpContext http, string? returnUrl, SignInManager<AppUser> signIn, UserManager<AppUser> users,
-        AllowlistService allowlist, TimeProvider time, ILogger<AllowlistService> logger)
+        AllowlistService allowlist, TimeProvider time, IOptions<AuthOptions> options, ILogger<AllowlistService> logger)
     {
         var external = await http.AuthenticateAsync(IdentityConstants.ExternalScheme);
         await http.SignOutAsync(IdentityConstants.ExternalScheme);
         if (!external.Succeeded) return Results.LocalRedirect(AuthSetup.SignInPath + "?error=external");
         var email = external.Principal.FindFirstValue("email") ?? external.Principal.FindFirstValue(ClaimTypes.Email);
-        var verified = external.Principal.FindFirstValue("email_verified");
-        if (string.IsNullOrWhiteSpace(email) || string.Equals(verified, "false", StringComparison.OrdinalIgnoreCase))
+        // The provider must vouch for the email (unless configured to be trusted): a user who could type any email
+        // into their profile would otherwise sign in as whoever has it here.
+        var verified = string.Equals(external.Principal.FindFirstValue("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
+        if (string.IsNullOrWhiteSpace(email) || (!verified && !options.Value.Oidc.TrustUnverifiedEmail))
             return Results.LocalRedirect(AuthSetup.AccessDeniedPath + "?reason=no-email");
+        var issuer = external.Principal.FindFirstValue("iss") ?? options.Value.Oidc.Authority!;
+        var subject = external.Principal.FindFirstValue("sub");
+        if (string.IsNullOrEmpty(subject)) return Results.LocalRedirect(AuthSetup.SignInPath + "?error=external");
         if (await allowlist.ActiveAsync(email, http.RequestAborted) is null)
         {
             logger.LogWarning("External sign-in refused: {Email} is not allowlisted", LogMask.Email(email));
             return Results.LocalRedirect(AuthSetup.AccessDeniedPath + "?reason=not-granted");
         }
-        var user = await FindOrCreateUserAsync(users, email, time);
-        if (user is null) return Results.LocalRedirect(AuthSetup.SignInPath + "?error=external");
+        // Linked by the provider's own id (issuer + subject) once known; by email only the first time.
+        var loginProvider = "oidc:" + issuer;
+        var user = await users.FindByLoginAsync(loginProvider, subject);
+        if (user is null)
+        {
+            user = await FindOrCreateUserAsync(users, email, time);
+            if (user is null) return Results.LocalRedirect(AuthSetup.SignInPath + "?error=external");
+            var logins = await users.GetLoginsAsync(user);
+            if (logins.Any(l => l.LoginProvider == loginProvider))
+            {
+                // This email here already belongs to another account at the same provider.
+                logger.LogWarning("External sign-in refused: {Email} is linked to another account of the provider", LogMask.Email(email));
+                return Results.LocalRedirect(AuthSetup.AccessDeniedPath + "?reason=not-granted");
+            }
+            await users.AddLoginAsync(user, new UserLoginInfo(loginProvider, subject, options.Value.Oidc.DisplayName));
+        }
+        else if (!string.Equals(user.Email, AllowlistService.Normalize(email), StringComparison.Ordinal))
+        {
+            // The allowlist is by email: the one the provider says now is the one checked above.
+            return Results.LocalRedirect(AuthSetup.AccessDeniedPath + "?reason=not-granted");
+        }
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "oidc");
         return Results.LocalRedirect(SafeReturnUrl(returnUrl));
     }

@@ -19,6 +19,8 @@ public sealed class AuthOptions
     /// <summary>Sign-in, registration and magic-link requests per client address per minute.</summary>
     [Range(1, 100000)] public int SignInPermitsPerMinute { get; set; } = 20;
     [Range(1, 1440)] public int MagicLinkMinutes { get; set; } = 15;
+    /// <summary>The address sign-in links point at (required with SMTP outside demo mode); Vapi:PublicBaseUrl is used when empty.</summary>
+    public string? PublicBaseUrl { get; set; }
     /// <summary>Without SMTP, print sign-in links to standard output; default: only in demo mode.</summary>
     public bool? PrintLinksToConsole { get; set; }
     /// <summary>How often an open page (Blazor circuit) re-checks that its user is still allowlisted.</summary>
@@ -50,6 +52,8 @@ public sealed class OidcOptions
     public string? ClientSecret { get; set; }
     public string DisplayName { get; set; } = "single sign-on";
     public bool RequireHttpsMetadata { get; set; } = true;
+    /// <summary>Accept an email the provider does not mark email_verified=true. Only for providers whose users cannot choose their email.</summary>
+    public bool TrustUnverifiedEmail { get; set; }
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(ClientId);
 }
 
@@ -61,5 +65,6 @@ public sealed class SupabaseOptions
     /// <summary>The project's legacy HS256 JWT secret.</summary>
     public string? JwtSecret { get; set; }
     public string Audience { get; set; } = "authenticated";
-    public bool Enabled => !string.IsNullOrWhiteSpace(Url) || !string.IsNullOrWhiteSpace(JwtSecret);
+    /// <summary>On when the project URL is set (the issuer is always checked); keys from JwtSecret or else the project's JWKS.</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(Url);
 }

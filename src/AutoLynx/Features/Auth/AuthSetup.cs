@@ -29,14 +29,20 @@ public static class AuthSetup
     public const string SignInPath = "/signin";
     public const string AccessDeniedPath = "/access-denied";
 
-    public static IServiceCollection AddAutoLynxAuth(this IServiceCollection services, IConfiguration config)
+    public static IServiceCollection AddAutoLynxAuth(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
         services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
         var auth = config.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+        var demo = string.IsNullOrWhiteSpace(config["Vapi:ApiKey"]);
+        CheckProductionSettings(auth, config, demo);
+        // Cookies are Secure always, except for a local demo or development run on plain http.
+        var secure = demo || env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = secure);
 
         services.AddIdentityCore<AppUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
+                o.User.AllowedUserNameCharacters = ""; // user names are emails; any valid email is fine (o'brien@…)
                 o.SignIn.RequireConfirmedEmail = true;
                 o.Password.RequiredLength = 10;
                 o.Password.RequireDigit = o.Password.RequireLowercase = o.Password.RequireUppercase = o.Password.RequireNonAlphanumeric = false;
@@ -56,8 +62,10 @@ public static class AuthSetup
         });
         builder.AddPolicyScheme(SmartScheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = http =>
         {
-            // Webhooks and the tick carry their own secrets (a webhook's may even be a Bearer): no user lookup for them.
-            if (IsMachineEndpoint(http.Request) || !TryGetBearer(http.Request, out var value)) return IdentityConstants.ApplicationScheme;
+            // Bearer credentials are for the JSON API only (not pages, not the Blazor circuit). Webhooks and the tick
+            // carry their own secrets (a webhook's may even be a Bearer): no user lookup for them.
+            if (!IsApi(http.Request) || IsMachineEndpoint(http.Request) || !TryGetBearer(http.Request, out var value))
+                return IdentityConstants.ApplicationScheme;
             // A JWT (three dot-separated parts) is Supabase's; anything else is one of our API tokens.
             return auth.Supabase.Enabled && value.Count(c => c == '.') == 2 ? SupabaseScheme : ApiTokenHandler.SchemeName;
         });
@@ -68,7 +76,7 @@ public static class AuthSetup
                 o.Cookie.Name = ".AutoLynx.Auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = secure;
                 o.LoginPath = SignInPath;
                 o.AccessDeniedPath = AccessDeniedPath;
                 o.ExpireTimeSpan = TimeSpan.FromHours(auth.SessionHours);
@@ -77,12 +85,12 @@ public static class AuthSetup
                     ctx.HttpContext.Items.ContainsKey(AllowlistGate.NotGrantedItem) ? AccessDeniedPath + "?reason=not-granted" : ctx.RedirectUri));
                 o.Events.OnRedirectToAccessDenied = ctx => ForbidAsync(ctx.HttpContext, () => ctx.Response.Redirect(ctx.RedirectUri));
             });
-            c.ExternalCookie?.Configure(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+            c.ExternalCookie?.Configure(o => o.Cookie.SecurePolicy = secure);
         });
         builder.AddScheme<AuthenticationSchemeOptions, ApiTokenHandler>(ApiTokenHandler.SchemeName, null);
 
         if (auth.Supabase.Enabled) AddSupabase(builder, auth.Supabase);
-        if (auth.Oidc.Enabled) AddOidc(builder, auth.Oidc);
+        if (auth.Oidc.Enabled) AddOidc(builder, auth.Oidc, secure);
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
@@ -117,7 +125,6 @@ public static class AuthSetup
         services.AddSingleton<SignInHint>();
         // Links go by SMTP when configured; else to the console in demo mode (or when Auth:PrintLinksToConsole says so), else
         // nowhere: a link printed to a production server's output would be a credential in its logs.
-        var demo = string.IsNullOrWhiteSpace(config["Vapi:ApiKey"]);
         if (!string.IsNullOrWhiteSpace(auth.Smtp.Host)) services.AddSingleton<IMagicLinkSender, SmtpMagicLinkSender>();
         else if (auth.PrintLinksToConsole ?? demo) services.AddSingleton<IMagicLinkSender, ConsoleMagicLinkSender>();
         return services;
@@ -128,6 +135,7 @@ public static class AuthSetup
     {
         app.UseAuthentication();
         app.UseMiddleware<AllowlistGate>();
+        app.UseMiddleware<SameOriginGuard>();
         app.UseRateLimiter();
         app.UseAuthorization();
         return app;
@@ -176,15 +184,26 @@ public static class AuthSetup
         return Results.Problem(statusCode: 403, title: "Forbidden", detail: "Your role does not allow this. Ask an admin.").ExecuteAsync(http);
     }
 
+    /// <summary>Settings that are safe for a demo but not for a real installation: refuse to start rather than run unsafe.</summary>
+    private static void CheckProductionSettings(AuthOptions auth, IConfiguration config, bool demo)
+    {
+        if (demo) return;
+        var publicUrl = config["Auth:PublicBaseUrl"] ?? config["Vapi:PublicBaseUrl"];
+        if (!string.IsNullOrWhiteSpace(auth.Smtp.Host) && string.IsNullOrWhiteSpace(publicUrl))
+            throw new InvalidOperationException("Auth:Smtp is set but Auth:PublicBaseUrl (or Vapi:PublicBaseUrl) is not: sign-in links must point at a configured address, never at the request's Host header.");
+        if (!string.IsNullOrWhiteSpace(auth.BootstrapApiToken) && string.IsNullOrWhiteSpace(auth.BootstrapAdminEmail))
+            throw new InvalidOperationException("Auth:BootstrapApiToken needs Auth:BootstrapAdminEmail: the token acts as that admin.");
+    }
+
     private static void AddSupabase(AuthenticationBuilder builder, SupabaseOptions supabase)
     {
         builder.AddJwtBearer(SupabaseScheme, o =>
         {
             o.MapInboundClaims = false;
-            var issuer = string.IsNullOrWhiteSpace(supabase.Url) ? null : supabase.Url.TrimEnd('/') + "/auth/v1";
+            var issuer = supabase.Url!.TrimEnd('/') + "/auth/v1";
             o.TokenValidationParameters = new TokenValidationParameters
             {
-                ValidateIssuer = issuer is not null, ValidIssuer = issuer,
+                ValidateIssuer = true, ValidIssuer = issuer,
                 ValidateAudience = true, ValidAudience = supabase.Audience,
                 ValidateLifetime = true, ClockSkew = TimeSpan.FromSeconds(30),
                 RequireExpirationTime = true, RequireSignedTokens = true,
@@ -198,11 +217,17 @@ public static class AuthSetup
             else
             {
                 var jwks = issuer + "/.well-known/jwks.json";
-                o.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(jwks, new JwksRetriever(issuer!),
+                o.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(jwks, new JwksRetriever(issuer),
                     new HttpDocumentRetriever { RequireHttps = jwks.StartsWith("https://", StringComparison.OrdinalIgnoreCase) });
             }
             o.Events = new JwtBearerEvents
             {
+                // The key set could not be fetched (Supabase unreachable): a refused token (401), not a 500.
+                OnAuthenticationFailed = ctx =>
+                {
+                    if (ctx.Exception is not SecurityTokenException) ctx.Fail(new SecurityTokenException("The Supabase signing keys could not be read.", ctx.Exception));
+                    return Task.CompletedTask;
+                },
                 OnChallenge = async ctx =>
                 {
                     ctx.HandleResponse();
@@ -219,7 +244,7 @@ public static class AuthSetup
         });
     }
 
-    private static void AddOidc(AuthenticationBuilder builder, OidcOptions oidc)
+    private static void AddOidc(AuthenticationBuilder builder, OidcOptions oidc, CookieSecurePolicy secure)
     {
         builder.AddOpenIdConnect(OidcScheme, oidc.DisplayName, o =>
         {
@@ -236,12 +261,13 @@ public static class AuthSetup
             o.Scope.Clear();
             foreach (var s in new[] { "openid", "email", "profile" }) o.Scope.Add(s);
             o.TokenValidationParameters.NameClaimType = "email";
+            o.ClaimActions.MapJsonKey("email_verified", "email_verified");
             // The code comes back in the query (a top-level GET), so Lax cookies reach the callback; on plain http (a
             // local set-up) the correlation and nonce cookies cannot be Secure.
             o.ResponseMode = "query";
-            o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.CorrelationCookie.SecurePolicy = secure;
             o.CorrelationCookie.SameSite = SameSiteMode.Lax;
-            o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.NonceCookie.SecurePolicy = secure;
             o.NonceCookie.SameSite = SameSiteMode.Lax;
             o.Events.OnRemoteFailure = ctx =>
             {

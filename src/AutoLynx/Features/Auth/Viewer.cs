@@ -18,7 +18,7 @@ public sealed record Viewer(string UserId, string Email, AppRole Role)
     /// <summary>Null when the principal did not pass the allowlist gate.</summary>
     public static Viewer? From(ClaimsPrincipal? user)
     {
-        if (user?.Identity?.IsAuthenticated != true) return null;
+        if (user?.Identity?.IsAuthenticated != true || user.FindFirst(AuthClaims.Gated) is null) return null;
         var id = user.FindFirstValue(AuthClaims.UserId);
         var email = user.FindFirstValue(AuthClaims.Email);
         var role = user.FindFirstValue(AuthClaims.Role);
@@ -39,6 +39,8 @@ public static class AuthClaims
     public const string TokenId = "autolynx:token";
     /// <summary>Set by the gate once the allowlist was checked on this request.</summary>
     public const string Gated = "autolynx:gated";
+    /// <summary>When a bearer JWT stops being valid (Unix seconds), for long-lived connections.</summary>
+    public const string Expires = "autolynx:expires";
 }
 
 /// <summary>Who is acting in this scope (request or page action), for audit entries. "system" for background work.</summary>

@@ -246,9 +246,8 @@ public static class CampaignEndpoints
             {
                 if (change is null)
                 {
-                    var viewer = Viewer.From(principal);
-                    var still = await AllowlistGate.ResolveAsync(principal, dbs, time, ct);
-                    if (viewer is null || still is null || still.Role != viewer.Role || !await q.VisibleAsync(id, still, ct)) break;
+                    if (Viewer.From(principal) is not { } viewer || !await AllowlistGate.StillValidAsync(principal, dbs, time, ct)
+                        || !await q.VisibleAsync(id, viewer, ct)) break;
                     await http.Response.WriteAsync(": keep-alive\n\n", ct);
                 }
                 else

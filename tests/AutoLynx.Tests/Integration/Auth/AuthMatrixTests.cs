@@ -10,7 +10,7 @@ namespace AutoLynx.Tests.Integration.Auth;
 
 /// <summary>
 /// One app with three people and a finished campaign of operator A's. Every endpoint is called as each of:
-/// anonymous, operator A (owner), operator B, admin, A through a Supabase token, a revoked user, a bad token and an
+/// anonymous, operator A (owner) with a token and with a browser session, operator B, admin, A through a Supabase token, a revoked user, a bad token and an
 /// expired Supabase token, and each answer's status is pinned. A last test makes sure no /api endpoint is missing here.
 /// </summary>
 public sealed class AuthMatrixFixture : IAsyncLifetime
@@ -34,20 +34,15 @@ public sealed class AuthMatrixFixture : IAsyncLifetime
         (await App.Http.DeleteAsync($"api/allowlist/{IdOf("op.c@example.com")}")).EnsureSuccessStatusCode();
 
         // Operator A's campaign, run to the end so it has a call.
-        var assistants = await a.Api.GetFromJsonAsync<JsonElement>("api/assistants");
-        var lines = await a.Api.GetFromJsonAsync<JsonElement>("api/phone-lines");
-        AssistantId = assistants[0].GetProperty("id").GetInt64();
-        using var form = AppHost.Multipart(AppHost.SampleCsv(1), ("name", "A's campaign"), ("assistantId", AssistantId.ToString()),
-            ("phoneLineId", lines[0].GetProperty("id").GetInt64().ToString()), ("cap", "1"));
-        using var created = await a.Api.PostAsync("api/campaigns", form);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        CampaignId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("campaignId").GetInt64();
+        AssistantId = (await App.GetJsonAsync("api/assistants"))[0].GetProperty("id").GetInt64();
+        CampaignId = await App.CreateCampaignAsync(AppHost.SampleCsv(1), cap: 1, name: "A's campaign", @as: a.Api);
         (await a.Api.PostAsync($"api/campaigns/{CampaignId}/start", null)).EnsureSuccessStatusCode();
         await App.WaitForStatusAsync(CampaignId, "COMPLETED", TimeSpan.FromMinutes(2));
         CallId = (await App.GetJsonAsync($"api/campaigns/{CampaignId}/calls"))[0].GetProperty("id").GetInt64();
 
         As["anonymous"] = App.Anonymous();
         As["operatorA"] = a.Api;
+        As["sessionA"] = a.Session;
         As["operatorB"] = b.Api;
         As["admin"] = App.Http;
         As["supabaseA"] = App.WithToken(SupabaseTestTokens.Mint("op.a@example.com"));
@@ -65,7 +60,7 @@ public sealed class AuthMatrixFixture : IAsyncLifetime
 
 public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper output) : IClassFixture<AuthMatrixFixture>
 {
-    private enum Kind { Public, Machine, User, OwnCampaign, Admin }
+    private enum Kind { Public, Machine, User, SessionOnly, OwnCampaign, Admin }
 
     /// <summary>An endpoint, a request that reaches its logic without changing anything, and what it answers when allowed.</summary>
     private sealed record Case(string Method, string Route, Kind Kind, Func<AuthMatrixFixture, string> Path, int Allowed,
@@ -83,9 +78,9 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("GET", "/openapi/{documentName}.json", Kind.User, _ => "openapi/v1.json", 200),
 
         new("GET", "/api/me", Kind.User, _ => "api/me", 200),
-        new("POST", "/api/me/password", Kind.User, _ => "api/me/password", 400, () => Json(new { newPassword = "short" })),
+        new("POST", "/api/me/password", Kind.SessionOnly, _ => "api/me/password", 400, () => Json(new { newPassword = "short" })),
         new("GET", "/api/tokens", Kind.User, _ => "api/tokens", 200),
-        new("POST", "/api/tokens", Kind.User, _ => "api/tokens", 400, () => Json(new { name = "" })),
+        new("POST", "/api/tokens", Kind.SessionOnly, _ => "api/tokens", 400, () => Json(new { name = "" })),
         new("DELETE", "/api/tokens/{id:long}", Kind.User, _ => "api/tokens/987654", 404),
         new("GET", "/api/allowlist", Kind.Admin, _ => "api/allowlist", 200),
         new("POST", "/api/allowlist", Kind.Admin, _ => "api/allowlist", 400, () => Json(new { email = "not-an-email", role = "Operator" })),
@@ -122,7 +117,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("POST", "/api/phone-lines", Kind.Admin, _ => "api/phone-lines", 200),
     ];
 
-    private static readonly string[] Identities = ["anonymous", "operatorA", "operatorB", "admin", "supabaseA", "revoked", "badToken", "expiredSupabase"];
+    private static readonly string[] Identities = ["anonymous", "operatorA", "sessionA", "operatorB", "admin", "supabaseA", "revoked", "badToken", "expiredSupabase"];
 
     private static int Expected(Case c, string who) => (c.Kind, who) switch
     {
@@ -130,6 +125,8 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         (_, "anonymous" or "revoked" or "badToken" or "expiredSupabase") => 401,
         (Kind.Admin, "admin") => c.Allowed,
         (Kind.Admin, _) => 403,
+        (Kind.SessionOnly, "sessionA") => c.Allowed,
+        (Kind.SessionOnly, _) => 403,
         (Kind.OwnCampaign, "operatorB") => 404,
         _ => c.Allowed,
     };

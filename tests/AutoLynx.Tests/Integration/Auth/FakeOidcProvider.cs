@@ -24,10 +24,11 @@ public sealed class FakeOidcProvider : IAsyncDisposable
     public const string ClientSecret = "oidc-test-secret";
     private readonly WebApplication _app;
     private readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = "test-key" };
-    private readonly ConcurrentDictionary<string, (string Email, bool Verified, string? Nonce, string? Challenge)> _codes = new();
+    private readonly ConcurrentDictionary<string, (string Email, bool? Verified, string? Nonce, string? Challenge)> _codes = new();
 
     public string NextEmail { get; set; } = "";
-    public bool NextEmailVerified { get; set; } = true;
+    /// <summary>What the provider says of the email: verified, not verified, or nothing at all (null).</summary>
+    public bool? NextEmailVerified { get; set; } = true;
     public string Authority { get; private set; } = "";
 
     private FakeOidcProvider(WebApplication app) => _app = app;
@@ -82,7 +83,8 @@ public sealed class FakeOidcProvider : IAsyncDisposable
             var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
             if (grant.Challenge is not null && challenge != grant.Challenge) return Results.Json(new { error = "invalid_grant", error_description = "PKCE" }, statusCode: 400);
             var now = DateTime.UtcNow;
-            var claims = new List<Claim> { new("sub", "user-" + grant.Email), new("email", grant.Email), new("email_verified", grant.Verified ? "true" : "false", ClaimValueTypes.Boolean) };
+            var claims = new List<Claim> { new("sub", "user-" + grant.Email), new("email", grant.Email) };
+            if (grant.Verified is { } v) claims.Add(new Claim("email_verified", v ? "true" : "false", ClaimValueTypes.Boolean));
             if (grant.Nonce is not null) claims.Add(new Claim("nonce", grant.Nonce));
             var idToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {
@@ -96,7 +98,7 @@ public sealed class FakeOidcProvider : IAsyncDisposable
         {
             var token = r.Headers.Authorization.ToString().Replace("Bearer ", "");
             return _codes.TryGetValue(token, out var g)
-                ? Results.Json(new { sub = "user-" + g.Email, email = g.Email, email_verified = g.Verified })
+                ? Results.Json(g.Verified is { } v ? new { sub = "user-" + g.Email, email = g.Email, email_verified = (bool?)v } : new { sub = "user-" + g.Email, email = g.Email, email_verified = (bool?)null })
                 : Results.Unauthorized();
         });
     }

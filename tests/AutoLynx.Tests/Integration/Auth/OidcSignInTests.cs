@@ -62,6 +62,28 @@ public sealed class OidcSignInTests
         Assert.Equal("/access-denied", unverifiedHops[^1]);
         Assert.Contains("verified email", await deniedPage.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await unverified.GetAsync("api/me")).StatusCode);
+
+        // A provider that says nothing about the email is not taken at its word either.
+        idp.NextEmailVerified = null;
+        using var silent = AuthFlows.CookieClient(app.BaseUrl);
+        var (_, silentHops) = await FollowAsync(silent, "signin/external");
+        Assert.Equal("/access-denied", silentHops[^1]);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await silent.GetAsync("api/me")).StatusCode);
+
+        // The account is now linked to the provider's own id (its subject): another account there claiming the same
+        // email is refused, and the same person signs in again.
+        idp.NextEmailVerified = true;
+        idp.NextEmail = "sso.user@example.com"; // the fake provider derives the subject from the email as typed: another subject
+        using var impostor = AuthFlows.CookieClient(app.BaseUrl);
+        var (_, impostorHops) = await FollowAsync(impostor, "signin/external");
+        Assert.Equal("/access-denied", impostorHops[^1]);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await impostor.GetAsync("api/me")).StatusCode);
+        idp.NextEmail = "SSO.User@example.com";
+        using var again = AuthFlows.CookieClient(app.BaseUrl);
+        await FollowAsync(again, "signin/external");
+        Assert.Equal(me.GetProperty("userId").GetString(), (await again.GetFromJsonAsync<JsonElement>("api/me")).GetProperty("userId").GetString());
+        var logins = await app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.UserLogins));
+        Assert.Equal(1, logins);
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class SignInFlowTests
     public async Task Revoking_EndsSessionAndTokens_AtTheNextRequest_AndIsAudited()
     {
         await using var app = AppHost.Start(Db.Sqlite);
-        var (api, token, session) = await app.SignUpAsync("rev@example.com");
+        var (api, _, session) = await app.SignUpAsync("rev@example.com");
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("api/campaigns")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("api/campaigns")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("campaigns")).StatusCode);
@@ -110,7 +110,7 @@ public sealed class SignInFlowTests
 
         using var byToken = await api.GetAsync("api/campaigns");
         Assert.Equal(HttpStatusCode.Unauthorized, byToken.StatusCode);
-        Assert.Contains("not on the AutoLynx allowlist", await byToken.Content.ReadAsStringAsync());
+        Assert.Contains("revoked", await byToken.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetAsync("api/campaigns")).StatusCode);
         using (var page = await session.GetAsync("campaigns"))
         {
@@ -118,10 +118,13 @@ public sealed class SignInFlowTests
             Assert.StartsWith("/signin", Loc(page));
         }
 
-        // Granted again: the same token works again (revoking the person, not the token).
+        // Granted again: old credentials stay dead (tokens revoked, session stamp changed); a new sign-in works.
         (await app.Http.PostAsJsonAsync("api/allowlist", new { email = "rev@example.com", role = "Admin" })).EnsureSuccessStatusCode();
-        var me = await api.GetFromJsonAsync<JsonElement>("api/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("api/me")).StatusCode);
+        using var fresh = await AuthFlows.SignInWithLinkAsync(app.BaseUrl, "rev@example.com", app.Mail);
+        var me = await fresh.GetFromJsonAsync<JsonElement>("api/me");
         Assert.Equal("Admin", me.GetProperty("role").GetString());
+        Assert.NotNull(await app.WithDbAsync(db => db.ApiTokens.Where(t => t.Name == "tests").Select(t => t.RevokedAt).SingleAsync()));
 
         var audit = await app.WithDbAsync(db => db.AuditLog.Where(a => a.EntityType == "allowlist" && a.EntityId == "rev@example.com")
             .OrderBy(a => a.Id).Select(a => new { a.Action, a.Actor }).ToListAsync());
@@ -193,17 +196,8 @@ public sealed class SignInFlowTests
         await using var app = AppHost.Start(Db.Sqlite);
         var (a, _, _) = await app.SignUpAsync("own.a@example.com");
         var (b, _, _) = await app.SignUpAsync("own.b@example.com");
-        async Task<long> CreateAs(HttpClient c, string name)
-        {
-            var assistants = await c.GetFromJsonAsync<JsonElement>("api/assistants");
-            var lines = await c.GetFromJsonAsync<JsonElement>("api/phone-lines");
-            using var form = AppHost.Multipart(AppHost.SampleCsv(2), ("name", name), ("assistantId", assistants[0].GetProperty("id").GetInt64().ToString()),
-                ("phoneLineId", lines[0].GetProperty("id").GetInt64().ToString()));
-            using var r = await c.PostAsync("api/campaigns", form);
-            return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("campaignId").GetInt64();
-        }
-        var ofA = await CreateAs(a, "Campaign of A");
-        var ofB = await CreateAs(b, "Campaign of B");
+        var ofA = await app.CreateCampaignAsync(AppHost.SampleCsv(2), name: "Campaign of A", @as: a);
+        var ofB = await app.CreateCampaignAsync(AppHost.SampleCsv(2), name: "Campaign of B", @as: b);
         static async Task<string[]> Names(HttpClient c) => (await c.GetFromJsonAsync<JsonElement>("api/campaigns")).GetProperty("items").EnumerateArray()
             .Select(i => i.GetProperty("name").GetString()!).Order().ToArray();
         Assert.Equal(["Campaign of A"], await Names(a));
@@ -280,11 +274,7 @@ public sealed class SignInFlowTests
     {
         await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Auth:RevalidateEvery"] = "00:00:00.500" });
         var (api, _, _) = await app.SignUpAsync("sse@example.com");
-        var assistants = await api.GetFromJsonAsync<JsonElement>("api/assistants");
-        var lines = await api.GetFromJsonAsync<JsonElement>("api/phone-lines");
-        using var form = AppHost.Multipart(AppHost.SampleCsv(2), ("name", "Streamed"), ("assistantId", assistants[0].GetProperty("id").GetInt64().ToString()),
-            ("phoneLineId", lines[0].GetProperty("id").GetInt64().ToString()));
-        var id = (await (await api.PostAsync("api/campaigns", form)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("campaignId").GetInt64();
+        var id = await app.CreateCampaignAsync(AppHost.SampleCsv(2), name: "Streamed", @as: api);
 
         using var resp = await api.GetAsync($"api/campaigns/{id}/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
