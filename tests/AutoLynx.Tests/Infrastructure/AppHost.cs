@@ -57,10 +57,13 @@ public sealed class AppHost : IAsyncDisposable
     }
 
     /// <summary>Each host gets its own admin API token (Auth:BootstrapApiToken) and its own mail sink.</summary>
-    private static void UseAuth(IWebHostBuilder b, string token, SmtpSink mail)
+    private static void UseAuth(IWebHostBuilder b, string token, SmtpSink? mail, bool demo = true)
     {
         b.UseSetting("Auth:BootstrapApiToken", token);
-        foreach (var (k, v) in mail.AppSettings) b.UseSetting(k, v);
+        // Demo mode makes its own admin; a real installation names one (the token acts as that admin).
+        if (!demo) b.UseSetting("Auth:BootstrapAdminEmail", "admin@autolynx.local");
+        // Outside demo mode, mailed links need a configured public address; those hosts mail nothing.
+        foreach (var (k, v) in mail?.AppSettings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
     }
 
     public static AppHost Start(Db db, IDictionary<string, string?>? settings = null)
@@ -119,7 +122,7 @@ public sealed class AppHost : IAsyncDisposable
             b.UseSetting("Vapi:ApiKey", apiKey);
             b.UseSetting("Vapi:WebhookSecret", webhookSecret);
             b.UseSetting("Dialer:TickSeconds", "5");
-            UseAuth(b, token, mail);
+            UseAuth(b, token, null, demo: false);
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
         });
         return new AppHost(factory, null, ownsDatabase ? pgDatabase : null, webhookSecret, token, mail, vapiBaseUrl);

@@ -40,6 +40,7 @@ public sealed class CrashRecoveryTests
             ["Dialer__StuckAfter"] = "00:00:04",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Auth__BootstrapApiToken"] = "alx_crash_test_token_0123456789",
+            ["Auth__BootstrapAdminEmail"] = "ops@example.com",
         };
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", env["Auth__BootstrapApiToken"]);

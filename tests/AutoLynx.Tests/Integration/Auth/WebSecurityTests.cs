@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using AutoLynx.Testing;
 using AutoLynx.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 
 namespace AutoLynx.Tests.Integration.Auth;
 
@@ -47,6 +48,24 @@ public sealed class WebSecurityTests
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("api/me")).StatusCode);
 
         // The real form in the user menu carries the token: signing out through it is a browser test (AccessTests).
+    }
+
+    [Theory]
+    [InlineData("Auth:Smtp:Host", "smtp.example.com", "Auth:PublicBaseUrl")]
+    [InlineData("Auth:BootstrapApiToken", "alx_0123456789abcdef0123", "Auth:BootstrapAdminEmail")]
+    public void UnsafeSettingsOutsideDemoMode_RefuseToStart(string key, string value, string named)
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"autolynx-unsafe-{Guid.NewGuid():N}.db");
+        using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Default", $"Data Source={db}");
+            b.UseSetting("Vapi:ApiKey", "a-real-looking-key");
+            b.UseSetting(key, value);
+        });
+        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains(named, ex.ToString());
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(db);
     }
 
     [Fact]
