@@ -25,6 +25,11 @@ public sealed class MagicLinkMailer(AllowlistService allowlist, UserManager<AppU
         }
         var user = await AuthEndpoints.FindOrCreateUserAsync(users, email, time, confirmed: false);
         if (user is null) return "Your account could not be set up. Try again in a moment.";
+        if (await links.RecentlyIssuedAsync(user))
+        {
+            logger.LogInformation("Sign-in link for {Email} not sent again within a minute", LogMask.Email(email));
+            return null;
+        }
         var token = await links.IssueAsync(user);
         var link = BaseUrl(requestBaseUri) + AuthBootstrap.MagicLinkPath(email, token, returnUrl);
         try

@@ -17,6 +17,18 @@ public sealed class MagicLinks(UserManager<AppUser> users, TimeProvider time, IO
     private const string Provider = "magic-link";
     private const string Name = "token";
 
+    /// <summary>A new link for the same person at most this often: the form cannot be used to flood someone's inbox.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>True when a link was issued to this user less than <see cref="MinInterval"/> ago.</summary>
+    public async Task<bool> RecentlyIssuedAsync(AppUser user)
+    {
+        var stored = await users.GetAuthenticationTokenAsync(user, Provider, Name);
+        if (stored?.Split('|') is not [_, var e] || !long.TryParse(e, out var expires)) return false;
+        var issued = DateTimeOffset.FromUnixTimeSeconds(expires).AddMinutes(-options.Value.MagicLinkMinutes);
+        return time.GetUtcNow() - issued < MinInterval;
+    }
+
     public async Task<string> IssueAsync(AppUser user)
     {
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
