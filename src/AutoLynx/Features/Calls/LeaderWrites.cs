@@ -43,17 +43,39 @@ public sealed class LeaseLostException() : Exception("This instance no longer ho
 /// </summary>
 public sealed class LeaderWrites(EngineLease lease, SqliteWriteGate gate)
 {
+    // The actions to run once the current leader write has committed (flows into the work through the async context).
+    private static readonly AsyncLocal<List<Action<long>>?> Pending = new();
+
     public async Task<T> RunAsync<T>(AppDbContext db, Func<Task<T>> work, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is not null) return await work(); // the outer transaction is fenced already
         using var held = await gate.EnterAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await lease.FenceAsync(db, ct);
-        var result = await work();
-        await tx.CommitAsync(ct);
-        return result;
+        var outer = Pending.Value;
+        var afterCommit = new List<Action<long>>();
+        Pending.Value = afterCommit;
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await lease.FenceAsync(db, ct);
+            var result = await work();
+            var commitStarted = Stopwatch.GetTimestamp();
+            await tx.CommitAsync(ct);
+            foreach (var action in afterCommit) action(commitStarted);
+            return result;
+        }
+        finally
+        {
+            Pending.Value = outer;
+        }
     }
 
     public Task RunAsync(AppDbContext db, Func<Task> work, CancellationToken ct)
         => RunAsync(db, async () => { await work(); return true; }, ct);
+
+    /// <summary>
+    /// Inside a leader write: runs <paramref name="action"/> once the transaction has committed, with the Stopwatch
+    /// timestamp taken just before the commit began. Never runs if the transaction rolls back or the commit fails.
+    /// </summary>
+    public static void AfterCommit(Action<long> action)
+        => (Pending.Value ?? throw new InvalidOperationException("AfterCommit outside a leader write")).Add(action);
 }
