@@ -217,7 +217,7 @@ public sealed class CallDispatcher(
         List<LaunchItem> result;
         try
         {
-            result = await writes.RunAsync(db, () => ClaimInTransactionAsync(db, campaign, due, room, now, ct), ct);
+            result = await writes.RunAsync(db, () => ClaimInTransactionAsync(db, campaign, due, room, now, ct), ct, urgent: true);
         }
         catch
         {

@@ -94,7 +94,7 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSi
             var rows = await db.WebhookInbox.Where(x => ids.Contains(x.Id) && x.ProcessedAt == null).OrderBy(x => x.Id).ToListAsync(ct);
             foreach (var row in rows) await applier.ApplyAsync(row, batch, ct);
             return rows.Select(r => r.ReceivedAt).ToList();
-        }, ct);
+        }, ct, urgent: true);
         locked.Dispose();
         await AfterCommitAsync(scope.ServiceProvider, batch, stored, started, ct);
     }
