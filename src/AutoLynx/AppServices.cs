@@ -57,6 +57,7 @@ public static class AppServices
         services.AddScoped<PhoneLineSync>();
         services.AddSingleton<CampaignEventHub>();
         services.AddSingleton<DispatcherSignal>();
+        services.AddSingleton<ActiveCallCounts>();
         services.AddSingleton<WebhookInboxSignal>();
         services.AddSingleton<ProviderLimits>();
         services.AddSingleton<EngineMetrics>();

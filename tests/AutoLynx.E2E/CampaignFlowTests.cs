@@ -216,6 +216,48 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task NewCampaign_StrictBatchWithLineQuietGating_SwitchShownOnlyForBatchAndSaved()
+    {
+        var page = _page;
+        await page.GotoAsync("/campaigns/new");
+        await WaitForCircuitAsync(page);
+        await UploadAsync(page, Path.Combine(E2EFixture.RepoRoot, "samples", "contacts.csv"));
+        await Expect(page.Locator("[data-testid=import-summary]")).ToContainTextAsync("50 accepted");
+        var name = Input(page, "campaign-name");
+        await name.FillAsync("Gated batches");
+        await name.PressAsync("Tab");
+
+        // Continuous (the default): no gating switch.
+        var gating = page.Locator("[data-testid=line-quiet-gating]");
+        await Expect(gating).ToHaveCountAsync(0);
+
+        // Strict batch: the switch appears with its explanation; turn it on.
+        var modeSelect = page.Locator(".mud-select", new() { Has = page.Locator("label", new() { HasText = "Mode" }) }).First;
+        await modeSelect.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Strict batch" }).ClickAsync();
+        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+        await Expect(gating).ToBeVisibleAsync();
+        await Expect(gating).ToContainTextAsync("Line-quiet gating");
+        await Expect(gating).ToContainTextAsync("no live call on the phone line");
+        var toggle = gating.Locator("input[type=checkbox]");
+        await Expect(toggle).Not.ToBeCheckedAsync();
+        await gating.Locator("label").First.ClickAsync();
+        await Expect(toggle).ToBeCheckedAsync();
+        await Shot(page, "06-new-campaign-line-quiet-gating");
+
+        await page.Locator("[data-testid=create-campaign]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/campaigns/\d+$"));
+        await Expect(page.Locator(".mud-main-content")).ToContainTextAsync("the line has no live call at Vapi");
+
+        // What was saved, through the API.
+        var id = long.Parse(Regex.Match(page.Url, @"/campaigns/(\d+)$").Groups[1].Value);
+        using var api = app.ApiClient();
+        var summary = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync($"api/campaigns/{id}")).RootElement;
+        Assert.Equal("batch", summary.GetProperty("mode").GetString());
+        Assert.True(summary.GetProperty("lineQuietGating").GetBoolean());
+    }
+
     private static List<string[]> ReadCsv(string path)
     {
         using var reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);

@@ -74,7 +74,7 @@ public sealed class EngineRuleTests
     [Fact]
     public void BuildRequest_CarriesVariablesMetadataAndExternalId()
     {
-        var item = new LaunchItem(42, "key-1", DateTime.UtcNow, 7, "asst", "line", 9, "Ann Lee", "Lee Bakery", "+14155550123", "{\"city\":\"Oakland\"}");
+        var item = new LaunchItem(42, "key-1", DateTime.UtcNow, 7, "asst", "line", 3, 9, "Ann Lee", "Lee Bakery", "+14155550123", "{\"city\":\"Oakland\"}");
         var req = CallLauncher.BuildRequest(item);
         Assert.Equal("asst", req.AssistantId);
         Assert.Equal("line", req.PhoneNumberId);

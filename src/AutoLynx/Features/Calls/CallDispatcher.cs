@@ -9,13 +9,14 @@ namespace AutoLynx.Features.Calls;
 
 /// <summary>
 /// Keeps every running campaign's slots full. Runs on a periodic tick (with jitter) and at once when woken
-/// (start, resume, call ended, cap change). Each pass: compute room, claim due contacts and write their call
-/// rows (LAUNCHING) in one transaction, then POST /call for each through <see cref="CallLauncher"/>.
+/// (start, resume, call ended, cap change). Each pass: compute room from the leader's in-memory active call counts
+/// (<see cref="ActiveCallCounts"/>), claim due contacts and write their call rows (LAUNCHING) in one transaction, then
+/// POST /call for each through <see cref="CallLauncher"/>.
 /// </summary>
 public sealed class CallDispatcher(
     IServiceScopeFactory scopes, DispatcherSignal signal, IOptionsMonitor<DialerOptions> options, TimeProvider time,
     ProviderLimits providerLimits, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, LineQuietCheck lineQuiet,
-    ILogger<CallDispatcher> logger) : BackgroundService
+    ActiveCallCounts counts, ILogger<CallDispatcher> logger) : BackgroundService
 {
     /// <summary>How soon a batch held back by line-quiet gating is looked at again (the outside call sends us no webhook).</summary>
     public static readonly TimeSpan GateRecheck = TimeSpan.FromSeconds(1);
@@ -31,6 +32,7 @@ public sealed class CallDispatcher(
         catch (OperationCanceledException) { return; }
         await using (var scope = scopes.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<CallLauncher>().RecoverLaunchingAsync(stoppingToken);
+        await WarmUpAsync(stoppingToken);
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -52,7 +54,12 @@ public sealed class CallDispatcher(
             if (_gateWaiting && tick > GateRecheck) tick = GateRecheck;
             try
             {
-                if (o.WakeUps) await signal.WaitAsync(tick, stoppingToken);
+                if (o.WakeUps)
+                {
+                    // The counts' periodic rebuild rides on a pass; it is due no later than this.
+                    var reconcile = counts.UntilReconcile() + TimeSpan.FromMilliseconds(1);
+                    await signal.WaitAsync(reconcile < tick ? reconcile : tick, stoppingToken);
+                }
                 else await Task.Delay(tick, time, stoppingToken);
             }
             catch (OperationCanceledException) { break; }
@@ -61,10 +68,72 @@ public sealed class CallDispatcher(
         catch (Exception) { /* shutting down: what is unfinished stays LAUNCHING and is resolved by lookup at the next start */ }
     }
 
+    /// <summary>
+    /// Runs every query of a pass once, against nothing, when this instance starts leading: EF Core compiles a query
+    /// the first time it sees its shape (tens of milliseconds each, cold), and that used to be paid by the first
+    /// campaign started after a deploy, between Start and its first POST /call.
+    /// </summary>
+    private async Task WarmUpAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var now = time.GetUtcNow().UtcDateTime;
+            await counts.RebuildAsync(db, lease.Term, ct);
+            await DialableAsync(db, ct);
+            var room = 1;
+            await DueContacts(Due(db, -1, now), room).ToListAsync(ct);
+            var batch = -1;
+            await DueContacts(Due(db, -1, now).Where(x => x.BatchIndex == batch), room).ToListAsync(ct);
+            await BatchStateAsync(db, -1, now, ct);
+            await BatchStartedAsync(db, -1, 0, ct);
+            var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
+            await writes.RunAsync(db, () => campaigns.TryCompleteAsync(-1, ct), ct); // fence + the completion UPDATE, matching no row
+            await campaigns.StartAsync(-1, ct); // the Start command's reads: no such campaign, nothing changes
+            _ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(CallLauncher.BuildRequest(
+                new LaunchItem(0, "warm-up", now, 0, "a", "p", 0, 0, "n", "b", "+10000000000", null)), AutoLynx.Vapi.VapiJson.Options);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogDebug(ex, "Dispatcher warm-up failed (harmless)");
+        }
+    }
+
+    private sealed record DialableCampaign(long Id, int Cap, DialMode Mode, bool LineQuietGating, string ProviderAssistantId,
+        long PhoneLineId, int LineMaxConcurrent, string ProviderPhoneNumberId);
+
+    /// <summary>Every campaign that may place calls, with its line and assistant: one query.</summary>
+    private static Task<List<DialableCampaign>> DialableAsync(AppDbContext db, CancellationToken ct)
+    {
+        var dialable = Campaign.Dialable;
+        return (from c in db.Campaigns.AsNoTracking()
+                join l in db.PhoneLines.AsNoTracking() on c.PhoneLineId equals l.Id
+                join a in db.Assistants.AsNoTracking() on c.AssistantId equals a.Id
+                where dialable.Contains(c.Status)
+                orderby c.Id
+                select new DialableCampaign(c.Id, c.Cap, c.Mode, c.LineQuietGating, a.ProviderAssistantId, l.Id, l.MaxConcurrent, l.ProviderPhoneNumberId))
+            .ToListAsync(ct);
+    }
+
+    private static IQueryable<Contact> Due(AppDbContext db, long campaignId, DateTime now)
+        => db.Contacts.Where(x => x.CampaignId == campaignId && x.State == ContactState.Pending && (x.NextAttemptAt == null || x.NextAttemptAt <= now));
+
+    private static async Task<(int? LowestPending, int? HighestActive)> BatchStateAsync(AppDbContext db, long campaignId, DateTime now, CancellationToken ct)
+    {
+        int? lowestPending = await Due(db, campaignId, now).MinAsync(x => (int?)x.BatchIndex, ct);
+        int? highestActive = await db.Contacts.Where(x => x.CampaignId == campaignId && x.State == ContactState.Dialing).MaxAsync(x => (int?)x.BatchIndex, ct);
+        return (lowestPending, highestActive);
+    }
+
+    private static Task<bool> BatchStartedAsync(AppDbContext db, long campaignId, int batch, CancellationToken ct)
+        => db.Contacts.AnyAsync(x => x.CampaignId == campaignId && x.BatchIndex == batch && (x.Attempts > 0 || x.State != ContactState.Pending), ct);
+
     /// <summary>One pass over every dialable campaign. Returns how many calls it launched (their POSTs are under way).</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
         if (!lease.IsLeader) return 0;
+        var term = lease.Term;
         var passStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var freed = metrics.PassStarted();
         await using var scope = scopes.CreateAsyncScope();
@@ -72,26 +141,15 @@ public sealed class CallDispatcher(
         var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
         var launcher = scope.ServiceProvider.GetRequiredService<CallLauncher>();
         var now = time.GetUtcNow().UtcDateTime;
-        var dialable = Campaign.Dialable;
-        var active = Call.ActiveStatuses;
 
-        var running = await db.Campaigns.AsNoTracking().Where(c => dialable.Contains(c.Status)).OrderBy(c => c.Id).ToListAsync(ct);
+        // A new lease term, something uncertain, or simply time: read the active calls from the database again.
+        if (!counts.IsCurrent(term)) await counts.RebuildAsync(db, term, ct);
+        var running = await DialableAsync(db, ct);
         if (running.Count == 0)
         {
             metrics.NothingToRefill(freed);
             return 0;
         }
-
-        var activeCalls = await db.Calls.AsNoTracking().Where(c => active.Contains(c.Status))
-            .GroupBy(c => new { c.CampaignId, c.PhoneLineId }).Select(g => new { g.Key.CampaignId, g.Key.PhoneLineId, Count = g.Count() })
-            .ToListAsync(ct);
-        var accountActive = activeCalls.Sum(x => x.Count);
-        var lineActive = activeCalls.GroupBy(x => x.PhoneLineId).ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
-        var lineIds = running.Select(c => c.PhoneLineId).Distinct().ToList();
-        var lines = await db.PhoneLines.AsNoTracking().Where(l => lineIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, ct);
-        var assistantIds = running.Select(c => c.AssistantId).Distinct().ToList();
-        var assistants = await db.Assistants.AsNoTracking().Where(a => assistantIds.Contains(a.Id))
-            .ToDictionaryAsync(a => a.Id, a => a.ProviderAssistantId, ct);
         var accountCap = providerLimits.EffectiveAccountCap(options.CurrentValue.AccountCap);
 
         metrics.Room.Record(EngineMetrics.Ms(passStarted));
@@ -99,29 +157,25 @@ public sealed class CallDispatcher(
         var gateWaiting = false;
         foreach (var campaign in running)
         {
-            var campaignActive = activeCalls.Where(x => x.CampaignId == campaign.Id).Sum(x => x.Count);
-            var line = lines.GetValueOrDefault(campaign.PhoneLineId);
-            var room = DispatchRoom.Compute(campaign.Cap, campaignActive, accountCap, accountActive,
-                line?.MaxConcurrent ?? 0, lineActive.GetValueOrDefault(campaign.PhoneLineId));
+            // Never too low (see ActiveCallCounts), so the room is never too large.
+            var campaignActive = counts.Campaign(campaign.Id);
+            var room = DispatchRoom.Compute(campaign.Cap, campaignActive, accountCap, counts.Account,
+                campaign.LineMaxConcurrent, counts.Line(campaign.PhoneLineId));
             if (room == 0)
             {
                 if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
                 continue;
             }
 
-            var due = db.Contacts.Where(x => x.CampaignId == campaign.Id && x.State == ContactState.Pending
-                                             && (x.NextAttemptAt == null || x.NextAttemptAt <= now));
+            var due = Due(db, campaign.Id, now);
             if (campaign.Mode == DialMode.Batch)
             {
-                int? lowestPending = await due.MinAsync(x => (int?)x.BatchIndex, ct);
-                int? highestActive = await db.Contacts.Where(x => x.CampaignId == campaign.Id && x.State == ContactState.Dialing)
-                    .MaxAsync(x => (int?)x.BatchIndex, ct);
+                var (lowestPending, highestActive) = await BatchStateAsync(db, campaign.Id, now, ct);
                 if (DispatchRoom.BatchAllowed(lowestPending, highestActive) is not { } batch) continue;
-                if (campaign.LineQuietGating && batch > 0 && highestActive is null
-                    && !await db.Contacts.AnyAsync(x => x.CampaignId == campaign.Id && x.BatchIndex == batch && (x.Attempts > 0 || x.State != ContactState.Pending), ct))
+                if (campaign.LineQuietGating && batch > 0 && highestActive is null && !await BatchStartedAsync(db, campaign.Id, batch, ct))
                 {
                     // Batch `batch` has not started: it also waits for the line to be quiet at the provider.
-                    var live = await lineQuiet.ActiveCallsAsync(line!.ProviderPhoneNumberId, ct);
+                    var live = await lineQuiet.ActiveCallsAsync(campaign.ProviderPhoneNumberId, ct);
                     if (live != 0)
                     {
                         gateWaiting = true;
@@ -131,14 +185,12 @@ public sealed class CallDispatcher(
                 }
                 due = due.Where(x => x.BatchIndex == batch);
             }
-            var claimed = await ClaimAsync(db, campaign, assistants[campaign.AssistantId], line!, due, room, now, ct);
+            var claimed = await ClaimAsync(db, campaign, due, room, now, ct);
             if (claimed.Count == 0)
             {
                 if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
                 continue;
             }
-            accountActive += claimed.Count;
-            lineActive[campaign.PhoneLineId] = lineActive.GetValueOrDefault(campaign.PhoneLineId) + claimed.Count;
             launches.AddRange(claimed);
         }
 
@@ -159,43 +211,44 @@ public sealed class CallDispatcher(
     }
 
     /// <summary>Write-ahead: contacts → DIALING and call rows LAUNCHING with their launch keys, in one transaction, before any HTTP.</summary>
-    private async Task<List<LaunchItem>> ClaimAsync(AppDbContext db, Campaign campaign, string providerAssistantId, PhoneLine line, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
+    private async Task<List<LaunchItem>> ClaimAsync(AppDbContext db, DialableCampaign campaign, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = await writes.RunAsync(db, () => ClaimInTransactionAsync(db, campaign, providerAssistantId, line, due, room, now, ct), ct);
+        List<LaunchItem> result;
+        try
+        {
+            result = await writes.RunAsync(db, () => ClaimInTransactionAsync(db, campaign, due, room, now, ct), ct, urgent: true);
+        }
+        catch
+        {
+            // The commit may or may not have happened: the counts must not stay too low.
+            counts.Invalidate();
+            throw;
+        }
+        // Only this loop makes calls active and only this loop decides on the counts: adding after the commit is exact.
+        counts.Claimed(campaign.Id, campaign.PhoneLineId, result.Count);
         metrics.Claim.Record(EngineMetrics.Ms(started));
         return result;
     }
 
-    private async Task<List<LaunchItem>> ClaimInTransactionAsync(AppDbContext db, Campaign campaign, string providerAssistantId, PhoneLine line, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
+    private async Task<List<LaunchItem>> ClaimInTransactionAsync(AppDbContext db, DialableCampaign campaign, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
     {
-        var contacts = await due.OrderBy(x => x.RowNumber).Take(room).ToListAsync(ct);
+        var contacts = await DueContacts(due, room).ToListAsync(ct);
         if (contacts.Count == 0) return [];
-        var calls = new List<Call>(contacts.Count);
-        foreach (var contact in contacts)
-        {
-            contact.State = ContactState.Dialing;
-            contact.Attempts++;
-            contact.NextAttemptAt = null;
-            contact.UpdatedAt = now;
-            var call = new Call
-            {
-                CampaignId = campaign.Id, ContactId = contact.Id, AttemptNumber = contact.Attempts, PhoneLineId = line.Id,
-                LaunchKey = Guid.NewGuid().ToString("N"), Status = CallStatus.Launching, CreatedAt = now, LastEventAt = now,
-            };
-            db.Calls.Add(call);
-            calls.Add(call);
-        }
-        await db.SaveChangesAsync(ct);
+        var claimed = await CallClaims.WriteAsync(db, campaign.Id, campaign.PhoneLineId, contacts, now, ct);
         logger.LogInformation("Claimed {Count} contacts of campaign {CampaignId}", contacts.Count, campaign.Id);
-        return contacts.Zip(calls, (contact, call) => new LaunchItem(call.Id, call.LaunchKey, call.CreatedAt, campaign.Id, providerAssistantId, line.ProviderPhoneNumberId,
-            contact.Id, contact.Name, contact.BusinessName, contact.Phone, contact.ExtraJson)).ToList();
+        return claimed.Select(c => new LaunchItem(c.CallId, c.LaunchKey, now, campaign.Id, campaign.ProviderAssistantId, campaign.ProviderPhoneNumberId,
+            campaign.PhoneLineId, c.Contact.Id, c.Contact.Name, c.Contact.BusinessName, c.Contact.Phone, c.Contact.ExtraJson)).ToList();
     }
+
+    /// <summary>The next <paramref name="room"/> due contacts in file order (one query shape, so the warm-up compiles it).</summary>
+    private static IQueryable<DueContact> DueContacts(IQueryable<Contact> due, int room)
+        => due.OrderBy(x => x.RowNumber).Take(room).Select(x => new DueContact(x.Id, x.Attempts, x.Name, x.BusinessName, x.Phone, x.ExtraJson));
 }
 
 /// <summary>Everything needed to place one call, read in the claim transaction.</summary>
 public sealed record LaunchItem(long CallId, string LaunchKey, DateTime CreatedAt, long CampaignId, string ProviderAssistantId, string ProviderPhoneNumberId,
-    long ContactId, string Name, string BusinessName, string Phone, string? ExtraJson);
+    long PhoneLineId, long ContactId, string Name, string BusinessName, string Phone, string? ExtraJson);
 
 /// <summary>What Vapi told us about the account's concurrency limit (subscriptionLimits, concurrency-limit ended reasons).</summary>
 public sealed class ProviderLimits(TimeProvider time)

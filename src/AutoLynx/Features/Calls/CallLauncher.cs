@@ -16,7 +16,8 @@ namespace AutoLynx.Features.Calls;
 /// that is certainly absent is tried again. That lookup is the whole guard against ringing a person twice.
 /// </summary>
 public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time, ProviderLimits providerLimits,
-    DispatcherSignal signal, CampaignEventHub hub, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ILogger<CallLauncher> logger)
+    DispatcherSignal signal, CampaignEventHub hub, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ActiveCallCounts counts,
+    ILogger<CallLauncher> logger)
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(10)];
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -122,11 +123,11 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         var stale = await (from call in db.Calls.AsNoTracking()
                            join line in db.PhoneLines.AsNoTracking() on call.PhoneLineId equals line.Id
                            where call.Status == CallStatus.Launching && call.ProviderCallId == null && call.CreatedAt <= cutoff
-                           select new { call.Id, call.CampaignId, call.ContactId, call.LaunchKey, call.CreatedAt, line.ProviderPhoneNumberId })
+                           select new { call.Id, call.CampaignId, call.ContactId, call.LaunchKey, call.CreatedAt, call.PhoneLineId, line.ProviderPhoneNumberId })
             .ToListAsync(ct);
         foreach (var s in stale)
         {
-            var item = new LaunchItem(s.Id, s.LaunchKey, s.CreatedAt, s.CampaignId, "", s.ProviderPhoneNumberId, s.ContactId, "", "", "", null);
+            var item = new LaunchItem(s.Id, s.LaunchKey, s.CreatedAt, s.CampaignId, "", s.ProviderPhoneNumberId, s.PhoneLineId, s.ContactId, "", "", "", null);
             var found = await LookupAsync(s.ProviderPhoneNumberId, s.LaunchKey, s.Id, s.CreatedAt, ct);
             if (found.Call is { } existing) await AcceptedAsync(item, existing, null, "recovery-adopted", ct);
             else if (found.Known) await GiveBackAsync(item, "The app stopped before Vapi confirmed the call, and Vapi has no such call.", null, ct);
@@ -192,9 +193,10 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         DateTime? next = after is { } a ? now + a : null;
         await writes.RunAsync(db, async () =>
         {
-            await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching && c.ProviderCallId == null)
+            var n = await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching && c.ProviderCallId == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Canceled).SetProperty(c => c.ErrorMessage, reason)
                     .SetProperty(c => c.Outcome, "NotPlaced").SetProperty(c => c.EndedAt, now), ct);
+            if (n == 1) counts.ReleaseOnCommit(item.CampaignId, item.PhoneLineId);
             await db.Contacts.Where(c => c.Id == item.ContactId && c.State == ContactState.Dialing)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Pending).SetProperty(c => c.Attempts, c => c.Attempts - 1)
                     .SetProperty(c => c.NextAttemptAt, next).SetProperty(c => c.UpdatedAt, now), ct);
@@ -211,9 +213,10 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         var now = Now;
         await writes.RunAsync(db, async () =>
         {
-            await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching)
+            var n = await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Failed).SetProperty(c => c.ErrorMessage, reason)
                     .SetProperty(c => c.Outcome, "Rejected").SetProperty(c => c.EndedAt, now), ct);
+            if (n == 1) counts.ReleaseOnCommit(item.CampaignId, item.PhoneLineId);
             await db.Contacts.Where(c => c.Id == item.ContactId && c.State == ContactState.Dialing)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Failed).SetProperty(c => c.LastOutcome, "Rejected")
                     .SetProperty(c => c.LastEndedReason, reason).SetProperty(c => c.UpdatedAt, now), ct);

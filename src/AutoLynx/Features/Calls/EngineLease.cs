@@ -27,6 +27,13 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
 
     public bool IsLeader => time.GetUtcNow().UtcTicks < Volatile.Read(ref _actUntil);
 
+    private long _term;
+    /// <summary>
+    /// Changes every time this instance (re)gains the lease, so state the leader keeps in memory (active call counts)
+    /// is rebuilt from the database for each term: another leader may have acted in between.
+    /// </summary>
+    public long Term => Interlocked.Read(ref _term);
+
     /// <summary>Waits until this instance leads (checking every second). Background loops call it before each pass.</summary>
     public async Task WaitForLeadershipAsync(CancellationToken ct)
     {
@@ -73,6 +80,7 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
             catch (DbUpdateException) { n = 0; /* another instance inserted it first */ }
         }
         var wasLeader = IsLeader;
+        if (n == 1 && !wasLeader) Interlocked.Increment(ref _term);
         // Measured from when we asked, not when we got the answer: a slow round trip shortens our window.
         Volatile.Write(ref _actUntil, n == 1 ? (started + Ttl - SafetyMargin).UtcTicks : 0);
         if (IsLeader != wasLeader)

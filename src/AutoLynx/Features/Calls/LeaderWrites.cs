@@ -14,19 +14,71 @@ namespace AutoLynx.Features.Calls;
 public sealed class SqliteWriteGate(DatabaseInfo database, EngineMetrics metrics)
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly bool _enabled = database.Provider == DatabaseProvider.Sqlite;
+    private readonly Lock _lock = new();
+    private bool _held;
+    // Two FIFO queues: urgent writers (a webhook that may free a slot, the claim that refills it) go before the rest
+    // (saving a provider id, renewing the lease, bookkeeping), which only wait while urgent ones are queued.
+    private readonly LinkedList<TaskCompletionSource> _urgent = new();
+    private readonly LinkedList<TaskCompletionSource> _normal = new();
 
-    public async ValueTask<Held> EnterAsync(CancellationToken ct)
+    /// <param name="urgent">On the path from "a call ended" to "the next POST /call": served before other writers.</param>
+    public async ValueTask<Held> EnterAsync(CancellationToken ct, bool urgent = false)
     {
         if (!_enabled) return default;
         var started = Stopwatch.GetTimestamp();
-        var entered = await _gate.WaitAsync(MaxWait, ct);
+        LinkedListNode<TaskCompletionSource> node;
+        lock (_lock)
+        {
+            if (!_held)
+            {
+                _held = true;
+                metrics.GateWait.Record(0);
+                return new Held(this);
+            }
+            node = (urgent ? _urgent : _normal).AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+        try
+        {
+            await node.Value.Task.WaitAsync(MaxWait, ct);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            bool granted;
+            lock (_lock)
+            {
+                granted = node.List is null; // Release handed us the gate at the same moment
+                node.List?.Remove(node);
+            }
+            if (ex is OperationCanceledException)
+            {
+                if (granted) Release();
+                throw;
+            }
+            metrics.GateWait.Record(EngineMetrics.Ms(started));
+            // Waited too long (a long CSV import holds the database): go ahead and let SQLite's own locking decide.
+            return granted ? new Held(this) : default;
+        }
         metrics.GateWait.Record(EngineMetrics.Ms(started));
-        return new Held(entered ? _gate : null);
+        return new Held(this);
     }
 
-    public readonly struct Held(SemaphoreSlim? gate) : IDisposable
+    private void Release()
+    {
+        lock (_lock)
+        {
+            var next = _urgent.First ?? _normal.First;
+            if (next is null)
+            {
+                _held = false;
+                return;
+            }
+            next.List!.Remove(next);
+            next.Value.TrySetResult(); // the gate passes straight to the next writer
+        }
+    }
+
+    public readonly struct Held(SqliteWriteGate? gate) : IDisposable
     {
         public void Dispose() => gate?.Release();
     }
@@ -43,17 +95,40 @@ public sealed class LeaseLostException() : Exception("This instance no longer ho
 /// </summary>
 public sealed class LeaderWrites(EngineLease lease, SqliteWriteGate gate)
 {
-    public async Task<T> RunAsync<T>(AppDbContext db, Func<Task<T>> work, CancellationToken ct)
+    // The actions to run once the current leader write has committed (flows into the work through the async context).
+    private static readonly AsyncLocal<List<Action<long>>?> Pending = new();
+
+    /// <param name="urgent">On the refill path (a webhook that may end a call, a claim): served first on SQLite's write gate.</param>
+    public async Task<T> RunAsync<T>(AppDbContext db, Func<Task<T>> work, CancellationToken ct, bool urgent = false)
     {
         if (db.Database.CurrentTransaction is not null) return await work(); // the outer transaction is fenced already
-        using var held = await gate.EnterAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await lease.FenceAsync(db, ct);
-        var result = await work();
-        await tx.CommitAsync(ct);
-        return result;
+        using var held = await gate.EnterAsync(ct, urgent);
+        var outer = Pending.Value;
+        var afterCommit = new List<Action<long>>();
+        Pending.Value = afterCommit;
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await lease.FenceAsync(db, ct);
+            var result = await work();
+            var commitStarted = Stopwatch.GetTimestamp();
+            await tx.CommitAsync(ct);
+            foreach (var action in afterCommit) action(commitStarted);
+            return result;
+        }
+        finally
+        {
+            Pending.Value = outer;
+        }
     }
 
-    public Task RunAsync(AppDbContext db, Func<Task> work, CancellationToken ct)
-        => RunAsync(db, async () => { await work(); return true; }, ct);
+    public Task RunAsync(AppDbContext db, Func<Task> work, CancellationToken ct, bool urgent = false)
+        => RunAsync(db, async () => { await work(); return true; }, ct, urgent);
+
+    /// <summary>
+    /// Inside a leader write: runs <paramref name="action"/> once the transaction has committed, with the Stopwatch
+    /// timestamp taken just before the commit began. Never runs if the transaction rolls back or the commit fails.
+    /// </summary>
+    public static void AfterCommit(Action<long> action)
+        => (Pending.Value ?? throw new InvalidOperationException("AfterCommit outside a leader write")).Add(action);
 }

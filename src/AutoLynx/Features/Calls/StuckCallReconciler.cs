@@ -136,7 +136,9 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, CallStatus.Timeout).SetProperty(c => c.Outcome, "Timeout")
                     .SetProperty(c => c.ErrorMessage, reason).SetProperty(c => c.EndedAt, now), ct);
             if (n == 0) return false;
-            var contactId = await db.Calls.Where(c => c.Id == callId).Select(c => c.ContactId).FirstAsync(ct);
+            var row = await db.Calls.Where(c => c.Id == callId).Select(c => new { c.ContactId, c.PhoneLineId }).FirstAsync(ct);
+            var contactId = row.ContactId;
+            sp.GetRequiredService<ActiveCallCounts>().ReleaseOnCommit(campaignId, row.PhoneLineId);
             await db.Contacts.Where(c => c.Id == contactId && c.State == Contacts.ContactState.Dialing)
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, Contacts.ContactState.Failed).SetProperty(c => c.LastOutcome, "Timeout")
                     .SetProperty(c => c.LastEndedReason, reason).SetProperty(c => c.UpdatedAt, now), ct);

@@ -23,7 +23,7 @@ public sealed class AppliedBatch
 /// row). This is the one place where Vapi's word changes a call.
 /// </summary>
 public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, TimeProvider time,
-    ProviderLimits providerLimits, RunningCampaigns runningCampaigns, ILogger<WebhookApplier> logger)
+    ProviderLimits providerLimits, RunningCampaigns runningCampaigns, ActiveCallCounts counts, ILogger<WebhookApplier> logger)
 {
     /// <summary>Applies one inbox row (tracked by this applier's context) inside the caller's transaction.</summary>
     public async Task ApplyAsync(WebhookInboxItem row, AppliedBatch batch, CancellationToken ct)
@@ -75,6 +75,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
             call.Outcome ??= outcome == CallOutcomeClass.Unknown ? "Ended" : outcome.ToString();
             await SettleContactAsync(call, outcome, now, ct);
             batch.Freed.Add(call.CampaignId);
+            counts.ReleaseOnCommit(call.CampaignId, call.PhoneLineId);
         }
 
         db.CallEvents.Add(new CallEvent

@@ -78,7 +78,7 @@ public sealed class WebhookIntake(IServiceScopeFactory scopes, EngineLease lease
                     db.WebhookInbox.AddRange(rows);
                     await db.SaveChangesAsync(ct);
                     foreach (var row in rows) await applier.ApplyAsync(row, applied, ct);
-                }, ct);
+                }, ct, urgent: true);
             }
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
@@ -97,7 +97,7 @@ public sealed class WebhookIntake(IServiceScopeFactory scopes, EngineLease lease
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         db.WebhookInbox.AddRange(batch.Select(p => p.Copy()));
-        using (await gate.EnterAsync(ct)) await db.SaveChangesAsync(ct);
+        using (await gate.EnterAsync(ct, urgent: true)) await db.SaveChangesAsync(ct);
         foreach (var p in batch) p.Stored.TrySetResult();
         inboxSignal.Wake();
     }

@@ -12,7 +12,7 @@ namespace AutoLynx.Features.Calls;
 /// cannot hold up the others.
 /// </summary>
 public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSignal signal, DispatcherSignal dispatcher, CampaignEventHub hub,
-    TimeProvider time, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ILogger<WebhookProcessor> logger)
+    TimeProvider time, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ActiveCallCounts counts, ILogger<WebhookProcessor> logger)
     : BackgroundService
 {
     public const int MaxAttempts = 40;
@@ -94,7 +94,7 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSi
             var rows = await db.WebhookInbox.Where(x => ids.Contains(x.Id) && x.ProcessedAt == null).OrderBy(x => x.Id).ToListAsync(ct);
             foreach (var row in rows) await applier.ApplyAsync(row, batch, ct);
             return rows.Select(r => r.ReceivedAt).ToList();
-        }, ct);
+        }, ct, urgent: true);
         locked.Dispose();
         await AfterCommitAsync(scope.ServiceProvider, batch, stored, started, ct);
     }
@@ -152,7 +152,7 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSi
         var campaigns = sp.GetRequiredService<CampaignService>();
         db.ChangeTracker.Clear();
         foreach (var id in batch.Freed)
-            if (!await campaigns.HasActiveCallsAsync(id, ct))
+            if (counts.IsValid ? counts.CertainlyIdle(id) : !await campaigns.HasActiveCallsAsync(id, ct))
                 await writes.RunAsync(db, () => campaigns.TryCompleteAsync(id, ct), ct);
     }
 }

@@ -151,8 +151,8 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
                 return CommandResult.Conflict("The campaign kept changing at the same time; reload and try again.");
             }
         }
+        dispatcher.Wake(); // first: the dispatcher's pass should not wait behind the live-update subscribers
         hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
-        dispatcher.Wake();
         return CommandResult.Done;
     }
 

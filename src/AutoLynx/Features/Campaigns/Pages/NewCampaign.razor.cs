@@ -33,6 +33,7 @@ public sealed partial class NewCampaign
     private long? _assistantId;
     private long? _phoneLineId;
     private DialMode _mode = DialMode.Continuous;
+    private bool _lineQuietGating;
     private int _cap;
     private string? _fileName;
     private string? _tempPath;
@@ -145,7 +146,8 @@ public sealed partial class NewCampaign
         _creating = true;
         try
         {
-            var command = new CreateCampaignCommand(_name, _assistantId!.Value, _phoneLineId!.Value, _cap, _mode, _viewer.UserId);
+            var command = new CreateCampaignCommand(_name, _assistantId!.Value, _phoneLineId!.Value, _cap, _mode, _viewer.UserId,
+                LineQuietGating: _mode == DialMode.Batch && _lineQuietGating);
             var viewer = _viewer;
             var (result, errors) = await RunWithProgressAsync($"Importing {_report!.Accepted:N0} contacts…",
                 (sp, input, ct) =>
