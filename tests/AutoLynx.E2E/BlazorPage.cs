@@ -30,8 +30,17 @@ internal static class BlazorPage
             }
             catch (PlaywrightException) when (DateTime.UtcNow < deadline) { }
         }
-        await toggle.ClickAsync();
-        await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--open"));
+        // And back open; a click can be lost while the page re-renders (live updates), so try again until it opens.
+        while (true)
+        {
+            await toggle.ClickAsync();
+            try
+            {
+                await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--open"), new() { Timeout = 2000 });
+                break;
+            }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline.AddSeconds(30)) { }
+        }
         // Leave no focus ring on the menu button in the screenshots.
         await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
         await page.Mouse.MoveAsync(120, 700); // empty drawer area: no hover halo on the menu button either
