@@ -81,18 +81,21 @@ public sealed class AllowlistGate(RequestDelegate next)
         var email = user.FindFirstValue(AuthClaims.Email) ?? user.FindFirstValue("email");
         if (string.IsNullOrWhiteSpace(email)) return null;
         var normalized = AllowlistService.Normalize(email);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var entry = await db.Allowlist.AsNoTracking().Where(a => a.Email == normalized && a.RevokedAt == null)
-            .Select(a => new { a.Role }).FirstOrDefaultAsync(ct);
-        if (entry is null) return null;
-
         var upper = normalized.ToUpperInvariant();
         var type = user.Identity?.AuthenticationType;
         var local = type == IdentityConstants.ApplicationScheme || type == ApiTokenHandler.SchemeName;
         var userId = local ? user.FindFirstValue(AuthClaims.UserId) : null;
         var now = time.GetUtcNow().UtcDateTime;
-        var row = await db.Users.Where(u => userId != null ? u.Id == userId : u.NormalizedEmail == upper)
-            .Select(u => new { u.Id, u.NormalizedEmail, u.LastSeenAt }).FirstOrDefaultAsync(ct);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        // The allowlist entry and the local user in one round trip: this runs on every signed-in request.
+        var users = userId != null ? db.Users.Where(u => u.Id == userId) : db.Users.Where(u => u.NormalizedEmail == upper);
+        var entry = await (
+                from a in db.Allowlist.AsNoTracking().Where(a => a.Email == normalized && a.RevokedAt == null)
+                from u in users.AsNoTracking().DefaultIfEmpty()
+                select new { a.Role, UserId = u == null ? null : u.Id, NormalizedEmail = u == null ? null : u.NormalizedEmail, LastSeenAt = u == null ? null : u.LastSeenAt })
+            .FirstOrDefaultAsync(ct);
+        if (entry is null) return null;
+        var row = entry.UserId is null ? null : new { Id = entry.UserId, entry.NormalizedEmail, entry.LastSeenAt };
         if (row is null || row.NormalizedEmail != upper)
         {
             // A cookie or token whose user is gone or now has another email: not this person any more.

@@ -16,12 +16,15 @@ public sealed class AllowlistRevalidatingStateProvider : RevalidatingServerAuthe
 {
     private readonly IDbContextFactory<AppDbContext> _dbs;
     private readonly AccessChanges _changes;
+    private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly ILogger _logger;
 
-    public AllowlistRevalidatingStateProvider(ILoggerFactory loggers, IDbContextFactory<AppDbContext> dbs, AccessChanges changes, IOptions<AuthOptions> options)
+    public AllowlistRevalidatingStateProvider(ILoggerFactory loggers, IDbContextFactory<AppDbContext> dbs, AccessChanges changes, TimeProvider time,
+        IOptions<AuthOptions> options)
         : base(loggers)
     {
+        _time = time;
         _dbs = dbs;
         _changes = changes;
         _interval = options.Value.RevalidateEvery;
@@ -34,15 +37,7 @@ public sealed class AllowlistRevalidatingStateProvider : RevalidatingServerAuthe
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct)
         => await StillValidAsync(state.User, ct);
 
-    private async Task<bool> StillValidAsync(ClaimsPrincipal user, CancellationToken ct)
-    {
-        var viewer = Viewer.From(user);
-        if (viewer is null) return false;
-        await using var db = await _dbs.CreateDbContextAsync(ct);
-        var role = await db.Allowlist.AsNoTracking().Where(a => a.Email == viewer.Email && a.RevokedAt == null)
-            .Select(a => (AppRole?)a.Role).FirstOrDefaultAsync(ct);
-        return role == viewer.Role;
-    }
+    private Task<bool> StillValidAsync(ClaimsPrincipal user, CancellationToken ct) => AllowlistGate.StillValidAsync(user, _dbs, _time, ct);
 
     private async void OnAccessChanged(string email)
     {

@@ -38,11 +38,7 @@ public sealed class AllowlistService(AppDbContext db, TimeProvider time, AccessC
         var seen = await db.Users.AsNoTracking().Where(u => upper.Contains(u.NormalizedEmail!))
             .Select(u => new { u.NormalizedEmail, u.LastSeenAt }).ToDictionaryAsync(u => u.NormalizedEmail!, u => u.LastSeenAt, ct);
         return entries.OrderBy(a => a.RevokedAt is not null).ThenBy(a => a.Email, StringComparer.Ordinal)
-            .Select(a =>
-            {
-                var registered = seen.TryGetValue(a.Email.ToUpperInvariant(), out var last);
-                return new AllowlistView(a.Id, a.Email, a.Role.ToString(), a.AddedBy, a.AddedAt, a.RevokedAt, a.RevokedBy, registered, last);
-            }).ToList();
+            .Select(a => View(a, seen.TryGetValue(a.Email.ToUpperInvariant(), out var last), last)).ToList();
     }
 
     /// <summary>Adds an email with a role; a revoked email is granted again.</summary>
@@ -134,8 +130,11 @@ public sealed class AllowlistService(AppDbContext db, TimeProvider time, AccessC
     {
         var upper = a.Email.ToUpperInvariant();
         var user = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == upper).Select(u => new { u.LastSeenAt }).FirstOrDefaultAsync(ct);
-        return new AllowlistView(a.Id, a.Email, a.Role.ToString(), a.AddedBy, a.AddedAt, a.RevokedAt, a.RevokedBy, user is not null, user?.LastSeenAt);
+        return View(a, user is not null, user?.LastSeenAt);
     }
+
+    private static AllowlistView View(AllowlistEntry a, bool registered, DateTime? lastSeen)
+        => new(a.Id, a.Email, a.Role.ToString(), a.AddedBy, a.AddedAt, a.RevokedAt, a.RevokedBy, registered, lastSeen);
 
     private static bool TryRole(string? role, out AppRole r)
     {

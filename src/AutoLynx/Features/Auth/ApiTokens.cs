@@ -91,13 +91,17 @@ public sealed class ApiTokenHandler(
         var hash = ApiTokenService.Hash(value);
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbs.CreateDbContextAsync(Context.RequestAborted);
+        // The token and its owner's email in one round trip: this runs on every API request.
         var found = await db.ApiTokens.AsNoTracking().Where(t => t.TokenHash == hash)
-            .Select(t => new { t.Id, t.Name, t.OwnerUserId, t.RevokedAt, t.ExpiresAt, t.LastUsedAt }).FirstOrDefaultAsync(Context.RequestAborted);
+            .Select(t => new
+            {
+                t.Id, t.OwnerUserId, t.RevokedAt, t.ExpiresAt, t.LastUsedAt,
+                Email = db.Users.Where(u => u.Id == t.OwnerUserId).Select(u => u.Email).FirstOrDefault(),
+            }).FirstOrDefaultAsync(Context.RequestAborted);
         if (found is null) return AuthenticateResult.Fail("Unknown API token.");
         if (found.RevokedAt is not null) return AuthenticateResult.Fail("This API token was revoked.");
         if (found.ExpiresAt is { } exp && exp <= now) return AuthenticateResult.Fail("This API token has expired.");
-        var email = await db.Users.AsNoTracking().Where(u => u.Id == found.OwnerUserId).Select(u => u.Email).FirstOrDefaultAsync(Context.RequestAborted);
-        if (email is null) return AuthenticateResult.Fail("The owner of this API token no longer exists.");
+        if (found.Email is not { } email) return AuthenticateResult.Fail("The owner of this API token no longer exists.");
 
         // "Last used" to the minute: no write on every request of a busy script.
         if (found.LastUsedAt is null || found.LastUsedAt < now.AddMinutes(-1))

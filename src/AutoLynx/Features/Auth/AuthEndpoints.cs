@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using AutoLynx.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace AutoLynx.Features.Auth;
@@ -168,27 +166,5 @@ public static class AuthEndpoints
         user = new AppUser { UserName = normalized, Email = normalized, EmailConfirmed = confirmed, CreatedAt = time.GetUtcNow().UtcDateTime };
         var created = await users.CreateAsync(user);
         return created.Succeeded ? user : await users.FindByEmailAsync(normalized);
-    }
-
-    /// <summary>Ready when the database answers: for load balancers and orchestrators (no user auth).</summary>
-    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/readyz", async (IDbContextFactory<AppDbContext> dbs, CancellationToken ct) =>
-        {
-            try
-            {
-                await using var db = await dbs.CreateDbContextAsync(ct);
-                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
-                return pending == 0
-                    ? Results.Ok(new { status = "ready" })
-                    : Results.Json(new { status = "migrating", pendingMigrations = pending }, statusCode: 503);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return Results.Json(new { status = "database unavailable" }, statusCode: 503);
-            }
-        }).AllowAnonymous().ExcludeFromDescription();
-        return app;
     }
 }

@@ -21,6 +21,10 @@ public sealed class AuthOptions
     [Range(1, 1440)] public int MagicLinkMinutes { get; set; } = 15;
     /// <summary>The address sign-in links point at (required with SMTP outside demo mode); Vapi:PublicBaseUrl is used when empty.</summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Where sign-in links point: Auth:PublicBaseUrl, else Vapi:PublicBaseUrl; null when neither is set.</summary>
+    public static string? LinkBaseUrl(IConfiguration config)
+        => config["Auth:PublicBaseUrl"] is { Length: > 0 } own ? own : config["Vapi:PublicBaseUrl"] is { Length: > 0 } vapi ? vapi : null;
     /// <summary>Without SMTP, print sign-in links to standard output; default: only in demo mode.</summary>
     public bool? PrintLinksToConsole { get; set; }
     /// <summary>How often an open page (Blazor circuit) re-checks that its user is still allowlisted.</summary>

@@ -188,8 +188,7 @@ public static class AuthSetup
     private static void CheckProductionSettings(AuthOptions auth, IConfiguration config, bool demo)
     {
         if (demo) return;
-        var publicUrl = config["Auth:PublicBaseUrl"] ?? config["Vapi:PublicBaseUrl"];
-        if (!string.IsNullOrWhiteSpace(auth.Smtp.Host) && string.IsNullOrWhiteSpace(publicUrl))
+        if (!string.IsNullOrWhiteSpace(auth.Smtp.Host) && string.IsNullOrWhiteSpace(AuthOptions.LinkBaseUrl(config)))
             throw new InvalidOperationException("Auth:Smtp is set but Auth:PublicBaseUrl (or Vapi:PublicBaseUrl) is not: sign-in links must point at a configured address, never at the request's Host header.");
         if (!string.IsNullOrWhiteSpace(auth.BootstrapApiToken) && string.IsNullOrWhiteSpace(auth.BootstrapAdminEmail))
             throw new InvalidOperationException("Auth:BootstrapApiToken needs Auth:BootstrapAdminEmail: the token acts as that admin.");

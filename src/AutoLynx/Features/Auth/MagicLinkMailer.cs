@@ -47,7 +47,7 @@ public sealed class MagicLinkMailer(AllowlistService allowlist, UserManager<AppU
     /// <summary>Links point at the configured public address when there is one (a forged Host header cannot redirect them).</summary>
     private string BaseUrl(string requestBaseUri)
     {
-        var configured = config["Auth:PublicBaseUrl"] is { Length: > 0 } own ? own : config["Vapi:PublicBaseUrl"];
+        var configured = AuthOptions.LinkBaseUrl(config);
         return (!string.IsNullOrWhiteSpace(configured) ? configured : requestBaseUri).TrimEnd('/');
     }
 }

@@ -22,7 +22,6 @@ public sealed class FakeOidcProvider : IAsyncDisposable
 {
     public const string ClientId = "autolynx-test";
     public const string ClientSecret = "oidc-test-secret";
-    private readonly WebApplication _app;
     private readonly RsaSecurityKey _key = new(RSA.Create(2048)) { KeyId = "test-key" };
     private readonly ConcurrentDictionary<string, (string Email, bool? Verified, string? Nonce, string? Challenge)> _codes = new();
 
@@ -31,18 +30,12 @@ public sealed class FakeOidcProvider : IAsyncDisposable
     public bool? NextEmailVerified { get; set; } = true;
     public string Authority { get; private set; } = "";
 
-    private FakeOidcProvider(WebApplication app) => _app = app;
+    private WebApplication _app = null!;
 
     public static async Task<FakeOidcProvider> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var provider = new FakeOidcProvider(app);
-        provider.Map(app);
-        await app.StartAsync();
-        provider.Authority = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var provider = new FakeOidcProvider();
+        (provider._app, provider.Authority) = await LoopbackApp.StartAsync(provider.Map);
         return provider;
     }
 

@@ -23,19 +23,14 @@ public sealed class SupabaseJwksTests
     public async Task AsymmetricTokens_VerifiedWithTheProjectsJwks_AndAnOutageIsA401()
     {
         var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "project-key-1" };
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        await using var project = builder.Build();
         var up = true;
-        project.MapGet("/auth/v1/.well-known/jwks.json", () =>
+        var (project, url) = await LoopbackApp.StartAsync(project => project.MapGet("/auth/v1/.well-known/jwks.json", () =>
         {
             if (!up) return Results.StatusCode(503);
             var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(key.Rsa.ExportParameters(false)) { KeyId = key.KeyId });
             return Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } });
-        });
-        await project.StartAsync();
-        var url = project.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        }));
+        await using var _ = project;
 
         await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Auth:Supabase:Url"] = url });
         (await app.Http.PostAsJsonAsync("api/allowlist", new { email = "rsa@example.com", role = "Operator" })).EnsureSuccessStatusCode();
