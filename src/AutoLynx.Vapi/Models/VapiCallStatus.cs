@@ -15,7 +15,10 @@ public static class VapiCallStatus
 public enum CallOutcomeClass
 {
     Unknown = 0,
+    /// <summary>A person answered and the conversation ended (either side hung up, silence, max duration).</summary>
     Talked,
+    /// <summary>A person answered and the assistant transferred the call.</summary>
+    Forwarded,
     NoAnswer,
     Busy,
     Voicemail,
@@ -23,7 +26,11 @@ public enum CallOutcomeClass
     Canceled,
     /// <summary>The call never started at the provider because of an account/assistant/setup problem.</summary>
     StartFailed,
-    /// <summary>The provider or Vapi broke during the call.</summary>
+    /// <summary>An upstream provider (LLM, voice, transcriber) failed during the call.</summary>
+    ProviderFault,
+    /// <summary>Vapi itself failed during the call (its worker died, its transport broke).</summary>
+    VapiFault,
+    /// <summary>Some other error ended the call.</summary>
     Error,
     /// <summary>The account's concurrency limit refused the call: not the contact's fault, dial again later.</summary>
     ConcurrencyLimited,
@@ -37,12 +44,13 @@ public static class EndedReasons
     public const string CustomerBusy = "customer-busy";
     public const string Voicemail = "voicemail";
     public const string ManuallyCanceled = "manually-canceled";
+    public const string AssistantForwardedCall = "assistant-forwarded-call";
 
     private static readonly HashSet<string> Talked = new(StringComparer.Ordinal)
     {
         "customer-ended-call", "assistant-ended-call", "assistant-said-end-call-phrase",
         "assistant-ended-call-after-message-spoken", "assistant-ended-call-with-hangup-task",
-        "assistant-forwarded-call", "silence-timed-out", "exceeded-max-duration",
+        "silence-timed-out", "exceeded-max-duration",
         "customer-ended-call-before-warm-transfer", "customer-ended-call-after-warm-transfer-attempt",
         "customer-ended-call-during-transfer", "call.in-progress.twilio-completed-call",
         "call.in-progress.sip-completed-call", "vonage-completed",
@@ -70,12 +78,17 @@ public static class EndedReasons
         if (r == CustomerBusy) return CallOutcomeClass.Busy;
         if (r == Voicemail) return CallOutcomeClass.Voicemail;
         if (Talked.Contains(r)) return CallOutcomeClass.Talked;
+        if (r == AssistantForwardedCall) return CallOutcomeClass.Forwarded;
         if (FailedToConnect.Contains(r) || r.StartsWith("call.in-progress.error-providerfault-outbound-sip-", StringComparison.Ordinal))
             return CallOutcomeClass.FailedToConnect;
         if (Canceled.Contains(r)) return CallOutcomeClass.Canceled;
         if (r.StartsWith("call.start.", StringComparison.Ordinal) || r.StartsWith("assistant-not-", StringComparison.Ordinal)
             || r.StartsWith("assistant-request-", StringComparison.Ordinal) || r == "call-start-error-neither-assistant-nor-server-set")
             return CallOutcomeClass.StartFailed;
+        if (r.StartsWith("call.in-progress.error-vapifault-", StringComparison.Ordinal) || r == "worker-shutdown")
+            return CallOutcomeClass.VapiFault;
+        if (r.StartsWith("call.in-progress.error-providerfault-", StringComparison.Ordinal) || r.StartsWith("pipeline-error-", StringComparison.Ordinal))
+            return CallOutcomeClass.ProviderFault;
         if (r.Contains("error", StringComparison.Ordinal) || r.Contains("fault", StringComparison.Ordinal)
             || r.StartsWith("pipeline-", StringComparison.Ordinal) || r.Contains("failed", StringComparison.Ordinal))
             return CallOutcomeClass.Error;
@@ -83,5 +96,6 @@ public static class EndedReasons
     }
 
     /// <summary>True when the ended reason means the call failed (an error class) rather than ended normally.</summary>
-    public static bool IsFailure(string? endedReason) => Classify(endedReason) is CallOutcomeClass.StartFailed or CallOutcomeClass.Error or CallOutcomeClass.FailedToConnect;
+    public static bool IsFailure(string? endedReason) => Classify(endedReason) is CallOutcomeClass.StartFailed or CallOutcomeClass.Error or CallOutcomeClass.FailedToConnect
+        or CallOutcomeClass.ProviderFault or CallOutcomeClass.VapiFault;
 }

@@ -88,6 +88,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.ToTable("contacts");
             e.Property(x => x.Phone).HasMaxLength(40);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.LastOutcome).HasConversion<string>();
             e.HasIndex(x => new { x.CampaignId, x.Phone }).IsUnique();
             e.HasIndex(x => new { x.CampaignId, x.State, x.RowNumber });
             e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
@@ -96,6 +97,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         {
             e.ToTable("calls");
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Outcome).HasConversion<string>();
             e.HasIndex(x => x.LaunchKey).IsUnique();
             e.HasIndex(x => x.ProviderCallId).IsUnique();
             e.HasIndex(x => new { x.CampaignId, x.Status });

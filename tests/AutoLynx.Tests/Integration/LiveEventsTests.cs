@@ -20,7 +20,7 @@ public sealed class LiveEventsTests
 
         await app.Http.PostAsync($"api/campaigns/{id}/start", null, cts.Token);
         var changes = new List<JsonElement>();
-        while (!changes.Any(c => c.GetProperty("kind").GetString() == "status" && c.GetProperty("status").GetString() == "Completed"))
+        while (!changes.Any(c => c.GetProperty("kind").GetString() == "status" && c.GetProperty("status").GetString() == "COMPLETED"))
         {
             var line = await reader.ReadLineAsync(cts.Token);
             Assert.NotNull(line);

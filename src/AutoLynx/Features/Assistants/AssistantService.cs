@@ -258,7 +258,7 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
         var users = await campaigns.UnfinishedUsingAssistantAsync(id, ct);
         if (users.Count > 0)
         {
-            var list = string.Join(", ", users.Select(c => $"\"{c.Name}\" ({c.Status.ToLowerInvariant()})"));
+            var list = string.Join(", ", users.Select(c => $"\"{c.Name}\" ({AutoLynx.Wire.WireNames.State(c.Status).ToLowerInvariant()})"));
             return new AssistantProblem(AssistantProblemKind.InUse, "The assistant is in use",
                 $"\"{a.Name}\" cannot be deleted while {(users.Count == 1 ? "this campaign uses" : "these campaigns use")} it: {list}. Stop or finish {(users.Count == 1 ? "it" : "them")} first.")
             { Campaigns = users };

@@ -1,5 +1,6 @@
 namespace AutoLynx.Features.Calls;
 
+[System.Text.Json.Serialization.JsonConverter(typeof(AutoLynx.Wire.UpperSnakeEnumConverter<CallStatus>))]
 public enum CallStatus
 {
     /// <summary>Our row exists, POST /call not answered yet.</summary>
@@ -26,8 +27,8 @@ public sealed class Call
     /// <summary>Vapi's call id, unique when set.</summary>
     public string? ProviderCallId { get; set; }
     public CallStatus Status { get; set; }
-    /// <summary>Talked, NoAnswer, Busy, Voicemail, FailedToConnect, Canceled, StartFailed, Error…</summary>
-    public string? Outcome { get; set; }
+    /// <summary>What the call amounted to, once it ended (or the engine decided).</summary>
+    public CallOutcome? Outcome { get; set; }
     public string? EndedReason { get; set; }
     /// <summary>Why we failed it ourselves (Vapi's 4xx message, timeout reason).</summary>
     public string? ErrorMessage { get; set; }

@@ -181,7 +181,7 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
             if (!dialingMarked.ContainsKey(item.CampaignId)) await campaigns.MarkDialingAsync(item.CampaignId, ct);
         }, ct);
         dialingMarked.TryAdd(item.CampaignId, true);
-        hub.Publish(new CampaignChange(item.CampaignId, "call", item.CallId, "QUEUED", now));
+        hub.Publish(CampaignChange.ForCall(item.CampaignId, item.CallId, CallStatus.Queued, now));
     }
 
     /// <summary>The call was never created at the provider: the contact goes back to pending, the attempt does not count.</summary>
@@ -195,14 +195,14 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         {
             var n = await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching && c.ProviderCallId == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Canceled).SetProperty(c => c.ErrorMessage, reason)
-                    .SetProperty(c => c.Outcome, "NotPlaced").SetProperty(c => c.EndedAt, now), ct);
+                    .SetProperty(c => c.Outcome, CallOutcome.NotPlaced).SetProperty(c => c.EndedAt, now), ct);
             if (n == 1) counts.ReleaseOnCommit(item.CampaignId, item.PhoneLineId);
             await db.Contacts.Where(c => c.Id == item.ContactId && c.State == ContactState.Dialing)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Pending).SetProperty(c => c.Attempts, c => c.Attempts - 1)
                     .SetProperty(c => c.NextAttemptAt, next).SetProperty(c => c.UpdatedAt, now), ct);
             await AppendEventAsync(db, item.CallId, item.CampaignId, "launch-given-back", "CANCELED", reason, $"given-back:{item.CallId}", ct);
         }, ct);
-        hub.Publish(new CampaignChange(item.CampaignId, "call", item.CallId, "CANCELED", now));
+        hub.Publish(CampaignChange.ForCall(item.CampaignId, item.CallId, CallStatus.Canceled, now));
     }
 
     /// <summary>Vapi refused this call for a reason that retrying cannot fix (validation): the contact fails with Vapi's message.</summary>
@@ -215,15 +215,15 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         {
             var n = await db.Calls.Where(c => c.Id == item.CallId && c.Status == CallStatus.Launching)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CallStatus.Failed).SetProperty(c => c.ErrorMessage, reason)
-                    .SetProperty(c => c.Outcome, "Rejected").SetProperty(c => c.EndedAt, now), ct);
+                    .SetProperty(c => c.Outcome, CallOutcome.Rejected).SetProperty(c => c.EndedAt, now), ct);
             if (n == 1) counts.ReleaseOnCommit(item.CampaignId, item.PhoneLineId);
             await db.Contacts.Where(c => c.Id == item.ContactId && c.State == ContactState.Dialing)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Failed).SetProperty(c => c.LastOutcome, "Rejected")
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Failed).SetProperty(c => c.LastOutcome, CallOutcome.Rejected)
                     .SetProperty(c => c.LastEndedReason, reason).SetProperty(c => c.UpdatedAt, now), ct);
             await AppendEventAsync(db, item.CallId, item.CampaignId, "launch-rejected", "FAILED", reason, $"rejected:{item.CallId}", ct);
         }, ct);
         logger.LogWarning("Call {CallId} rejected by Vapi: {Reason}", item.CallId, reason);
-        hub.Publish(new CampaignChange(item.CampaignId, "call", item.CallId, "FAILED", now));
+        hub.Publish(CampaignChange.ForCall(item.CampaignId, item.CallId, CallStatus.Failed, now));
         signal.Wake();
     }
 

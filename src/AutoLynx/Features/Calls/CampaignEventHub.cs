@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 
 namespace AutoLynx.Features.Calls;
 
-/// <summary>What changed: pages and SSE clients re-read what they show.</summary>
-public sealed record CampaignChange(long CampaignId, string Kind, long? CallId = null, string? Status = null, DateTime? At = null);
-
 /// <summary>
 /// In-process fan-out of campaign and call changes. Subscribers get a disposable subscription; a slow
 /// subscriber never blocks the publisher (handlers run on the thread pool and exceptions are swallowed).

@@ -133,14 +133,14 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
         var changed = await writes.RunAsync(db, async () =>
         {
             var n = await db.Calls.Where(c => c.Id == callId && active.Contains(c.Status))
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, CallStatus.Timeout).SetProperty(c => c.Outcome, "Timeout")
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, CallStatus.Timeout).SetProperty(c => c.Outcome, CallOutcome.Timeout)
                     .SetProperty(c => c.ErrorMessage, reason).SetProperty(c => c.EndedAt, now), ct);
             if (n == 0) return false;
             var row = await db.Calls.Where(c => c.Id == callId).Select(c => new { c.ContactId, c.PhoneLineId }).FirstAsync(ct);
             var contactId = row.ContactId;
             sp.GetRequiredService<ActiveCallCounts>().ReleaseOnCommit(campaignId, row.PhoneLineId);
             await db.Contacts.Where(c => c.Id == contactId && c.State == Contacts.ContactState.Dialing)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, Contacts.ContactState.Failed).SetProperty(c => c.LastOutcome, "Timeout")
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.State, Contacts.ContactState.Failed).SetProperty(c => c.LastOutcome, CallOutcome.Timeout)
                     .SetProperty(c => c.LastEndedReason, reason).SetProperty(c => c.UpdatedAt, now), ct);
             db.CallEvents.Add(new CallEvent { CallId = callId, CampaignId = campaignId, Type = "timeout", Status = "TIMEOUT", Payload = reason, ReceivedAt = now, DedupeKey = $"timeout:{callId}" });
             await db.SaveChangesAsync(ct);
@@ -148,7 +148,7 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
         }, ct);
         if (!changed) return;
         logger.LogWarning("Call {CallId} timed out: {Reason}", callId, reason);
-        sp.GetRequiredService<CampaignEventHub>().Publish(new CampaignChange(campaignId, "call", callId, "TIMEOUT", now));
+        sp.GetRequiredService<CampaignEventHub>().Publish(CampaignChange.ForCall(campaignId, callId, CallStatus.Timeout, now));
         sp.GetRequiredService<DispatcherSignal>().Wake();
         await writes.RunAsync(db, () => sp.GetRequiredService<Campaigns.CampaignService>().TryCompleteAsync(campaignId, ct), ct);
     }

@@ -72,7 +72,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         var outcome = EndedReasons.Classify(call.EndedReason);
         if (becameTerminal)
         {
-            call.Outcome ??= outcome == CallOutcomeClass.Unknown ? "Ended" : outcome.ToString();
+            call.Outcome ??= CallOutcomes.FromEndedReason(call.EndedReason);
             await SettleContactAsync(call, outcome, now, ct);
             batch.Freed.Add(call.CampaignId);
             counts.ReleaseOnCommit(call.CampaignId, call.PhoneLineId);
@@ -85,14 +85,14 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         });
         await db.SaveChangesAsync(ct);
 
-        if (Call.Rank(call.Status) >= Call.Rank(CallStatus.Ringing) && call.Outcome is not "ConcurrencyLimited"
+        if (Call.Rank(call.Status) >= Call.Rank(CallStatus.Ringing) && call.Outcome is not CallOutcome.ConcurrencyLimited
             && !runningCampaigns.Contains(call.CampaignId))
         {
             await campaigns.MarkRunningAsync(call.CampaignId, ct);
             runningCampaigns.Add(call.CampaignId);
         }
         if (call.Status != before || msg.IsEndOfCallReport)
-            batch.Changes.Add(new CampaignChange(call.CampaignId, "call", call.Id, CampaignQueries.Upper(call.Status), now));
+            batch.Changes.Add(CampaignChange.ForCall(call.CampaignId, call.Id, call.Status, now));
     }
 
     /// <summary>Marks a row that lost a race to the same event (a duplicate delivered twice at once) as a duplicate.</summary>
@@ -176,7 +176,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         call.SuccessEvaluation = analysis?.SuccessEvaluation ?? call.SuccessEvaluation;
         if (analysis?.StructuredData is { } sd) call.StructuredDataJson = sd.ToJsonString();
         var outcome = EndedReasons.Classify(call.EndedReason);
-        if (outcome != CallOutcomeClass.Unknown) call.Outcome = outcome.ToString();
+        if (outcome != CallOutcomeClass.Unknown) call.Outcome = CallOutcomes.FromEndedReason(call.EndedReason);
     }
 
     /// <summary>Vapi status → ours: scheduled/queued → QUEUED, ringing → RINGING, in-progress/forwarding → IN_PROGRESS, ended → ENDED or FAILED/CANCELED by ended reason.</summary>
@@ -188,7 +188,8 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         VapiCallStatus.Ended => EndedReasons.Classify(endedReason) switch
         {
             CallOutcomeClass.Canceled => CallStatus.Canceled,
-            CallOutcomeClass.StartFailed or CallOutcomeClass.Error or CallOutcomeClass.FailedToConnect or CallOutcomeClass.ConcurrencyLimited => CallStatus.Failed,
+            CallOutcomeClass.StartFailed or CallOutcomeClass.Error or CallOutcomeClass.FailedToConnect or CallOutcomeClass.ProviderFault
+                or CallOutcomeClass.VapiFault or CallOutcomeClass.ConcurrencyLimited => CallStatus.Failed,
             _ => CallStatus.Ended,
         },
         _ => null,

@@ -1,7 +1,9 @@
 namespace AutoLynx.Features.Campaigns;
 
+[System.Text.Json.Serialization.JsonConverter(typeof(AutoLynx.Wire.UpperSnakeEnumConverter<CampaignStatus>))]
 public enum CampaignStatus { Created, Queued, Dialing, Running, Paused, Stopped, Completed, Failed }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(AutoLynx.Wire.KebabEnumConverter<DialMode>))]
 public enum DialMode { Continuous, Batch }
 
 /// <summary>A list of contacts called with one assistant over one phone line, under a concurrency cap.</summary>

@@ -1,3 +1,4 @@
+using AutoLynx.Features.Calls;
 using AutoLynx.Features.Contacts;
 
 namespace AutoLynx.Features.Campaigns;
@@ -8,7 +9,7 @@ public sealed record CampaignCounters(
     int CallsPlaced, decimal Cost, double Progress);
 
 public sealed record CampaignSummary(
-    long Id, string Name, string Status, string? StatusReason, string Mode, int Cap, bool LineQuietGating,
+    long Id, string Name, CampaignStatus Status, string? StatusReason, DialMode Mode, int Cap, bool LineQuietGating,
     long AssistantId, string? AssistantName, long PhoneLineId, string? PhoneLineName, string? PhoneLineNumber,
     DateTime CreatedAt, DateTime? QueuedAt, DateTime? StartedAt, DateTime? RunningAt, DateTime? PausedAt,
     DateTime? StoppedAt, DateTime? CompletedAt, DateTime? FailedAt, CampaignCounters Counters,
@@ -20,22 +21,22 @@ public sealed record BatchProgress(int Index, int Total, int Terminal, int Activ
 public sealed record CreateCampaignResult(long CampaignId, ImportReport ImportReport);
 
 public sealed record ContactView(
-    long Id, int RowNumber, string Name, string BusinessName, string Phone, string State, int Attempts,
-    int BatchIndex, string? LastOutcome, string? LastEndedReason, IReadOnlyDictionary<string, string>? Extra);
+    long Id, int RowNumber, string Name, string BusinessName, string Phone, ContactState State, int Attempts,
+    int BatchIndex, CallOutcome? LastOutcome, string? LastEndedReason, IReadOnlyDictionary<string, string>? Extra);
 
 public sealed record CallView(
-    long Id, long ContactId, long CampaignId, int AttemptNumber, string Status, string? Outcome, string? EndedReason,
+    long Id, long ContactId, long CampaignId, int AttemptNumber, CallStatus Status, CallOutcome? Outcome, string? EndedReason,
     string? ErrorMessage, string? ProviderCallId, DateTime CreatedAt, DateTime? LaunchedAt, DateTime? StartedAt,
     DateTime? EndedAt, DateTime? LastEventAt, double? DurationSeconds, decimal? Cost, string? RecordingUrl,
     string? Summary, string? SuccessEvaluation, string? Transcript);
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
-public sealed record CampaignListItem(long Id, string Name, string Status, string Mode, int Cap, int TotalContacts,
+public sealed record CampaignListItem(long Id, string Name, CampaignStatus Status, DialMode Mode, int Cap, int TotalContacts,
     DateTime CreatedAt, DateTime? StartedAt, DateTime? CompletedAt);
 
 /// <summary>One entry of a call's timeline; <c>note</c> is the engine's own words (webhook bodies are not repeated here).</summary>
 public sealed record CallEventView(long Id, string Type, string? Status, DateTime At, string? Note);
 
 /// <summary>A campaign named in another feature's answer (e.g. why an assistant cannot be deleted).</summary>
-public sealed record CampaignRef(long Id, string Name, string Status);
+public sealed record CampaignRef(long Id, string Name, CampaignStatus Status);

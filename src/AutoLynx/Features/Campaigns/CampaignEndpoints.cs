@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using System.Threading.Channels;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Contacts;
+using AutoLynx.Wire;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -61,7 +62,7 @@ public static class CampaignEndpoints
         var cap = dialer.Value.DefaultCap;
         if (!string.IsNullOrWhiteSpace(form["cap"]) && !int.TryParse(form["cap"], out cap)) errors["cap"] = ["Cap must be a whole number."];
         var mode = DialMode.Continuous;
-        if (!string.IsNullOrWhiteSpace(form["mode"]) && !Enum.TryParse(form["mode"].ToString(), true, out mode))
+        if (!string.IsNullOrWhiteSpace(form["mode"]) && !WireNames.TryParse(form["mode"].ToString(), out mode))
             errors["mode"] = ["Mode must be continuous or batch."];
         var lineQuietGating = false;
         if (!string.IsNullOrWhiteSpace(form["lineQuietGating"]) && !bool.TryParse(form["lineQuietGating"], out lineQuietGating))
@@ -160,8 +161,8 @@ public static class CampaignEndpoints
         CampaignStatus? s = null;
         if (!string.IsNullOrWhiteSpace(status))
         {
-            if (!Enum.TryParse<CampaignStatus>(status, true, out var parsed))
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown status \"{status}\"."] });
+            if (!WireNames.TryParse<CampaignStatus>(status, out var parsed))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown status \"{status}\"; use one of {WireNames.StateList<CampaignStatus>()}."] });
             s = parsed;
         }
         return TypedResults.Ok(await q.ListAsync(page ?? 1, pageSize ?? 25, s, search, Viewer.Require(user).OwnerFilter, ct));
@@ -200,8 +201,8 @@ public static class CampaignEndpoints
         ContactState? state = null;
         if (!string.IsNullOrWhiteSpace(status))
         {
-            if (!Enum.TryParse<ContactState>(status, true, out var parsed))
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown contact status \"{status}\"."] });
+            if (!WireNames.TryParse<ContactState>(status, out var parsed))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown contact status \"{status}\"; use one of {WireNames.StateList<ContactState>()}."] });
             state = parsed;
         }
         var order = ContactSort.Row;

@@ -3,6 +3,7 @@ using AutoLynx.Data;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.Auth;
+using AutoLynx.Wire;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Campaigns;
@@ -18,7 +19,7 @@ public sealed class CampaignQueries(AppDbContext db)
         var line = await db.PhoneLines.AsNoTracking().Where(l => l.Id == c.PhoneLineId).Select(l => new { l.Name, l.Number }).FirstOrDefaultAsync(ct);
         var counters = await CountersAsync(id, ct);
         var batches = c.Mode == DialMode.Batch ? await BatchesAsync(id, ct) : null;
-        return new CampaignSummary(c.Id, c.Name, Upper(c.Status), c.StatusReason, c.Mode.ToString().ToLowerInvariant(), c.Cap, c.LineQuietGating,
+        return new CampaignSummary(c.Id, c.Name, c.Status, c.StatusReason, c.Mode, c.Cap, c.LineQuietGating,
             c.AssistantId, assistant, c.PhoneLineId, line?.Name, line?.Number,
             c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, c.FailedAt, counters, batches);
     }
@@ -47,7 +48,7 @@ public sealed class CampaignQueries(AppDbContext db)
         var byStatus = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
             .GroupBy(x => new { x.CampaignId, x.Status }).Select(g => new { g.Key.CampaignId, g.Key.Status, Count = g.Count() }).ToListAsync(ct);
         var byOutcome = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId) && x.Outcome != null)
-            .GroupBy(x => new { x.CampaignId, Outcome = x.Outcome! }).Select(g => new { g.Key.CampaignId, g.Key.Outcome, Count = g.Count() }).ToListAsync(ct);
+            .GroupBy(x => new { x.CampaignId, Outcome = x.Outcome!.Value }).Select(g => new { g.Key.CampaignId, g.Key.Outcome, Count = g.Count() }).ToListAsync(ct);
         var costs = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId) && x.Cost != null)
             .GroupBy(x => x.CampaignId).Select(g => new { CampaignId = g.Key, Cost = g.Sum(x => x.Cost) }).ToListAsync(ct);
 
@@ -63,8 +64,8 @@ public sealed class CampaignQueries(AppDbContext db)
             var cost = costs.FirstOrDefault(x => x.CampaignId == id)?.Cost ?? 0m;
             result[id] = new CampaignCounters(
                 total, State(ContactState.Pending), active, State(ContactState.Completed), State(ContactState.Failed), State(ContactState.Skipped),
-                statuses.ToDictionary(x => Upper(x.Status), x => x.Count),
-                byOutcome.Where(x => x.CampaignId == id).ToDictionary(x => x.Outcome, x => x.Count),
+                statuses.ToDictionary(x => WireNames.State(x.Status), x => x.Count),
+                byOutcome.Where(x => x.CampaignId == id).ToDictionary(x => WireNames.Kind(x.Outcome), x => x.Count),
                 statuses.Sum(x => x.Count), Math.Round(cost, 4),
                 total == 0 ? 0 : Math.Round(100.0 * done / total, 1));
         }
@@ -91,7 +92,7 @@ public sealed class CampaignQueries(AppDbContext db)
             .Select(c => new { c.Id, c.Name, c.Status, c.Mode, c.Cap, c.TotalContacts, c.CreatedAt, c.DialingAt, c.CompletedAt })
             .ToListAsync(ct);
         return new Paged<CampaignListItem>(
-            rows.Select(c => new CampaignListItem(c.Id, c.Name, Upper(c.Status), c.Mode.ToString().ToLowerInvariant(), c.Cap, c.TotalContacts, c.CreatedAt, c.DialingAt, c.CompletedAt)).ToList(),
+            rows.Select(c => new CampaignListItem(c.Id, c.Name, c.Status, c.Mode, c.Cap, c.TotalContacts, c.CreatedAt, c.DialingAt, c.CompletedAt)).ToList(),
             page, pageSize, total);
     }
 
@@ -101,7 +102,7 @@ public sealed class CampaignQueries(AppDbContext db)
         var unfinished = Campaign.Unfinished;
         var rows = await db.Campaigns.AsNoTracking().Where(c => c.AssistantId == assistantId && unfinished.Contains(c.Status))
             .OrderBy(c => c.Id).Select(c => new { c.Id, c.Name, c.Status }).ToListAsync(ct);
-        return rows.Select(c => new CampaignRef(c.Id, c.Name, Upper(c.Status))).ToList();
+        return rows.Select(c => new CampaignRef(c.Id, c.Name, c.Status)).ToList();
     }
 
     public async Task<Paged<ContactView>?> ContactsAsync(long campaignId, ContactQuery query, CancellationToken ct)
@@ -139,16 +140,13 @@ public sealed class CampaignQueries(AppDbContext db)
             e.Payload is null || e.Payload.StartsWith('{') ? null : e.Payload.Length > 300 ? e.Payload[..300] + "…" : e.Payload)).ToList();
     }
 
-    public static CallView ToView(Call c) => new(c.Id, c.ContactId, c.CampaignId, c.AttemptNumber, Upper(c.Status), c.Outcome, c.EndedReason,
+    public static CallView ToView(Call c) => new(c.Id, c.ContactId, c.CampaignId, c.AttemptNumber, c.Status, c.Outcome, c.EndedReason,
         c.ErrorMessage, c.ProviderCallId, c.CreatedAt, c.LaunchedAt, c.StartedAt, c.EndedAt, c.LastEventAt, c.DurationSeconds, c.Cost,
         c.RecordingUrl, c.Summary, c.SuccessEvaluation, c.Transcript);
 
-    private static ContactView ToView(Contact c) => new(c.Id, c.RowNumber, c.Name, c.BusinessName, c.Phone, Upper(c.State), c.Attempts,
+    private static ContactView ToView(Contact c) => new(c.Id, c.RowNumber, c.Name, c.BusinessName, c.Phone, c.State, c.Attempts,
         c.BatchIndex, c.LastOutcome, c.LastEndedReason,
         c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson));
 
     private static (int, int) Clamp(int page, int pageSize) => (Math.Max(1, page), Math.Clamp(pageSize <= 0 ? 25 : pageSize, 1, 500));
-
-    /// <summary>Statuses travel as SCREAMING_SNAKE: IN_PROGRESS, COMPLETED.</summary>
-    public static string Upper<T>(T value) where T : struct, Enum => AppDbContext.ToSnake(value.ToString()).ToUpperInvariant();
 }

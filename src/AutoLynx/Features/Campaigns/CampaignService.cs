@@ -71,7 +71,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         Audit("campaign.create", campaign.Id, new { campaign.Name, report.Accepted, skipped = report.SkippedCount, duplicates = report.DuplicateCount });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        hub.Publish(new CampaignChange(campaign.Id, "created"));
+        hub.Publish(new CampaignChange(campaign.Id, ChangeKind.Created));
         return (new CreateCampaignResult(campaign.Id, report), null);
     }
 
@@ -152,7 +152,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             }
         }
         dispatcher.Wake(); // first: the dispatcher's pass should not wait behind the live-update subscribers
-        hub.Publish(new CampaignChange(id, "status", Status: c.Status.ToString()));
+        hub.Publish(CampaignChange.ForStatus(id, c.Status));
         return CommandResult.Done;
     }
 
@@ -174,7 +174,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         Audit("campaign.update", id, new { name, cap });
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return CommandResult.Conflict("The campaign changed at the same time; reload and try again."); }
-        hub.Publish(new CampaignChange(id, "updated"));
+        hub.Publish(new CampaignChange(id, ChangeKind.Updated));
         dispatcher.Wake();
         return CommandResult.Done;
     }
@@ -191,7 +191,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         Audit("campaign.delete", id, new { c.Name });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        hub.Publish(new CampaignChange(id, "deleted"));
+        hub.Publish(new CampaignChange(id, ChangeKind.Deleted));
         return CommandResult.Done;
     }
 
@@ -204,7 +204,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         var n = await db.Campaigns.Where(c => c.Id == id && c.Status == CampaignStatus.Queued)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Dialing).SetProperty(c => c.DialingAt, now)
                 .SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
-        if (n > 0) hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Dialing)));
+        if (n > 0) hub.Publish(CampaignChange.ForStatus(id, CampaignStatus.Dialing));
     }
 
     /// <summary>DIALING → RUNNING: the provider reported a call of this campaign live (ringing or beyond).</summary>
@@ -215,7 +215,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Running).SetProperty(c => c.RunningAt, now)
                 .SetProperty(c => c.DialingAt, c => c.DialingAt ?? now)
                 .SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
-        if (n > 0) hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Running)));
+        if (n > 0) hub.Publish(CampaignChange.ForStatus(id, CampaignStatus.Running));
     }
 
     /// <summary>A cheap read before <see cref="TryCompleteAsync"/>: while a call is active the campaign cannot be complete.</summary>
@@ -244,7 +244,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         if (n == 0) return false;
         Audit("campaign.complete", id, null, "system");
         await db.SaveChangesAsync(ct);
-        hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Completed)));
+        hub.Publish(CampaignChange.ForStatus(id, CampaignStatus.Completed));
         return true;
     }
 
@@ -259,7 +259,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         if (n == 0) return;
         Audit("campaign.pause", id, new { reason }, "system");
         await db.SaveChangesAsync(ct);
-        hub.Publish(new CampaignChange(id, "status", Status: nameof(CampaignStatus.Paused)));
+        hub.Publish(CampaignChange.ForStatus(id, CampaignStatus.Paused));
     }
 
     private void Audit(string action, long campaignId, object? details, string? by = null)

@@ -1,5 +1,6 @@
 namespace AutoLynx.Features.Contacts;
 
+[System.Text.Json.Serialization.JsonConverter(typeof(AutoLynx.Wire.UpperSnakeEnumConverter<ContactState>))]
 public enum ContactState
 {
     /// <summary>Waiting to be dialled (first time or a retry).</summary>
@@ -31,8 +32,8 @@ public sealed class Contact
     public ContactState State { get; set; }
     public int Attempts { get; set; }
     public DateTime? NextAttemptAt { get; set; }
-    /// <summary>Outcome of the last call (Talked, NoAnswer…).</summary>
-    public string? LastOutcome { get; set; }
+    /// <summary>Outcome of the last call.</summary>
+    public AutoLynx.Features.Calls.CallOutcome? LastOutcome { get; set; }
     public string? LastEndedReason { get; set; }
     public DateTime UpdatedAt { get; set; }
 }
