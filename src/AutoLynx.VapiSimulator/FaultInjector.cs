@@ -9,6 +9,10 @@ internal enum CreateFault
     Error500BeforeCreate,
     Error500AfterCreate,
     TimeoutAfterCreate,
+    /// <summary>504 at once; the call is created <see cref="FaultPlan.LateCreateMs"/> later.</summary>
+    LateCreate,
+    /// <summary>Created; answered 201 with a body cut short.</summary>
+    GarbledCreate,
 }
 
 /// <summary>One scripted failure: the next <see cref="Count"/> requests matching method and path prefix get this status.</summary>
@@ -102,7 +106,8 @@ internal sealed class FaultInjector(SimulatorOptions options, CallStore store)
     public CreateFault ForCreate(string customerNumber)
     {
         var faults = options.Faults;
-        if (faults.Rate500BeforeCreate <= 0 && faults.Rate500AfterCreate <= 0 && faults.RateTimeoutAfterCreate <= 0)
+        if (faults.Rate500BeforeCreate <= 0 && faults.Rate500AfterCreate <= 0 && faults.RateTimeoutAfterCreate <= 0
+            && faults.RateLateCreate <= 0 && faults.RateGarbledCreate <= 0)
         {
             return CreateFault.None;
         }
@@ -119,7 +124,30 @@ internal sealed class FaultInjector(SimulatorOptions options, CallStore store)
             return CreateFault.Error500AfterCreate;
         }
 
-        return random.Roll(faults.RateTimeoutAfterCreate) ? CreateFault.TimeoutAfterCreate : CreateFault.None;
+        if (random.Roll(faults.RateTimeoutAfterCreate))
+        {
+            return CreateFault.TimeoutAfterCreate;
+        }
+
+        if (random.Roll(faults.RateLateCreate))
+        {
+            return CreateFault.LateCreate;
+        }
+
+        return random.Roll(faults.RateGarbledCreate) ? CreateFault.GarbledCreate : CreateFault.None;
+    }
+
+    /// <summary>GET /call/{id} fails for this call, every time (drawn once per call id from the seed).</summary>
+    public bool GetCallFails(string callId)
+    {
+        var rate = options.Faults.RateGetCallError;
+        if (rate <= 0 || !Seeds.For(options.Seed, "get-call-error", callId).Roll(rate))
+        {
+            return false;
+        }
+
+        store.Count(FaultKind.GetCallError);
+        return true;
     }
 
     public void Reset()

@@ -21,7 +21,7 @@ public sealed class CampaignQueries(AppDbContext db)
         var batches = c.Mode == DialMode.Batch ? await BatchesAsync(id, ct) : null;
         return new CampaignSummary(c.Id, c.Name, c.Status, c.StatusReason, c.Mode, c.Cap, c.LineQuietGating,
             c.AssistantId, assistant, c.PhoneLineId, line?.Name, line?.Number,
-            c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, c.FailedAt, counters, batches);
+            c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, counters, batches);
     }
 
     /// <summary>Progress per batch, in one grouped query.</summary>
@@ -146,7 +146,7 @@ public sealed class CampaignQueries(AppDbContext db)
 
     private static ContactView ToView(Contact c) => new(c.Id, c.RowNumber, c.Name, c.BusinessName, c.Phone, c.State, c.Attempts,
         c.BatchIndex, c.LastOutcome, c.LastEndedReason,
-        c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson));
+        c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson), c.Reason, c.NextAttemptAt);
 
     private static (int, int) Clamp(int page, int pageSize) => (Math.Max(1, page), Math.Clamp(pageSize <= 0 ? 25 : pageSize, 1, 500));
 }

@@ -4,6 +4,7 @@ using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Engine;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.PhoneLines;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,7 @@ public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error
 
 /// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
 public sealed class CampaignService(AppDbContext db, ContactImporter importer, TimeProvider time, DispatcherSignal dispatcher, CampaignEventHub hub,
-    AssistantService assistants, Actor actor)
+    AssistantService assistants, EngineTransitions transitions, Actor actor)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -110,17 +111,19 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             c.StatusReason = null;
         }, null, ct);
 
+    /// <summary>STOPPED: no new calls; live calls finish and are still tracked; every contact still waiting is SKIPPED (campaign stopped).</summary>
     public Task<CommandResult> StopAsync(long id, CancellationToken ct)
         => TransitionAsync(id, "campaign.stop", [CampaignStatus.Created, .. Campaign.Dialable, CampaignStatus.Paused], CampaignStatus.Stopped,
-            c => c.StoppedAt = Now, null, ct);
+            c => c.StoppedAt = Now, null, ct, also: () => transitions.SkipPendingAsync(id, ContactReason.CampaignStopped, ct));
 
     /// <summary>
     /// An operator's command against the campaign as it is now. The engine moves a campaign too (QUEUED → DIALING →
     /// RUNNING, a version bump each time), so a Pause pressed just after Start can lose the optimistic race: then the
     /// command is judged again against the fresh row, and only a real state conflict reaches the user.
     /// </summary>
+    /// <param name="also">More work in the same transaction (Stop skips the waiting contacts).</param>
     private async Task<CommandResult> TransitionAsync(long id, string action, CampaignStatus[] from, CampaignStatus? to,
-        Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct)
+        Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct, Func<Task>? also = null)
     {
         const int attempts = 3;
         Campaign? c;
@@ -138,7 +141,10 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
             try
             {
+                await using var tx = also is null ? null : await db.Database.BeginTransactionAsync(ct);
                 await db.SaveChangesAsync(ct);
+                if (also is not null) await also();
+                if (tx is not null) await tx.CommitAsync(ct);
                 break;
             }
             catch (DbUpdateConcurrencyException) when (attempt < attempts)
