@@ -90,14 +90,15 @@ internal static class CallEndpoints
 
     private static IResult Get(string id, CallStore store, FaultInjector faults)
     {
-        if (faults.GetCallFails(id))
-        {
-            return SimJson.Error(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", System.Text.Json.Nodes.JsonValue.Create("Service Unavailable")!);
-        }
-
         if (store.Find(id) is not { } call)
         {
             return CallNotFound();
+        }
+
+        if (call.LookupsFail)
+        {
+            faults.CountLookupFailure();
+            return SimJson.Error(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", System.Text.Json.Nodes.JsonValue.Create("Service Unavailable")!);
         }
 
         lock (call.Gate)

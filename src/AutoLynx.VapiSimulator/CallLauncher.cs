@@ -82,8 +82,8 @@ internal sealed class CallLauncher(
                 break;
             case CreateFault.GarbledCreate:
                 store.Count(FaultKind.GarbledCreate);
-                var whole = call.ToJsonString();
-                return (Results.Text(whole[..Math.Min(whole.Length, 60)], "application/json", statusCode: StatusCodes.Status201Created), fault);
+                // A misbehaving gateway's answer: 201, but no call in the body.
+                return (Results.Text("null", "application/json", statusCode: StatusCodes.Status201Created), fault);
         }
 
         return (SimJson.Json(call, StatusCodes.Status201Created), fault);
@@ -204,6 +204,7 @@ internal sealed class CallLauncher(
             BaseUrl = baseUrl,
             Server = WebhookSender.ServerFor(assistant, phoneJson),
             ControlAuthenticationEnabled = assistant["monitorPlan"].GetBool("controlAuthenticationEnabled") == true,
+            LookupsFail = faults.DrawLookupsFail(number, admission.Sequence),
             Generation = admission.Generation,
             FlowCancellation = CancellationTokenSource.CreateLinkedTokenSource(admission.Generation),
             FaultRandom = new Random(plan.FaultSeed),

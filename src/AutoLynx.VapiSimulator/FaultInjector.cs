@@ -16,7 +16,7 @@ internal enum CreateFault
 }
 
 /// <summary>One scripted failure: the next <see cref="Count"/> requests matching method and path prefix get this status.</summary>
-internal sealed record ScriptedFault(string? Method, string PathPrefix, int Status, string? Message, int Count);
+internal sealed record ScriptedFault(string? Method, string PathPrefix, int Status, string? Message, int Count, int? RetryAfterSeconds = null);
 
 /// <summary>Decides the API-level faults. POST /call faults are drawn from (seed, customer number, how many times
 /// that number was posted) so they too are independent of the order of concurrent requests; 429 and slow responses
@@ -137,18 +137,14 @@ internal sealed class FaultInjector(SimulatorOptions options, CallStore store)
         return random.Roll(faults.RateGarbledCreate) ? CreateFault.GarbledCreate : CreateFault.None;
     }
 
-    /// <summary>GET /call/{id} fails for this call, every time (drawn once per call id from the seed).</summary>
-    public bool GetCallFails(string callId)
+    /// <summary>Whether GET /call/{id} will fail for a call created now, every time (drawn once per call from the seed).</summary>
+    public bool DrawLookupsFail(string customerNumber, long sequence)
     {
         var rate = options.Faults.RateGetCallError;
-        if (rate <= 0 || !Seeds.For(options.Seed, "get-call-error", callId).Roll(rate))
-        {
-            return false;
-        }
-
-        store.Count(FaultKind.GetCallError);
-        return true;
+        return rate > 0 && Seeds.For(options.Seed, "get-call-error", customerNumber, sequence.ToString(CultureInfo.InvariantCulture)).Roll(rate);
     }
+
+    public void CountLookupFailure() => store.Count(FaultKind.GetCallError);
 
     public void Reset()
     {

@@ -213,7 +213,8 @@ public sealed class FaultPlan
     /// <summary>How long after its 504 a late-created call appears, in real milliseconds.</summary>
     public int LateCreateMs { get; set; } = 5000;
 
-    /// <summary>POST /call creates (and dials) the call, then answers 201 with a body cut short (unreadable JSON).</summary>
+    /// <summary>POST /call creates (and dials) the call, then answers 201 with a body that is no call (JSON <c>null</c>, as a
+    /// misbehaving gateway may send).</summary>
     public double RateGarbledCreate { get; set; }
 
     /// <summary>GET /call/{id} answers 503 for this share of calls, every time (chosen per call id): their lookups never work.</summary>
