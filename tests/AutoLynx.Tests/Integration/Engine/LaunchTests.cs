@@ -114,7 +114,8 @@ public sealed class LaunchTests
     [InlineData(Db.Postgres)]
     public async Task CreatedButUnreadableBody_CallAdoptedByLookup_NeverFailedNorRedialled(Db db)
     {
-        await using var app = AppHost.Start(db, new Dictionary<string, string?> { ["Simulator:Faults:RateGarbledCreate"] = "0.5" });
+        // Every call a person answers: a contact that fails here failed because of the unreadable answer.
+        await using var app = AppHost.Start(db, AppHost.OutcomesOnly("Talked", new Dictionary<string, string?> { ["Simulator:Faults:RateGarbledCreate"] = "0.5" }));
         const int contacts = 10;
         var id = await app.CreateCampaignAsync(AppHost.SampleCsv(contacts), cap: 3);
         await app.Http.PostAsync($"api/campaigns/{id}/start", null);
@@ -126,6 +127,9 @@ public sealed class LaunchTests
         var calls = (await app.GetJsonAsync($"api/campaigns/{id}/calls")).EnumerateArray().ToList();
         Assert.Equal(contacts, calls.Count);
         Assert.DoesNotContain(calls, c => c.GetProperty("outcome").GetString() is "rejected" or "not-placed");
+        Assert.Equal(0, done.GetProperty("counters").GetProperty("failed").GetInt32());
+        var people = (await app.GetJsonAsync($"api/campaigns/{id}/contacts?pageSize=100")).GetProperty("items").EnumerateArray().ToList();
+        Assert.All(people, c => Assert.Equal("talked", c.GetProperty("lastOutcome").GetString()));
     }
 
     [Fact]

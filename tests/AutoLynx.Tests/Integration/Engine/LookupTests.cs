@@ -47,10 +47,13 @@ public sealed class LookupTests
     [InlineData(Db.Postgres)]
     public async Task AmbiguousPost_LineBusyWithMoreThanAPageOfNewerCalls_LookupStillFindsIt_RingsOnce(Db db)
     {
+        // Webhooks are lost, so only the lookup can tell AutoLynx that its call exists.
         await using var app = AppHost.Start(db, new Dictionary<string, string?>
         {
-            ["Vapi:RequestTimeout"] = "00:00:03",
+            ["Vapi:RequestTimeout"] = "00:00:10",
             ["Simulator:TimeScale"] = "0.02",
+            ["Simulator:Faults:RateDropWebhook"] = "1",
+            ["Dialer:StuckAfter"] = "00:00:02",
         });
         var id = await app.CreateCampaignAsync(AppHost.SampleCsv(1), cap: 1);
         // Our one POST creates the call and then never answers; while AutoLynx waits, 1,100 newer calls land on the line.
