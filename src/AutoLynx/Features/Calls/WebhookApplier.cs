@@ -7,12 +7,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Calls;
 
-/// <summary>How many inbox rows one batch applied (the after-commit effects travel with the leader write).</summary>
-public sealed class AppliedBatch
-{
-    public int Rows { get; set; }
-}
-
 /// <summary>
 /// Applies stored webhooks to their calls: the call's details and a call_events row per webhook, deduplicated by key;
 /// the status moves only through <see cref="EngineTransitions"/> (forward only, the provider's word over our guesses).

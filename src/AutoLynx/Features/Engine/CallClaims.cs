@@ -9,9 +9,6 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AutoLynx.Features.Engine;
 
-/// <summary>The contact fields a launch needs, read in the claim transaction.</summary>
-public sealed record DueContact(long Id, int Attempts, string Name, string BusinessName, string Phone, string? ExtraJson);
-
 /// <summary>
 /// The SQL of a claim, for <see cref="EngineTransitions.ClaimAsync"/> only, inside its (fenced) transaction: the
 /// contacts → DIALING (only those still in an allowed state, and only while the campaign is dialable: a Pause or Stop

@@ -56,12 +56,3 @@ public sealed class EngineEffects(ActiveCallCounts counts, DispatcherSignal disp
         if (batch.CountsRaised) counts.Invalidate();
     }
 }
-
-/// <summary>What one leader write changed, acted on by <see cref="EngineEffects"/> once it commits.</summary>
-public sealed class EffectBatch
-{
-    public List<(long Campaign, long Line)> Releases { get; } = [];
-    public List<CampaignChange> Changes { get; } = [];
-    public bool Wake { get; set; }
-    public bool CountsRaised { get; set; }
-}

@@ -51,29 +51,6 @@ public sealed class LaunchTests
         await app.AssertEachNumberRangOnceAsync(2);
     }
 
-    [Theory]
-    [InlineData(Db.Sqlite)]
-    [InlineData(Db.Postgres)]
-    public async Task LateCreates_504ThenCreated_NobodyRingsTwice(Db db)
-    {
-        await using var app = AppHost.Start(db, new Dictionary<string, string?>
-        {
-            ["Simulator:Faults:RateLateCreate"] = "0.4",
-            ["Simulator:Faults:LateCreateMs"] = "1500",
-            ["Vapi:RequestTimeout"] = "00:00:02",
-        });
-        const int contacts = 24;
-        var id = await app.CreateCampaignAsync(AppHost.SampleCsv(contacts), cap: 4);
-        await app.Http.PostAsync($"api/campaigns/{id}/start", null);
-        var done = await app.WaitForStatusAsync(id, "COMPLETED", TimeSpan.FromMinutes(4));
-
-        var stats = await app.SimStatsAsync();
-        Assert.True(stats.GetProperty("faults").GetProperty("lateCreates").GetInt32() > 0, "no late create happened: the test proves nothing");
-        await app.AssertEachNumberRangOnceAsync(contacts);
-        Assert.InRange(stats.GetProperty("maxConcurrentAccount").GetInt32(), 1, 4);
-        Assert.Equal(contacts, done.GetProperty("counters").GetProperty("callsPlaced").GetInt32());
-    }
-
     [Fact]
     public async Task CallAppearsAfterItWasGivenBack_RecordedAndCountedNeverIgnored()
     {

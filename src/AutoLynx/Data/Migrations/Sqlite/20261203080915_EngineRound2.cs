@@ -11,14 +11,7 @@ namespace AutoLynx.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Outcomes are an enum now: the old free-text values map onto its names.
-            foreach (var (table, column) in new[] { ("calls", "outcome"), ("contacts", "last_outcome") })
-                migrationBuilder.Sql($"UPDATE {table} SET {column} = 'Unknown' WHERE {column} = 'Ended' OR {column} NOT IN " +
-                    "('Talked','Forwarded','NoAnswer','Busy','Voicemail','FailedToConnect','ProviderFault','VapiFault','Error','StartFailed','Canceled'," +
-                    "'ConcurrencyLimited','Unknown','NotPlaced','Rejected','Timeout')");
-            migrationBuilder.Sql("UPDATE calls SET outcome = 'Forwarded' WHERE ended_reason = 'assistant-forwarded-call'");
-            migrationBuilder.Sql("UPDATE calls SET outcome = 'VapiFault' WHERE outcome = 'Error' AND ended_reason LIKE 'call.in-progress.error-vapifault-%'");
-            migrationBuilder.Sql("UPDATE calls SET outcome = 'ProviderFault' WHERE outcome = 'Error' AND (ended_reason LIKE 'call.in-progress.error-providerfault-%' OR ended_reason LIKE 'pipeline-error-%')");
+            OutcomeNames.Migrate(migrationBuilder);
 
             migrationBuilder.DropColumn(
                 name: "failed_at",
