@@ -128,18 +128,34 @@ internal sealed partial class ConversationScript
             _ when success => $"{Persona} spoke with {who}. {FirstName} was interested and booked a demo for Tuesday at 3 pm.",
             _ => $"{Persona} spoke with {who}. {FirstName} was not interested right now and asked to be contacted later in the year.",
         };
+        var data = new JsonObject
+        {
+            ["interested"] = success,
+            ["demoBooked"] = success,
+            ["reachedVoicemail"] = voicemail,
+        };
+        var talked = Call.Plan.Outcome == CallOutcome.Talked && !endedReason.Contains("fault", StringComparison.Ordinal);
+        // Like Vapi's extraction, only the fields the assistant's structured-data schema asks for.
+        if (talked && Call.Plan.OptsOut && Asks("doNotCall"))
+        {
+            data["doNotCall"] = true;
+            summary = $"{Persona} spoke with {who}. {FirstName} asked not to be called again.";
+        }
+        if (talked && Call.Plan.CallbackAfter is { } after && Asks("callbackAt"))
+        {
+            data["callbackAt"] = ((Call.EndedAt ?? DateTimeOffset.UtcNow) + after).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            summary = $"{Persona} spoke with {who}. {FirstName} was busy and asked to be called back later.";
+        }
         return new JsonObject
         {
             ["summary"] = summary,
             ["successEvaluation"] = success ? "true" : "false",
-            ["structuredData"] = new JsonObject
-            {
-                ["interested"] = success,
-                ["demoBooked"] = success,
-                ["reachedVoicemail"] = voicemail,
-            },
+            ["structuredData"] = data,
         };
     }
+
+    private bool Asks(string field)
+        => Call.Assistant["analysisPlan"]?["structuredDataPlan"]?["schema"]?["properties"]?[field] is not null;
 
     /// <summary>Fills Liquid-style {{ name }} placeholders from variableValues (missing ones render empty, as in Liquid).</summary>
     private string? Render(string? template) => template is null

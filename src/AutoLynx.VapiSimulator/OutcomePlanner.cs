@@ -36,6 +36,12 @@ internal sealed record CallPlan(
 
     /// <summary>Whether the call ends while ringing.</summary>
     public bool EndsRinging => Outcome is CallOutcome.NoAnswer or CallOutcome.Busy or CallOutcome.ProviderFault;
+
+    /// <summary>The person asks not to be called again (talked calls only).</summary>
+    public bool OptsOut { get; init; }
+
+    /// <summary>The person asks to be called back this long after the call ends (talked calls only).</summary>
+    public TimeSpan? CallbackAfter { get; init; }
 }
 
 /// <summary>Picks outcomes and durations. The randomness comes from (seed, customer number, how many calls that
@@ -81,6 +87,9 @@ internal static class OutcomePlanner
         var analysis = random.Between(2, 5);
         var interested = random.NextDouble() < 0.4;
         var forwarding = random.Between(2, 8);
+        // Drawn last, so plans made before these existed stay the same.
+        var optsOut = random.NextDouble() < options.Outcomes.OptOut;
+        var asksCallback = !optsOut && random.NextDouble() < options.Outcomes.Callback;
 
         // Faults have their own stream so turning them on does not change outcomes.
         var faults = Seeds.For(options.Seed, "faults", customerNumber, attempt);
@@ -96,7 +105,10 @@ internal static class OutcomePlanner
         {
             CallOutcome.Talked => new CallPlan(outcome, talkedEnding, queued, answerRing,
                 talkedEnding == "exceeded-max-duration" ? maxDurationSeconds : Math.Min(talk, maxDurationSeconds), 0,
-                analysis, interested && talkedEnding is not ("silence-timed-out" or "exceeded-max-duration"), neverEnds, faultSeed),
+                analysis, interested && talkedEnding is not ("silence-timed-out" or "exceeded-max-duration"), neverEnds, faultSeed)
+            {
+                OptsOut = optsOut, CallbackAfter = asksCallback ? TimeSpan.FromMilliseconds(options.Outcomes.CallbackAfterMs) : null,
+            },
             CallOutcome.Voicemail => new CallPlan(outcome, "voicemail", queued, answerRing, Math.Min(voicemail, maxDurationSeconds), 0,
                 analysis, false, neverEnds, faultSeed),
             // Talks for a while (a third of a normal talk), then hands the caller to a person.

@@ -114,6 +114,9 @@ public sealed class SimulatorOptions
             Range(errors, "outcomes." + name, weight, 0, 1_000_000);
         }
 
+        Range(errors, "outcomes.optOut", Outcomes.OptOut, 0, 1);
+        Range(errors, "outcomes.callback", Outcomes.Callback, 0, 1);
+        Range(errors, "outcomes.callbackAfterMs", Outcomes.CallbackAfterMs, 0, 86_400_000);
         if (Outcomes.Weights().All(w => w.Weight <= 0))
         {
             errors.Add("outcomes must have at least one positive weight");
@@ -170,6 +173,17 @@ public sealed class OutcomeMix
 
     /// <summary>Answered, then Vapi's worker dies mid-call: call.in-progress.error-vapifault-worker-died.</summary>
     public double VapiFault { get; set; } = 1;
+
+    /// <summary>Share (0–1) of talked calls where the person asks not to be called again: the analysis's structured
+    /// data carries <c>doNotCall: true</c> when the assistant's structured-data schema asks for it.</summary>
+    public double OptOut { get; set; }
+
+    /// <summary>Share (0–1) of talked calls where the person asks to be called back later: <c>callbackAt</c> (ISO 8601,
+    /// <see cref="CallbackAfterMs"/> after the call ends) when the schema asks for it.</summary>
+    public double Callback { get; set; }
+
+    /// <summary>How long after the end of the call the person asks to be called back, in real milliseconds.</summary>
+    public int CallbackAfterMs { get; set; } = 2000;
 
     public OutcomeMix Clone() => (OutcomeMix)MemberwiseClone();
 

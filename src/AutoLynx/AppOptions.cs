@@ -50,6 +50,19 @@ public sealed class DialerOptions
     [Range(1, 100)] public int MaxPlacementTries { get; set; } = 5;
     /// <summary>Concurrency-limit refusals in a row (no call accepted in between) before the campaign is paused with the reason.</summary>
     [Range(1, 10000)] public int RefusalsBeforePause { get; set; } = 20;
+
+    /// <summary>Call starts per second on one phone line (carriers expect about one); scaled by the time scale in demo mode.</summary>
+    [Range(0.01, 10000)] public double CallStartsPerSecondPerLine { get; set; } = 1;
+    /// <summary>Call starts per second over the whole account.</summary>
+    [Range(0.01, 100000)] public double CallStartsPerSecond { get; set; } = 10;
+    /// <summary>Slots of the account's concurrency limit kept free for inbound calls.</summary>
+    [Range(0, 10000)] public int ReservedInboundSlots { get; set; }
+    /// <summary>The failure-spike breaker looks at this many of a campaign's last ended calls…</summary>
+    [Range(2, 1000)] public int BreakerWindow { get; set; } = 20;
+    /// <summary>…and pauses it when at least this share of them ended in provider, carrier or Vapi faults.</summary>
+    [Range(0.01, 1)] public double BreakerThreshold { get; set; } = 0.5;
+    /// <summary>What a live call is expected to cost when the campaign has no ended call with a cost yet (spend caps), USD.</summary>
+    [Range(0, 100)] public decimal ExpectedCostPerCall { get; set; } = 0.15m;
 }
 
 /// <summary>Section "Phone".</summary>

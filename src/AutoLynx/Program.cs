@@ -5,6 +5,7 @@ using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Engine;
 using AutoLynx.Features.Campaigns;
+using AutoLynx.Features.Compliance;
 using AutoLynx.Features.PhoneLines;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +31,7 @@ app.MapAssistantEndpoints();
 app.MapPhoneLineEndpoints();
 app.MapWebhookEndpoints();
 app.MapSchedulerEndpoints();
+app.MapDncEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -155,6 +155,7 @@ public sealed class E2EFixture : IAsyncLifetime
             builder.UseSetting("Simulator:TimeScale", "0.005");
             builder.UseSetting("Simulator:Seed", "7");
             builder.UseSetting("Dialer:TickSeconds", "5");
+            builder.UseSetting("Compliance:DefaultRetry:MaxAttempts", "1");
             builder.UseSetting("Auth:BootstrapApiToken", adminToken);
             builder.UseSetting("Auth:RevalidateEvery", "00:00:02");
             foreach (var (k, v) in mail.AppSettings) builder.UseSetting(k, v);

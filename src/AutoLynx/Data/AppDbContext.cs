@@ -81,6 +81,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => x.Status);
             e.HasIndex(x => x.OwnerId);
+            e.HasIndex(x => new { x.Status, x.StartAt });
             e.HasOne<Assistant>().WithMany().HasForeignKey(x => x.AssistantId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<PhoneLine>().WithMany().HasForeignKey(x => x.PhoneLineId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -94,6 +95,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasIndex(x => new { x.CampaignId, x.Phone }).IsUnique();
             e.HasIndex(x => new { x.CampaignId, x.State, x.RowNumber });
             e.HasIndex(x => new { x.CampaignId, x.State, x.NextAttemptAt });
+            // Across campaigns: a number's live call and its calls in the last 24 hours.
+            e.HasIndex(x => x.Phone);
             e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Call>(e =>

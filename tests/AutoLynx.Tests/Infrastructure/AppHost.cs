@@ -66,7 +66,7 @@ public sealed class AppHost : IAsyncDisposable
         foreach (var (k, v) in mail?.AppSettings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
     }
 
-    public static AppHost Start(Db db, IDictionary<string, string?>? settings = null)
+    public static AppHost Start(Db db, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var secret = "test-secret-" + Guid.NewGuid().ToString("N")[..8];
         var token = "alx_test_" + Guid.NewGuid().ToString("N");
@@ -95,8 +95,11 @@ public sealed class AppHost : IAsyncDisposable
             b.UseSetting("Simulator:Seed", "11");
             b.UseSetting("Simulator:ConcurrencyLimit", "10");
             b.UseSetting("Dialer:TickSeconds", "5");
+            // One attempt per contact unless a test gives a retry policy: most tests judge "each number rang once".
+            b.UseSetting("Compliance:DefaultRetry:MaxAttempts", "1");
             UseAuth(b, token, mail);
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
+            if (services is not null) b.ConfigureServices(services);
         });
         return new AppHost(factory, file, pg, secret, token, mail);
     }
@@ -122,12 +125,22 @@ public sealed class AppHost : IAsyncDisposable
             b.UseSetting("Vapi:ApiKey", apiKey);
             b.UseSetting("Vapi:WebhookSecret", webhookSecret);
             b.UseSetting("Dialer:TickSeconds", "5");
+            // A real account's defaults (weekday hours, legal hours, one call a second per line) would make a
+            // time-compressed test wait for real hours: these hosts call any time, as fast as the simulator allows.
+            foreach (var (k, v) in RealAccountTestSettings) b.UseSetting(k, v);
             UseAuth(b, token, null, demo: false);
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
             if (services is not null) b.ConfigureServices(services);
         });
         return new AppHost(factory, null, ownsDatabase ? pgDatabase : null, webhookSecret, token, mail, vapiBaseUrl);
     }
+
+    /// <summary>Settings for an app with a real (simulated) Vapi account in a test: any time, no legal hours, no pacing, one attempt.</summary>
+    public static readonly IReadOnlyDictionary<string, string> RealAccountTestSettings = new Dictionary<string, string>
+    {
+        ["Compliance:DefaultCallingWindow:Days"] = "any", ["Compliance:EnforceLegalHours"] = "false", ["Compliance:DefaultRetry:MaxAttempts"] = "1",
+        ["Dialer:CallStartsPerSecondPerLine"] = "1000", ["Dialer:CallStartsPerSecond"] = "10000",
+    };
 
     /// <summary>A client with no credentials.</summary>
     public HttpClient Anonymous() => AuthFlows.TokenClient(BaseUrl, null);
@@ -166,13 +179,20 @@ public sealed class AppHost : IAsyncDisposable
 
     /// <summary>Creates a campaign from CSV text through the multipart API and returns its id.</summary>
     /// <param name="as">Whose campaign it is: a signed-in client; the admin by default.</param>
-    public async Task<long> CreateCampaignAsync(string csv, int cap = 5, string mode = "continuous", string name = "Test campaign", HttpClient? @as = null)
+    /// <param name="policy">The campaign's policy (JSON: calling window, retry, pool, pacing, guards); the defaults when null.</param>
+    public async Task<long> CreateCampaignAsync(string csv, int cap = 5, string mode = "continuous", string name = "Test campaign", HttpClient? @as = null,
+        string? policy = null, long? phoneLineId = null)
     {
         var client = @as ?? Http;
         var assistants = await client.GetFromJsonAsync<JsonElement>("api/assistants");
         var lines = await client.GetFromJsonAsync<JsonElement>("api/phone-lines");
-        using var form = Multipart(csv, ("name", name), ("assistantId", assistants[0].GetProperty("id").GetInt64().ToString()),
-            ("phoneLineId", lines[0].GetProperty("id").GetInt64().ToString()), ("cap", cap.ToString()), ("mode", mode));
+        var fields = new List<(string, string)>
+        {
+            ("name", name), ("assistantId", assistants[0].GetProperty("id").GetInt64().ToString()),
+            ("phoneLineId", (phoneLineId ?? lines[0].GetProperty("id").GetInt64()).ToString()), ("cap", cap.ToString()), ("mode", mode),
+        };
+        if (policy is not null) fields.Add(("policy", policy));
+        using var form = Multipart(csv, fields.ToArray());
         using var resp = await client.PostAsync("api/campaigns", form);
         var body = await resp.Content.ReadAsStringAsync();
         if ((int)resp.StatusCode != 201) throw new InvalidOperationException($"Create failed: {(int)resp.StatusCode} {body}");
@@ -235,6 +255,16 @@ public sealed class AppHost : IAsyncDisposable
         using var resp = await Simulator.PostAsJsonAsync("_sim/faults/next", new { status, path, method, message, count, retryAfter });
         resp.EnsureSuccessStatusCode();
     }
+
+    /// <summary>A campaign's contacts in file order, keyed by name (first page of up to 500).</summary>
+    public async Task<Dictionary<string, JsonElement>> ContactsByNameAsync(long campaignId)
+        => (await GetJsonAsync($"api/campaigns/{campaignId}/contacts?pageSize=500")).GetProperty("items").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!);
+
+    /// <summary>The numbers the simulator was asked to call, in the order the calls were created (refusals included).</summary>
+    public async Task<List<string>> SimNumbersAsync()
+        => (await SimCallsAsync()).OrderBy(c => c.GetProperty("createdAt").GetDateTimeOffset())
+            .Select(c => c.GetProperty("customerNumber").GetString()!).ToList();
 
     /// <summary>Every call the simulator saw (GET /_sim/calls).</summary>
     public async Task<List<JsonElement>> SimCallsAsync()

@@ -56,6 +56,7 @@ public sealed class CrashRecoveryTests
             ["Auth__BootstrapApiToken"] = "alx_crash_test_token_0123456789",
             ["Auth__BootstrapAdminEmail"] = "ops@example.com",
         };
+        foreach (var (k, v) in AppHost.RealAccountTestSettings) env[k.Replace(":", "__")] = v;
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", env["Auth__BootstrapApiToken"]);
         var app = StartApp(env);

@@ -227,10 +227,20 @@ public static class AssistantTemplates
         return sb.ToString().Trim();
     }
 
+    /// <summary>
+    /// Every template asks for these too: AutoLynx acts on them when the call ends (an opt-out goes on the do-not-call
+    /// list at once; a callback time schedules the next attempt then). See <see cref="Compliance.CallAnalysis"/>.
+    /// </summary>
+    private static readonly (string Name, string Type, string Description)[] ComplianceFields =
+    [
+        ("doNotCall", "boolean", "True if the person asked not to be called again, in any words"),
+        ("callbackAt", "string", "If the person asked to be called back at a particular time: that time, ISO 8601 with offset; otherwise empty"),
+    ];
+
     private static JsonObject Schema(params (string Name, string Type, string Description)[] fields)
     {
         var props = new JsonObject();
-        foreach (var (n, t, d) in fields) props[n] = new JsonObject { ["type"] = t, ["description"] = d };
+        foreach (var (n, t, d) in fields.Concat(ComplianceFields)) props[n] = new JsonObject { ["type"] = t, ["description"] = d };
         return new JsonObject { ["type"] = "object", ["properties"] = props };
     }
 }

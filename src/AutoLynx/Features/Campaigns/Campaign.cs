@@ -17,6 +17,12 @@ public sealed class Campaign
     /// <summary>Why the engine PAUSED the campaign, in words for the operator.</summary>
     public string? StatusReason { get; set; }
 
+    /// <summary>The campaign's policy (calling window, retries, pool, pacing, caps, schedule) as JSON; see <c>CampaignPolicy</c>.</summary>
+    public string? PolicyJson { get; set; }
+    /// <summary>Copied from the policy so the dispatcher finds due schedules with an indexed query.</summary>
+    public DateTime? StartAt { get; set; }
+    public DateTime? EndAt { get; set; }
+
     public int TotalContacts { get; set; }
 
     public DateTime CreatedAt { get; set; }

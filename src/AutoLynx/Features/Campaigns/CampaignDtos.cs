@@ -1,4 +1,5 @@
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Contacts;
 
 namespace AutoLynx.Features.Campaigns;
@@ -13,7 +14,10 @@ public sealed record CampaignSummary(
     long AssistantId, string? AssistantName, long PhoneLineId, string? PhoneLineName, string? PhoneLineNumber,
     DateTime CreatedAt, DateTime? QueuedAt, DateTime? StartedAt, DateTime? RunningAt, DateTime? PausedAt,
     DateTime? StoppedAt, DateTime? CompletedAt, CampaignCounters Counters,
-    IReadOnlyList<BatchProgress>? Batches);
+    IReadOnlyList<BatchProgress>? Batches, CampaignPolicy? Policy = null, CampaignWaiting? Waiting = null);
+
+/// <summary>Why a campaign with contacts left places no call right now, and until when: it never just looks stuck.</summary>
+public sealed record CampaignWaiting(ContactReason Reason, DateTime? Until, string Message);
 
 /// <summary>Strict batch mode: one batch's contacts. Terminal = called, failed or skipped; active = being dialled now.</summary>
 public sealed record BatchProgress(int Index, int Total, int Terminal, int Active, int Pending);

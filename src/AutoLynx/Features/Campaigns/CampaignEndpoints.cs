@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 
 namespace AutoLynx.Features.Campaigns;
 
-public sealed record UpdateCampaignRequest(string? Name, int? Cap);
+/// <summary>PATCH: any of name, cap and policy (the policy fields sent replace the campaign's, the rest stay).</summary>
+public sealed record UpdateCampaignRequest(string? Name, int? Cap, JsonElement? Policy = null);
 
 public static class CampaignEndpoints
 {
@@ -26,7 +27,7 @@ public static class CampaignEndpoints
         g.MapGet("/{id:long}", GetAsync);
         g.MapPatch("/{id:long}", UpdateAsync);
         g.MapDelete("/{id:long}", DeleteAsync);
-        g.MapPost("/{id:long}/start", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.StartAsync, q, ct));
+        g.MapPost("/{id:long}/start", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, (i, c) => s.StartAsync(i, c), q, ct));
         g.MapPost("/{id:long}/pause", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.PauseAsync, q, ct));
         g.MapPost("/{id:long}/resume", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.ResumeAsync, q, ct));
         g.MapPost("/{id:long}/stop", StopAsync);
@@ -52,7 +53,7 @@ public static class CampaignEndpoints
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CampaignService service, IOptions<ImportOptions> limits,
         IOptions<DialerOptions> dialer, CancellationToken ct)
     {
-        var (form, problem) = await ReadFormAsync(request, limits.Value, ct);
+        var (form, problem) = await FormUploads.ReadAsync(request, limits.Value, ct);
         if (problem is not null) return problem;
         var errors = new Dictionary<string, string[]>();
         var file = form!.Files.GetFile("file");
@@ -73,7 +74,8 @@ public static class CampaignEndpoints
         try
         {
             var (result, invalid) = await service.CreateAsync(
-                new CreateCampaignCommand(form["name"].ToString(), assistantId, phoneLineId, cap, mode, Viewer.Require(user).UserId, lineQuietGating), stream, ct);
+                new CreateCampaignCommand(form["name"].ToString(), assistantId, phoneLineId, cap, mode, Viewer.Require(user).UserId, lineQuietGating,
+                    string.IsNullOrWhiteSpace(form["policy"]) ? null : form["policy"].ToString()), stream, ct);
             if (invalid is not null) return TypedResults.ValidationProblem(invalid, title: "The campaign cannot be created");
             return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
         }
@@ -90,7 +92,7 @@ public static class CampaignEndpoints
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
         if (!csv && !string.IsNullOrEmpty(format) && !string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["Format must be json or csv."] });
-        var (form, problem) = await ReadFormAsync(request, limits.Value, ct);
+        var (form, problem) = await FormUploads.ReadAsync(request, limits.Value, ct);
         if (problem is not null) return problem;
         var file = form!.Files.GetFile("file");
         if (file is null)
@@ -125,37 +127,6 @@ public static class CampaignEndpoints
         }
     }
 
-    private static async Task<(IFormCollection? Form, IResult? Problem)> ReadFormAsync(HttpRequest request, ImportOptions limits, CancellationToken ct)
-    {
-        if (!request.HasFormContentType)
-            return (null, TypedResults.Problem(statusCode: 415, title: "Expected a form upload",
-                detail: "Send multipart/form-data with the CSV in the field \"file\"."));
-        if (request.ContentLength is { } len && len > limits.MaxFileBytes + 64 * 1024)
-            return (null, TooLarge(limits));
-        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limits.MaxFileBytes + 64 * 1024;
-        try
-        {
-            var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limits.MaxFileBytes }, ct);
-            return (form, null);
-        }
-        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, TooLarge(limits));
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
-        {
-            return (null, TooLarge(limits));
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return (null, TypedResults.Problem(statusCode: 400, title: "The upload could not be read", detail: ex.Message));
-        }
-    }
-
-    private static IResult TooLarge(ImportOptions limits) => TypedResults.Problem(statusCode: 413, title: "File too large",
-        detail: $"The file is larger than {limits.MaxFileBytes / 1024 / 1024} MB, the most one upload takes. Split it into several files.");
-
     private static async Task<IResult> ListAsync(ClaimsPrincipal user, CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
     {
         CampaignStatus? s = null;
@@ -172,7 +143,8 @@ public static class CampaignEndpoints
         => await q.GetSummaryAsync(id, ct) is { } s ? TypedResults.Ok(s) : NotFound(id);
 
     private static async Task<IResult> UpdateAsync(long id, UpdateCampaignRequest body, CampaignService s, CampaignQueries q, CancellationToken ct)
-        => await CommandAsync(id, (i, c) => s.UpdateAsync(i, body.Name, body.Cap, c), q, ct);
+        => await CommandAsync(id, (i, c) => s.UpdateAsync(i, body.Name, body.Cap, c,
+            body.Policy is { ValueKind: not JsonValueKind.Undefined } p ? p.GetRawText() : null), q, ct);
 
     private static async Task<IResult> DeleteAsync(long id, CampaignService s, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AutoLynx.Data;
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.Auth;
 using AutoLynx.Wire;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoLynx.Features.Campaigns;
 
 /// <summary>Read side of campaigns: summaries with counters, lists, contacts and calls. Pages and the API share it.</summary>
-public sealed class CampaignQueries(AppDbContext db)
+public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
 {
     public async Task<CampaignSummary?> GetSummaryAsync(long id, CancellationToken ct)
     {
@@ -19,9 +20,24 @@ public sealed class CampaignQueries(AppDbContext db)
         var line = await db.PhoneLines.AsNoTracking().Where(l => l.Id == c.PhoneLineId).Select(l => new { l.Name, l.Number }).FirstOrDefaultAsync(ct);
         var counters = await CountersAsync(id, ct);
         var batches = c.Mode == DialMode.Batch ? await BatchesAsync(id, ct) : null;
+        var waiting = Campaign.Dialable.Contains(c.Status) && counters.Active == 0 && counters.Pending > 0 ? await WaitingAsync(id, ct) : null;
         return new CampaignSummary(c.Id, c.Name, c.Status, c.StatusReason, c.Mode, c.Cap, c.LineQuietGating,
             c.AssistantId, assistant, c.PhoneLineId, line?.Name, line?.Number,
-            c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, counters, batches);
+            c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, counters, batches,
+            PolicyReader.Deserialize(c.PolicyJson), waiting);
+    }
+
+    /// <summary>Nothing is live and nobody is due: the contact that falls due first says why the campaign waits.</summary>
+    private async Task<CampaignWaiting?> WaitingAsync(long id, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        if (await db.Contacts.AnyAsync(x => x.CampaignId == id && x.State == ContactState.Pending && (x.NextAttemptAt == null || x.NextAttemptAt <= now), ct))
+            return null;
+        var next = await db.Contacts.AsNoTracking().Where(x => x.CampaignId == id && x.State == ContactState.Pending)
+            .OrderBy(x => x.NextAttemptAt).Select(x => new { x.NextAttemptAt, x.Reason, x.Phone }).FirstOrDefaultAsync(ct);
+        if (next?.NextAttemptAt is not { } until) return null;
+        var reason = next.Reason ?? ContactReason.RetryScheduled;
+        return new CampaignWaiting(reason, until, WaitingWords.Describe(reason, until, now, PhoneTimeZones.Primary(next.Phone)));
     }
 
     /// <summary>Progress per batch, in one grouped query.</summary>

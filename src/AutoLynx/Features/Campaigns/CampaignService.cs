@@ -4,6 +4,7 @@ using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Engine;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.PhoneLines;
@@ -12,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoLynx.Features.Campaigns;
 
 public sealed record CreateCampaignCommand(string Name, long AssistantId, long PhoneLineId, int Cap, DialMode Mode, string? OwnerId,
-    bool LineQuietGating = false);
+    bool LineQuietGating = false, string? Policy = null);
 
 /// <summary>Outcome of a state-changing command: done, or why not (a 404, a 409, or a 400 naming the field).</summary>
 public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error = null, string? Field = null)
@@ -25,7 +26,7 @@ public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error
 
 /// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
 public sealed class CampaignService(AppDbContext db, ContactImporter importer, TimeProvider time, DispatcherSignal dispatcher, CampaignEventHub hub,
-    AssistantService assistants, EngineTransitions transitions, Actor actor)
+    AssistantService assistants, EngineTransitions transitions, ComplianceDefaults compliance, Actor actor)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -43,6 +44,9 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         var line = await db.PhoneLines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == cmd.PhoneLineId, ct);
         if (line is null) errors["phoneLineId"] = [$"There is no phone line with id {cmd.PhoneLineId}."];
         else if (!line.Active) errors["phoneLineId"] = [$"The phone line \"{line.Name}\" is inactive."];
+        var (policy, policyErrors) = PolicyReader.Read(cmd.Policy, compliance.NewCampaignPolicy(), Now);
+        foreach (var (k, v) in policyErrors) errors[k] = v;
+        await CheckPolicyLinesAsync(policy, errors, ct);
         if (errors.Count > 0) return (null, errors);
 
         var now = Now;
@@ -51,6 +55,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             Name = cmd.Name.Trim(), AssistantId = cmd.AssistantId, PhoneLineId = cmd.PhoneLineId, Cap = cmd.Cap,
             Mode = cmd.Mode, LineQuietGating = cmd.LineQuietGating, OwnerId = cmd.OwnerId, Status = CampaignStatus.Created, CreatedAt = now, UpdatedAt = now,
         };
+        SetPolicy(campaign, policy);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Campaigns.Add(campaign);
         await db.SaveChangesAsync(ct);
@@ -83,7 +88,8 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     /// CREATED → QUEUED. When Vapi says the campaign's assistant is gone, the campaign is PAUSED at once with that
     /// reason instead, so no call is placed only to fail.
     /// </summary>
-    public async Task<CommandResult> StartAsync(long id, CancellationToken ct)
+    /// <param name="by">Who starts it, for the audit log when it is not the signed-in person (the schedule).</param>
+    public async Task<CommandResult> StartAsync(long id, CancellationToken ct, string? by = null)
     {
         var assistantId = await db.Campaigns.AsNoTracking().Where(c => c.Id == id && c.Status == CampaignStatus.Created && c.TotalContacts > 0)
             .Select(c => (long?)c.AssistantId).FirstOrDefaultAsync(ct);
@@ -94,9 +100,9 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
                 c.QueuedAt = Now;
                 c.PausedAt = Now;
                 c.StatusReason = gone;
-            }, null, ct);
+            }, null, ct, by: by);
         return await TransitionAsync(id, "campaign.start", [CampaignStatus.Created], CampaignStatus.Queued, c => c.QueuedAt = Now,
-            c => c.TotalContacts == 0 ? "The campaign has no contacts to call." : null, ct);
+            c => c.TotalContacts == 0 ? "The campaign has no contacts to call." : null, ct, by: by);
     }
 
     public Task<CommandResult> PauseAsync(long id, CancellationToken ct)
@@ -123,7 +129,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     /// </summary>
     /// <param name="also">More work in the same transaction (Stop skips the waiting contacts).</param>
     private async Task<CommandResult> TransitionAsync(long id, string action, CampaignStatus[] from, CampaignStatus? to,
-        Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct, Func<Task>? also = null)
+        Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct, Func<Task>? also = null, string? by = null)
     {
         const int attempts = 3;
         Campaign? c;
@@ -138,7 +144,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             if (to is { } target) c.Status = target;
             apply(c);
             c.UpdatedAt = Now;
-            Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
+            Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() }, by);
             try
             {
                 await using var tx = also is null ? null : await db.Database.BeginTransactionAsync(ct);
@@ -162,10 +168,35 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         return CommandResult.Done;
     }
 
-    public async Task<CommandResult> UpdateAsync(long id, string? name, int? cap, CancellationToken ct)
+    /// <summary>The policy's phone lines must exist and be active.</summary>
+    private async Task CheckPolicyLinesAsync(CampaignPolicy policy, Dictionary<string, string[]> errors, CancellationToken ct)
+    {
+        if (policy.PhoneLineIds.Length == 0) return;
+        var ids = policy.PhoneLineIds;
+        var found = await db.PhoneLines.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(l => new { l.Id, l.Active, l.Name }).ToListAsync(ct);
+        var missing = ids.Where(i => found.All(f => f.Id != i)).ToList();
+        if (missing.Count > 0) errors["policy.phoneLineIds"] = [$"There is no phone line with id {string.Join(", ", missing)}."];
+        else if (found.FirstOrDefault(f => !f.Active) is { } inactive) errors["policy.phoneLineIds"] = [$"The phone line \"{inactive.Name}\" is inactive."];
+    }
+
+    private static void SetPolicy(Campaign c, CampaignPolicy policy)
+    {
+        c.PolicyJson = PolicyReader.Serialize(policy);
+        c.StartAt = policy.StartAt;
+        c.EndAt = policy.EndAt;
+    }
+
+    public async Task<CommandResult> UpdateAsync(long id, string? name, int? cap, CancellationToken ct, string? policyText = null)
     {
         var c = await db.Campaigns.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (c is null) return CommandResult.Missing($"There is no campaign with id {id}.");
+        if (policyText is not null)
+        {
+            var (policy, errors) = PolicyReader.Read(policyText, PolicyReader.Deserialize(c.PolicyJson), Now);
+            await CheckPolicyLinesAsync(policy, errors, ct);
+            if (errors.Count > 0) return CommandResult.Invalid(errors.First().Key, errors.First().Value[0]);
+            SetPolicy(c, policy);
+        }
         if (name is not null)
         {
             if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 200) return CommandResult.Invalid("name", "The name must be 1 to 200 characters.");
@@ -177,7 +208,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             c.Cap = cap.Value;
         }
         c.UpdatedAt = Now;
-        Audit("campaign.update", id, new { name, cap });
+        Audit("campaign.update", id, new { name, cap, policy = policyText is null ? null : c.PolicyJson });
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return CommandResult.Conflict("The campaign changed at the same time; reload and try again."); }
         hub.Publish(new CampaignChange(id, ChangeKind.Updated));
@@ -232,7 +263,8 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     }
 
     /// <summary>
-    /// COMPLETED when no contact is left to dial, no call is active and at least one call was made.
+    /// COMPLETED when no contact is left to dial and no call is active (every contact may have been skipped: do-not-call,
+    /// hours that never open).
     /// One conditional UPDATE, so it cannot race a launch.
     /// </summary>
     public async Task<bool> TryCompleteAsync(long id, CancellationToken ct)
@@ -244,7 +276,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             .Where(c => c.Id == id && dialable.Contains(c.Status)
                 && !db.Contacts.Any(x => x.CampaignId == id && (x.State == ContactState.Pending || x.State == ContactState.Dialing))
                 && !db.Calls.Any(x => x.CampaignId == id && active.Contains(x.Status))
-                && db.Calls.Any(x => x.CampaignId == id))
+                && db.Contacts.Any(x => x.CampaignId == id))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Completed).SetProperty(c => c.CompletedAt, now)
                 .SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
         if (n == 0) return false;

@@ -18,12 +18,15 @@ namespace AutoLynx.Features.Engine;
 /// </summary>
 public static class CallClaims
 {
-    public sealed record Claimed(long CallId, string LaunchKey, DueContact Contact);
+    public sealed record Claimed(long CallId, string LaunchKey, DueContact Contact, long PhoneLineId);
 
-    public static async Task<List<Claimed>> WriteAsync(AppDbContext db, long campaignId, long phoneLineId, IReadOnlyList<DueContact> contacts,
+    /// <param name="picks">Each contact with the phone line its call goes out on.</param>
+    public static async Task<List<Claimed>> WriteAsync(AppDbContext db, long campaignId, IReadOnlyList<(DueContact Contact, long LineId)> picks,
         ContactState[] claimable, CampaignStatus[] dialable, DateTime now, CancellationToken ct)
     {
-        if (contacts.Count == 0) return [];
+        if (picks.Count == 0) return [];
+        var contacts = picks.Select(p => p.Contact).ToList();
+        var lineOf = picks.ToDictionary(p => p.Contact.Id, p => p.LineId);
         var names = Names.For(db);
         var conn = db.Database.GetDbConnection();
         var tx = db.Database.CurrentTransaction?.GetDbTransaction()
@@ -62,12 +65,12 @@ public static class CallClaims
             insert.Transaction = tx;
             var rows = new StringBuilder();
             Add(insert, "campaign", campaignId);
-            Add(insert, "line", phoneLineId);
             Add(insert, "now", now);
             for (var i = 0; i < claimed.Count; i++)
             {
-                rows.Append(i == 0 ? "" : ", ").Append($"(@campaign, @contact{i}, @attempt{i}, @line, @key{i}, '{nameof(CallStatus.Launching)}', @now, @now, 0, FALSE)");
+                rows.Append(i == 0 ? "" : ", ").Append($"(@campaign, @contact{i}, @attempt{i}, @line{i}, @key{i}, '{nameof(CallStatus.Launching)}', @now, @now, 0, FALSE)");
                 Add(insert, "contact" + i, claimed[i].Id);
+                Add(insert, "line" + i, lineOf[claimed[i].Id]);
                 Add(insert, "attempt" + i, claimed[i].Attempts + 1);
                 Add(insert, "key" + i, keys[i]);
             }
@@ -79,7 +82,7 @@ public static class CallClaims
             while (await reader.ReadAsync(ct)) byKey[reader.GetString(1)] = reader.GetInt64(0);
         }
         if (byKey.Count != claimed.Count) throw new InvalidOperationException($"Claim inserted {byKey.Count} of {claimed.Count} call rows; rolled back.");
-        return claimed.Select((c, i) => new Claimed(byKey[keys[i]], keys[i], c)).ToList();
+        return claimed.Select((c, i) => new Claimed(byKey[keys[i]], keys[i], c, lineOf[c.Id])).ToList();
     }
 
     private static void Add(DbCommand cmd, string name, object value)

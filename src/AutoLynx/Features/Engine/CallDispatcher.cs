@@ -1,6 +1,7 @@
 using AutoLynx.Data;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
+using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.PhoneLines;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ namespace AutoLynx.Features.Engine;
 public sealed class CallDispatcher(
     IServiceScopeFactory scopes, DispatcherSignal signal, IOptionsMonitor<DialerOptions> options, IOptionsMonitor<VapiOptions> vapiOptions, TimeProvider time,
     ProviderLimits providerLimits, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, LineQuietCheck lineQuiet,
-    ActiveCallCounts counts, CampaignCompletions completions, CallLauncher launcher, ILogger<CallDispatcher> logger) : BackgroundService
+    ActiveCallCounts counts, CampaignCompletions completions, CallLauncher launcher, CallPacing pacing, ILogger<CallDispatcher> logger) : BackgroundService
 {
     /// <summary>How soon a batch held back by line-quiet gating is looked at again (the outside call sends us no webhook).</summary>
     public static readonly TimeSpan GateRecheck = TimeSpan.FromSeconds(1);
@@ -31,6 +32,7 @@ public sealed class CallDispatcher(
     // Cancelled only when a drain at shutdown has waited long enough; POSTs do not run on the stopping token.
     private readonly CancellationTokenSource _drain = new();
     private DateTime? _nextDue;
+    private DateTime? _pacedUntil;
     private bool _warm;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -66,7 +68,8 @@ public sealed class CallDispatcher(
         var tick = TimeSpan.FromSeconds(o.TickSeconds * (0.9 + Random.Shared.NextDouble() * 0.2));
         if (_gateWaiting && tick > GateRecheck) tick = GateRecheck;
         var now = time.GetUtcNow();
-        foreach (var at in new[] { _nextDue is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : (DateTimeOffset?)null, providerLimits.PostsAllowedAt })
+        DateTimeOffset? Utc(DateTime? d) => d is { } v ? new DateTimeOffset(v, TimeSpan.Zero) : null;
+        foreach (var at in new[] { Utc(_nextDue), Utc(_pacedUntil), providerLimits.PostsAllowedAt })
             if (at is { } due && due > now && due - now + TimeSpan.FromMilliseconds(5) < tick) tick = due - now + TimeSpan.FromMilliseconds(5);
         if (!o.WakeUps)
         {
@@ -115,11 +118,13 @@ public sealed class CallDispatcher(
             await counts.RebuildAsync(db, lease.Term, ct);
             await DialableAsync(db, ct);
             var room = 1;
-            await DueContacts(Due(db, -1, now), room).ToListAsync(ct);
+            await CampaignDialer.DueContacts(CampaignDialer.Due(db, -1, now), room).ToListAsync(ct);
             var batch = -1;
-            await DueContacts(Due(db, -1, now).Where(x => x.BatchIndex == batch), room).ToListAsync(ct);
-            await BatchStateAsync(db, -1, now, ct);
-            await BatchStartedAsync(db, -1, 0, ct);
+            await CampaignDialer.DueContacts(CampaignDialer.Due(db, -1, now).Where(x => x.BatchIndex == batch), room).ToListAsync(ct);
+            await CampaignDialer.BatchStateAsync(db, -1, now, ct);
+            await CampaignDialer.BatchStartedAsync(db, -1, 0, ct);
+            await scope.ServiceProvider.GetRequiredService<ClaimGuard>().CheckAsync(CampaignPolicy.Default,
+                [new DueContact(-1, 0, "n", "b", "+10000000000", null)], now, ct);
             await NextDueAsync(db, [-1], now, ct);
             var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
             await writes.RunAsync(db, () => campaigns.TryCompleteAsync(-1, ct), ct); // fence + the completion UPDATE, matching no row
@@ -133,39 +138,37 @@ public sealed class CallDispatcher(
         }
     }
 
-    private sealed record DialableCampaign(long Id, int Cap, DialMode Mode, bool LineQuietGating, string ProviderAssistantId,
-        long PhoneLineId, int LineMaxConcurrent, string ProviderPhoneNumberId);
-
-    /// <summary>Every campaign that may place calls, with its line and assistant: one query.</summary>
+    /// <summary>Every campaign that may place calls, with its assistant and main line: one query.</summary>
     private static Task<List<DialableCampaign>> DialableAsync(AppDbContext db, CancellationToken ct)
     {
         var dialable = Campaign.Dialable;
         return (from c in db.Campaigns.AsNoTracking()
-                join l in db.PhoneLines.AsNoTracking() on c.PhoneLineId equals l.Id
                 join a in db.Assistants.AsNoTracking() on c.AssistantId equals a.Id
                 where dialable.Contains(c.Status)
                 orderby c.Id
-                select new DialableCampaign(c.Id, c.Cap, c.Mode, c.LineQuietGating, a.ProviderAssistantId, l.Id, l.MaxConcurrent, l.ProviderPhoneNumberId))
+                select new DialableCampaign(c.Id, c.Cap, c.Mode, c.LineQuietGating, a.ProviderAssistantId, c.PhoneLineId, c.PolicyJson, c.EndAt))
             .ToListAsync(ct);
     }
 
-    private static IQueryable<Contact> Due(AppDbContext db, long campaignId, DateTime now)
-        => db.Contacts.Where(x => x.CampaignId == campaignId && x.State == ContactState.Pending && (x.NextAttemptAt == null || x.NextAttemptAt <= now));
-
-    private static async Task<(int? LowestPending, int? HighestActive)> BatchStateAsync(AppDbContext db, long campaignId, DateTime now, CancellationToken ct)
+    /// <summary>The earliest moment something falls due: a waiting contact (a retry, calling hours), a scheduled start or end.</summary>
+    private static async Task<DateTime?> NextDueAsync(AppDbContext db, IReadOnlyCollection<long> campaignIds, DateTime now, CancellationToken ct)
     {
-        int? lowestPending = await Due(db, campaignId, now).MinAsync(x => (int?)x.BatchIndex, ct);
-        int? highestActive = await db.Contacts.Where(x => x.CampaignId == campaignId && x.State == ContactState.Dialing).MaxAsync(x => (int?)x.BatchIndex, ct);
-        return (lowestPending, highestActive);
+        var contact = await db.Contacts.Where(x => campaignIds.Contains(x.CampaignId) && x.State == ContactState.Pending && x.NextAttemptAt > now)
+            .MinAsync(x => x.NextAttemptAt, ct);
+        var start = await db.Campaigns.Where(c => c.Status == CampaignStatus.Created && c.StartAt > now).MinAsync(c => c.StartAt, ct);
+        var end = await db.Campaigns.Where(c => campaignIds.Contains(c.Id) && c.EndAt > now).MinAsync(c => c.EndAt, ct);
+        return new[] { contact, start, end }.Where(d => d is not null).Min();
     }
 
-    private static Task<bool> BatchStartedAsync(AppDbContext db, long campaignId, int batch, CancellationToken ct)
-        => db.Contacts.AnyAsync(x => x.CampaignId == campaignId && x.BatchIndex == batch && (x.Attempts > 0 || x.State != ContactState.Pending), ct);
+    private readonly Dictionary<long, (string? Json, CampaignPolicy Policy)> _policies = [];
 
-    /// <summary>The earliest moment a waiting contact of these campaigns falls due (a retry, a give-back), if any.</summary>
-    private static async Task<DateTime?> NextDueAsync(AppDbContext db, IReadOnlyCollection<long> campaignIds, DateTime now, CancellationToken ct)
-        => await db.Contacts.Where(x => campaignIds.Contains(x.CampaignId) && x.State == ContactState.Pending && x.NextAttemptAt > now)
-            .MinAsync(x => x.NextAttemptAt, ct);
+    private CampaignPolicy PolicyOf(DialableCampaign c)
+    {
+        if (_policies.TryGetValue(c.Id, out var cached) && cached.Json == c.PolicyJson) return cached.Policy;
+        var policy = PolicyReader.Deserialize(c.PolicyJson);
+        _policies[c.Id] = (c.PolicyJson, policy);
+        return policy;
+    }
 
     /// <summary>One pass over every dialable campaign. Returns how many calls it launched (their POSTs are under way).</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
@@ -177,61 +180,45 @@ public sealed class CallDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
-        var transitions = scope.ServiceProvider.GetRequiredService<EngineTransitions>();
+        var guards = scope.ServiceProvider.GetRequiredService<CampaignGuards>();
+        var dialer = scope.ServiceProvider.GetRequiredService<CampaignDialer>();
         var now = time.GetUtcNow().UtcDateTime;
 
         // A new lease term, something uncertain, or simply time: read the active calls from the database again.
         if (!counts.IsCurrent(term)) await counts.RebuildAsync(db, term, ct);
-        await CompleteFinishedAsync(db, campaigns, ct);
+        await CompleteFinishedAsync(db, campaigns, guards, ct);
+        await guards.StartScheduledAsync(now, ct);
         var running = await DialableAsync(db, ct);
-        _nextDue = running.Count == 0 ? null : await NextDueAsync(db, running.Select(c => c.Id).ToList(), now, ct);
+        _nextDue = await NextDueAsync(db, running.Select(c => c.Id).ToList(), now, ct);
+        _pacedUntil = null;
         if (running.Count == 0 || providerLimits.PostsAllowedAt > time.GetUtcNow())
         {
             metrics.NothingToRefill(freed);
             return 0;
         }
-        var accountCap = providerLimits.EffectiveAccountCap(options.CurrentValue.AccountCap);
+        var o = options.CurrentValue;
+        var accountCap = providerLimits.EffectiveAccountCap(Math.Max(0, o.AccountCap - o.ReservedInboundSlots));
+        var policies = running.ToDictionary(c => c.Id, PolicyOf);
+        var lineIds = running.Select(c => c.PhoneLineId).Concat(policies.Values.SelectMany(p => p.PhoneLineIds)).Distinct().ToList();
+        var lines = await db.PhoneLines.AsNoTracking().Where(l => lineIds.Contains(l.Id))
+            .Select(l => new CampaignDialer.LineInfo(l.Id, l.ProviderPhoneNumberId, l.Number, l.MaxConcurrent, l.DailyCap, l.Active))
+            .ToDictionaryAsync(l => l.Id, ct);
+        var usedToday = await UsedTodayAsync(db, lines.Values.Where(l => l.DailyCap is not null).Select(l => l.Id).ToList(), now, ct);
 
         metrics.Room.Record(EngineMetrics.Ms(passStarted));
         var launches = new List<LaunchItem>();
         var gateWaiting = false;
         foreach (var campaign in running)
         {
-            // Never too low (see ActiveCallCounts), so the room is never too large.
-            var campaignActive = counts.Campaign(campaign.Id);
-            var room = DispatchRoom.Compute(campaign.Cap, campaignActive, accountCap, counts.Account,
-                campaign.LineMaxConcurrent, counts.Line(campaign.PhoneLineId));
-            if (room == 0)
+            var policy = policies[campaign.Id];
+            var turn = await dialer.TurnAsync(campaign, policy, lines, usedToday, accountCap, now, term, ct);
+            launches.AddRange(turn.Launches);
+            gateWaiting |= turn.GateWaiting;
+            if (turn.Paced)
             {
-                if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
-                continue;
+                var at = now + pacing.NextStartIn(policy.CallStartsPerSecond);
+                if (_pacedUntil is null || at < _pacedUntil) _pacedUntil = at;
             }
-
-            var due = Due(db, campaign.Id, now);
-            if (campaign.Mode == DialMode.Batch)
-            {
-                var (lowestPending, highestActive) = await BatchStateAsync(db, campaign.Id, now, ct);
-                if (DispatchRoom.BatchAllowed(lowestPending, highestActive) is not { } batch) continue;
-                if (campaign.LineQuietGating && batch > 0 && highestActive is null && !await BatchStartedAsync(db, campaign.Id, batch, ct))
-                {
-                    // Batch `batch` has not started: it also waits for the line to be quiet at the provider.
-                    var live = await lineQuiet.ActiveCallsAsync(campaign.ProviderPhoneNumberId, ct);
-                    if (live != 0)
-                    {
-                        gateWaiting = true;
-                        logger.LogDebug("Campaign {CampaignId}: batch {Batch} waits, {Live} calls live on the line at Vapi", campaign.Id, batch, live?.ToString() ?? "unknown");
-                        continue;
-                    }
-                }
-                due = due.Where(x => x.BatchIndex == batch);
-            }
-            var claimed = await ClaimAsync(db, transitions, campaign, due, room, now, term, ct);
-            if (claimed.Count == 0)
-            {
-                if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
-                continue;
-            }
-            launches.AddRange(claimed);
         }
 
         _gateWaiting = gateWaiting;
@@ -250,44 +237,24 @@ public sealed class CallDispatcher(
         return launches.Count;
     }
 
-    /// <summary>Write-ahead: contacts → DIALING and call rows LAUNCHING with their launch keys, in one transaction, before any HTTP.</summary>
-    private async Task<List<LaunchItem>> ClaimAsync(AppDbContext db, EngineTransitions transitions, DialableCampaign campaign, IQueryable<Contact> due, int room,
-        DateTime now, long term, CancellationToken ct)
+    /// <summary>Calls placed today (UTC) on lines that have a daily cap, over every campaign.</summary>
+    private static async Task<Dictionary<long, int>> UsedTodayAsync(AppDbContext db, List<long> capped, DateTime now, CancellationToken ct)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        List<LaunchItem> result;
-        try
-        {
-            result = await writes.RunAsync(db, () => ClaimInTransactionAsync(db, transitions, campaign, due, room, now, term, ct), ct, urgent: true);
-        }
-        catch
-        {
-            // The commit may or may not have happened: the counts must not stay too low.
-            counts.Invalidate();
-            throw;
-        }
-        // Only this loop makes calls active and only this loop decides on the counts: adding after the commit is exact.
-        counts.Claimed(campaign.Id, campaign.PhoneLineId, result.Count);
-        metrics.Claim.Record(EngineMetrics.Ms(started));
-        return result;
+        if (capped.Count == 0) return [];
+        var day = now.Date;
+        return await db.Calls.AsNoTracking().Where(c => capped.Contains(c.PhoneLineId) && c.CreatedAt >= day && c.ProviderCallId != null)
+            .GroupBy(c => c.PhoneLineId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
     }
 
-    private async Task<List<LaunchItem>> ClaimInTransactionAsync(AppDbContext db, EngineTransitions transitions, DialableCampaign campaign, IQueryable<Contact> due,
-        int room, DateTime now, long term, CancellationToken ct)
-    {
-        var contacts = await DueContacts(due, room).ToListAsync(ct);
-        if (contacts.Count == 0) return [];
-        var claimed = await transitions.ClaimAsync(campaign.Id, campaign.PhoneLineId, contacts, now, ct);
-        if (claimed.Count > 0) logger.LogInformation("Claimed {Count} contacts of campaign {CampaignId}", claimed.Count, campaign.Id);
-        return claimed.Select(c => new LaunchItem(c.CallId, c.LaunchKey, now, campaign.Id, campaign.ProviderAssistantId, campaign.ProviderPhoneNumberId,
-            campaign.PhoneLineId, c.Contact.Id, c.Contact.Name, c.Contact.BusinessName, c.Contact.Phone, c.Contact.ExtraJson, term)).ToList();
-    }
-
-    /// <summary>Campaigns whose calls ended since the last pass: complete each one that certainly has no call active.</summary>
-    private async Task CompleteFinishedAsync(AppDbContext db, CampaignService campaigns, CancellationToken ct)
+    /// <summary>
+    /// Campaigns whose calls ended since the last pass: the failure breaker looks at their last calls, and each one that
+    /// certainly has no call active is completed if nothing is left to dial.
+    /// </summary>
+    private async Task CompleteFinishedAsync(AppDbContext db, CampaignService campaigns, CampaignGuards guards, CancellationToken ct)
     {
         foreach (var id in completions.Drain())
         {
+            await guards.BreakerAsync(id, ct);
             if (counts.IsValid ? !counts.CertainlyIdle(id) : await campaigns.HasActiveCallsAsync(id, ct)) continue;
             try
             {
@@ -300,8 +267,4 @@ public sealed class CallDispatcher(
             }
         }
     }
-
-    /// <summary>The next <paramref name="room"/> due contacts in file order (one query shape, so the warm-up compiles it).</summary>
-    private static IQueryable<DueContact> DueContacts(IQueryable<Contact> due, int room)
-        => due.OrderBy(x => x.RowNumber).Take(room).Select(x => new DueContact(x.Id, x.Attempts, x.Name, x.BusinessName, x.Phone, x.ExtraJson));
 }

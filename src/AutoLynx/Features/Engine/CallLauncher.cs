@@ -73,14 +73,26 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var dialable = Campaign.Dialable;
+            var phone = item.Phone;
             var state = await (from c in db.Calls.AsNoTracking()
                                join p in db.Campaigns.AsNoTracking() on c.CampaignId equals p.Id
                                where c.Id == item.CallId
-                               select new { c.Status, c.ProviderCallId, Dialable = dialable.Contains(p.Status) }).FirstOrDefaultAsync(drain);
+                               select new { c.Status, c.ProviderCallId, Dialable = dialable.Contains(p.Status), Dnc = db.DncEntries.Any(d => d.Phone == phone) })
+                .FirstOrDefaultAsync(drain);
             if (state is null || state.Status != CallStatus.Launching || state.ProviderCallId is not null) return; // decided elsewhere
             if (!state.Dialable)
             {
                 await NotPlacedAsync(item, "Not sent: the campaign was paused or stopped first.", ContactReason.CampaignPaused, null, drain);
+                return;
+            }
+            if (state.Dnc)
+            {
+                // Added to the do-not-call list after the claim, a moment ago: never dialled.
+                await WriteAsync(async t =>
+                {
+                    await t.NotPlacedAsync(item.CallId, "Not sent: the number was put on the do-not-call list.", ContactReason.DoNotCall, null, placementFailure: false, drain);
+                    await t.SkipAsync([item.ContactId], ContactReason.DoNotCall, drain);
+                }, drain);
                 return;
             }
         }

@@ -9,8 +9,8 @@ namespace AutoLynx.Features.Engine;
 /// PENDING → DIALING                      claimed: a call row is written before the POST
 /// PENDING → SKIPPED                      not called on purpose (campaign stopped)
 /// DIALING → PENDING                      given back: Vapi never created the call (the attempt does not count)
-/// DIALING → COMPLETED | FAILED           its call ended (and it has no other live call)
-/// COMPLETED ↔ FAILED                     the provider's final word on its latest call corrects the first
+/// DIALING → COMPLETED | FAILED | PENDING its call ended (and it has no other live call); PENDING when the policy retries
+/// any → COMPLETED | FAILED | PENDING      the provider's final word on its latest call (an opt-out, a callback) decides again
 /// any → DIALING                          the provider reports a live call we thought was not placed
 /// </code>
 /// </summary>
@@ -23,7 +23,7 @@ public static class ContactStateMachine
         Move.Claim => from == ContactState.Pending,
         Move.Skip => from == ContactState.Pending,
         Move.GiveBack => from == ContactState.Dialing,
-        Move.Settle => from is ContactState.Dialing or ContactState.Completed or ContactState.Failed,
+        Move.Settle => true,
         Move.Revive => true,
         _ => false,
     };

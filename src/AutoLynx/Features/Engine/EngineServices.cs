@@ -1,4 +1,5 @@
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Compliance;
 
 namespace AutoLynx.Features.Engine;
 
@@ -20,6 +21,15 @@ public static class EngineServices
         services.AddSingleton<CallLauncher>();
         services.AddSingleton<LaunchResolver>();
         services.AddScoped<EngineTransitions>();
+        services.AddScoped<CampaignDialer>();
+        services.AddScoped<CampaignGuards>();
+        services.AddSingleton<CallPacing>();
+        // Compliance: the policy's rules as the engine applies them.
+        services.AddScoped<ClaimGuard>();
+        services.AddScoped<DncService>();
+        services.AddSingleton<ContactHours>();
+        services.AddSingleton<ComplianceDefaults>();
+        services.AddOptions<ComplianceOptions>().BindConfiguration("Compliance").ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 

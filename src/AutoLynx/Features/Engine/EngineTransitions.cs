@@ -2,6 +2,7 @@ using System.Text.Json;
 using AutoLynx.Data;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
+using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Vapi.Models;
 using Microsoft.EntityFrameworkCore;
@@ -17,16 +18,16 @@ namespace AutoLynx.Features.Engine;
 /// the after-commit effects (<see cref="EngineEffects"/>) the same way for every terminal transition.
 /// </summary>
 public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, TimeProvider time, IOptionsMonitor<DialerOptions> options,
-    ILogger<EngineTransitions> logger)
+    ComplianceDefaults compliance, DncService dnc, ILogger<EngineTransitions> logger)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
     private static readonly CallStatus[] Active = Call.ActiveStatuses;
 
     // ---------------------------------------------------------------- claim
 
-    /// <summary>Write-ahead: due contacts → DIALING and one LAUNCHING call row each, if the campaign is still dialable.</summary>
-    public Task<List<CallClaims.Claimed>> ClaimAsync(long campaignId, long phoneLineId, IReadOnlyList<DueContact> contacts, DateTime now, CancellationToken ct)
-        => CallClaims.WriteAsync(db, campaignId, phoneLineId, contacts, ContactStateMachine.From(ContactStateMachine.Move.Claim), Campaign.Dialable, now, ct);
+    /// <summary>Write-ahead: due contacts → DIALING and one LAUNCHING call row each (on its line), if the campaign is still dialable.</summary>
+    public Task<List<CallClaims.Claimed>> ClaimAsync(long campaignId, IReadOnlyList<(DueContact Contact, long LineId)> picks, DateTime now, CancellationToken ct)
+        => CallClaims.WriteAsync(db, campaignId, picks, ContactStateMachine.From(ContactStateMachine.Move.Claim), Campaign.Dialable, now, ct);
 
     // ---------------------------------------------------------------- the engine's decisions about a LAUNCHING call
 
@@ -209,7 +210,8 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
         else effects.Changed(call.CampaignId, call.Id, target, now);
         // A correction of an earlier end counts for the contact only if this is its latest call.
         if (wasActive || guess || !await db.Calls.AnyAsync(o => o.ContactId == call.ContactId && o.Id > call.Id, ct))
-            await SettleContactAsync(call.ContactId, call.Id, outcome, call.EndedReason, recount: guess && fromOutcome == CallOutcome.NotPlaced, now, ct);
+            await SettleContactAsync(call.ContactId, call.Id, outcome, call.EndedReason, recount: guess && fromOutcome == CallOutcome.NotPlaced, now, ct,
+                call.StructuredDataJson);
         return true;
     }
 
@@ -221,12 +223,12 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
     {
         var now = Now;
         effects.Changed(call.CampaignId, call.Id, call.Status, now);
-        if (!Call.IsTerminal(call.Status) || CallStateMachine.IsGuess(call.Status, call.Outcome) || call.EndedReason is null) return;
-        var outcome = CallOutcomes.FromEndedReason(call.EndedReason);
-        if (outcome == call.Outcome) return;
+        if (!Call.IsTerminal(call.Status) || CallStateMachine.IsGuess(call.Status, call.Outcome)) return;
+        var outcome = call.EndedReason is null ? call.Outcome ?? CallOutcome.Unknown : CallOutcomes.FromEndedReason(call.EndedReason);
         call.Outcome = outcome;
+        // The report carries the analysis (an opt-out, a callback): the contact's next step is decided again with it.
         if (!await db.Calls.AnyAsync(o => o.ContactId == call.ContactId && o.Id > call.Id, ct))
-            await SettleContactAsync(call.ContactId, call.Id, outcome, call.EndedReason, recount: false, now, ct);
+            await SettleContactAsync(call.ContactId, call.Id, outcome, call.EndedReason, recount: false, now, ct, call.StructuredDataJson);
     }
 
     /// <summary>Vapi status → ours: scheduled/queued → QUEUED, ringing → RINGING, in-progress/forwarding → IN_PROGRESS, ended → ENDED, FAILED or CANCELED by ended reason.</summary>
@@ -261,7 +263,8 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
     /// account's concurrency limit gives the contact back (not its fault). <paramref name="recount"/>: the call had
     /// been given back, so its attempt counts again.
     /// </summary>
-    private async Task SettleContactAsync(long contactId, long callId, CallOutcome outcome, string? endedReason, bool recount, DateTime now, CancellationToken ct)
+    private async Task SettleContactAsync(long contactId, long callId, CallOutcome outcome, string? endedReason, bool recount, DateTime now, CancellationToken ct,
+        string? structuredData = null)
     {
         var others = db.Calls.Where(o => o.ContactId == contactId && o.Id != callId && Active.Contains(o.Status));
         if (outcome == CallOutcome.ConcurrencyLimited)
@@ -275,13 +278,68 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
             return;
         }
         var settle = ContactStateMachine.From(ContactStateMachine.Move.Settle);
-        var state = ContactStateMachine.Settled(outcome);
         var reason = Truncate(endedReason);
         var add = recount ? 1 : 0;
+        var (state, next, why) = await NextStepAsync(contactId, callId, outcome, add, structuredData, now, ct);
         await db.Contacts.Where(c => c.Id == contactId && settle.Contains(c.State) && !others.Any())
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, state).SetProperty(c => c.LastOutcome, outcome).SetProperty(c => c.LastEndedReason, reason)
-                .SetProperty(c => c.Attempts, c => c.Attempts + add).SetProperty(c => c.NextAttemptAt, (DateTime?)null)
-                .SetProperty(c => c.Reason, (ContactReason?)null).SetProperty(c => c.UpdatedAt, now), ct);
+                .SetProperty(c => c.Attempts, c => c.Attempts + add).SetProperty(c => c.NextAttemptAt, next)
+                .SetProperty(c => c.Reason, why).SetProperty(c => c.UpdatedAt, now), ct);
+        if (state == ContactState.Pending) effects.Wake();
+    }
+
+    /// <summary>
+    /// After a call ended: the person opted out (the number goes on the do-not-call list, no retry), asked for a
+    /// callback (called then), the retry policy tries again after its delay, or the contact is done.
+    /// </summary>
+    private async Task<(ContactState State, DateTime? Next, ContactReason? Why)> NextStepAsync(long contactId, long callId, CallOutcome outcome, int add,
+        string? structuredData, DateTime now, CancellationToken ct)
+    {
+        var done = ContactStateMachine.Settled(outcome);
+        var row = await db.Contacts.AsNoTracking().Where(c => c.Id == contactId)
+            .Join(db.Campaigns.AsNoTracking(), c => c.CampaignId, p => p.Id, (c, p) => new { c.Attempts, c.Phone, p.PolicyJson, p.Status })
+            .FirstOrDefaultAsync(ct);
+        if (row is null) return (done, null, null);
+        var analysis = CallAnalysis.Read(structuredData);
+        if (analysis.DoNotCall)
+        {
+            await dnc.AddNormalizedAsync(row.Phone, "Asked not to be called again during the call.", $"call:{callId}", ct);
+            logger.LogInformation("Call {CallId}: the person opted out; the number is on the do-not-call list", callId);
+            return (done, null, null);
+        }
+        if (!Campaign.Dialable.Contains(row.Status) && row.Status != CampaignStatus.Paused) return (done, null, null);
+        var policy = PolicyReader.Deserialize(row.PolicyJson);
+        var attempts = row.Attempts + add;
+        if (analysis.CallbackAt is { } callback && callback > now && attempts < policy.Retry.MaxAttempts)
+            return (ContactState.Pending, callback, ContactReason.CallbackRequested);
+        if (RetryPolicies.NextAttempt(policy.Retry, outcome, attempts, now, compliance.TimeScale) is { } retryAt)
+            return (ContactState.Pending, retryAt, ContactReason.RetryScheduled);
+        return (done, null, null);
+    }
+
+    /// <summary>Contacts that may not be called now wait until they may, with the reason (only those still waiting).</summary>
+    public async Task WaitAsync(IReadOnlyList<(long ContactId, DateTime Until, ContactReason Reason)> waits, CancellationToken ct)
+    {
+        var now = Now;
+        foreach (var group in waits.GroupBy(w => (w.Until, w.Reason)))
+        {
+            var ids = group.Select(w => w.ContactId).ToList();
+            var (until, reason) = group.Key;
+            await db.Contacts.Where(c => ids.Contains(c.Id) && c.State == ContactState.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.NextAttemptAt, until).SetProperty(c => c.Reason, reason).SetProperty(c => c.UpdatedAt, now), ct);
+        }
+    }
+
+    /// <summary>Contacts not to be called (do-not-call, no consent, hours that never open, campaign ended): SKIPPED with the reason.</summary>
+    public async Task<int> SkipAsync(IReadOnlyCollection<long> contactIds, ContactReason reason, CancellationToken ct)
+    {
+        if (contactIds.Count == 0) return 0;
+        var now = Now;
+        var from = ContactStateMachine.From(ContactStateMachine.Move.Skip);
+        var n = await db.Contacts.Where(c => contactIds.Contains(c.Id) && from.Contains(c.State))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.State, ContactState.Skipped).SetProperty(c => c.Reason, reason)
+                .SetProperty(c => c.NextAttemptAt, (DateTime?)null).SetProperty(c => c.UpdatedAt, now), ct);
+        return n;
     }
 
     /// <summary>A live call exists for the contact after all: it is DIALING again, whatever we had decided.</summary>

@@ -12,6 +12,8 @@ public sealed class PhoneLine
     public bool Active { get; set; } = true;
     /// <summary>How many calls this line may carry at once.</summary>
     public int MaxConcurrent { get; set; } = 10;
+    /// <summary>At most this many calls a day (UTC) from this line, over every campaign; null = no cap.</summary>
+    public int? DailyCap { get; set; }
     /// <summary>Vapi's status (active, activating, blocked) at the last check.</summary>
     public string? ProviderStatus { get; set; }
     public DateTime? LastCheckedAt { get; set; }

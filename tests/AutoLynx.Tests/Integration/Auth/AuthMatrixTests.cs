@@ -87,6 +87,10 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("PATCH", "/api/allowlist/{id:long}", Kind.Admin, f => $"api/allowlist/{f.AllowlistIdOfB}", 400, () => Json(new { role = "Owner" })),
         new("DELETE", "/api/allowlist/{id:long}", Kind.Admin, _ => "api/allowlist/987654", 404),
 
+        new("GET", "/api/dnc", Kind.User, _ => "api/dnc", 200),
+        new("POST", "/api/dnc", Kind.User, _ => "api/dnc", 400, () => Json(new { number = "not a number" })),
+        new("DELETE", "/api/dnc/{id:long}", Kind.Admin, _ => "api/dnc/987654", 404),
+        new("POST", "/api/dnc/import", Kind.Admin, _ => "api/dnc/import", 400, () => new MultipartFormDataContent()),
         new("GET", "/api/campaigns", Kind.User, _ => "api/campaigns", 200),
         new("POST", "/api/campaigns", Kind.User, _ => "api/campaigns", 400, EmptyForm),
         new("POST", "/api/campaigns/validate", Kind.User, _ => "api/campaigns/validate", 400, EmptyForm),

@@ -117,6 +117,7 @@ public sealed class LaunchTests
             ["Simulator:Faults:RateSlowResponse"] = "1",
             ["Simulator:Faults:SlowResponseMs"] = "1500",
             ["Simulator:TimeScale"] = "1", // calls stay live: only the POSTs matter here
+            ["Dialer:CallStartsPerSecondPerLine"] = "100", // all three POSTs at once
         });
         var id = await app.CreateCampaignAsync(AppHost.SampleCsv(3), cap: 3);
         await app.Http.PostAsync($"api/campaigns/{id}/start", null);

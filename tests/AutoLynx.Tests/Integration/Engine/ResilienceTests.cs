@@ -68,7 +68,7 @@ public sealed class ResilienceTests
         await AppHost.WaitUntilAsync(() => Task.FromResult(leaseA.IsLeader), l => l);
 
         await using var b = AppHost.StartAgainst(sim.BaseUrl, sim.Options.ApiKey, secret, database, ownsDatabase: false,
-            services: s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(new SkewedTime(TimeSpan.FromMinutes(1)))));
+            services: new MovableClock(DateTimeOffset.UtcNow.AddMinutes(1)).Install);
         var leaseB = b.Service<EngineLease>();
         // Several renewals of both: B's clock says A's lease ran out long ago, the database's says it did not.
         await Task.Delay(TimeSpan.FromSeconds(8));
@@ -81,10 +81,5 @@ public sealed class ResilienceTests
     {
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
-    }
-
-    private sealed class SkewedTime(TimeSpan skew) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + skew;
     }
 }

@@ -632,6 +632,10 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("dialing_at");
 
+                    b.Property<DateTime?>("EndAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end_at");
+
                     b.Property<bool>("LineQuietGating")
                         .HasColumnType("boolean")
                         .HasColumnName("line_quiet_gating");
@@ -660,6 +664,10 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("phone_line_id");
 
+                    b.Property<string>("PolicyJson")
+                        .HasColumnType("text")
+                        .HasColumnName("policy_json");
+
                     b.Property<DateTime?>("QueuedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("queued_at");
@@ -667,6 +675,10 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.Property<DateTime?>("RunningAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("running_at");
+
+                    b.Property<DateTime?>("StartAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_at");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -709,6 +721,9 @@ namespace AutoLynx.Data.Migrations.Postgres
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_campaigns_status");
+
+                    b.HasIndex("Status", "StartAt")
+                        .HasDatabaseName("ix_campaigns_status_start_at");
 
                     b.ToTable("campaigns", (string)null);
                 });
@@ -835,6 +850,9 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_contacts");
 
+                    b.HasIndex("Phone")
+                        .HasDatabaseName("ix_contacts_phone");
+
                     b.HasIndex("CampaignId", "Phone")
                         .IsUnique()
                         .HasDatabaseName("ix_contacts_campaign_id_phone");
@@ -885,6 +903,10 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<int?>("DailyCap")
+                        .HasColumnType("integer")
+                        .HasColumnName("daily_cap");
 
                     b.Property<DateTime?>("LastCheckedAt")
                         .HasColumnType("timestamp with time zone")

@@ -610,6 +610,10 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("dialing_at");
 
+                    b.Property<DateTime?>("EndAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_at");
+
                     b.Property<bool>("LineQuietGating")
                         .HasColumnType("INTEGER")
                         .HasColumnName("line_quiet_gating");
@@ -638,6 +642,10 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("phone_line_id");
 
+                    b.Property<string>("PolicyJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_json");
+
                     b.Property<DateTime?>("QueuedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("queued_at");
@@ -645,6 +653,10 @@ namespace AutoLynx.Data.Migrations.Sqlite
                     b.Property<DateTime?>("RunningAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("running_at");
+
+                    b.Property<DateTime?>("StartAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("start_at");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -687,6 +699,9 @@ namespace AutoLynx.Data.Migrations.Sqlite
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_campaigns_status");
+
+                    b.HasIndex("Status", "StartAt")
+                        .HasDatabaseName("ix_campaigns_status_start_at");
 
                     b.ToTable("campaigns", (string)null);
                 });
@@ -809,6 +824,9 @@ namespace AutoLynx.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_contacts");
 
+                    b.HasIndex("Phone")
+                        .HasDatabaseName("ix_contacts_phone");
+
                     b.HasIndex("CampaignId", "Phone")
                         .IsUnique()
                         .HasDatabaseName("ix_contacts_campaign_id_phone");
@@ -857,6 +875,10 @@ namespace AutoLynx.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<int?>("DailyCap")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("daily_cap");
 
                     b.Property<DateTime?>("LastCheckedAt")
                         .HasColumnType("TEXT")
