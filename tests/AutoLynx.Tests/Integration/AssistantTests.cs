@@ -540,9 +540,11 @@ public sealed class AssistantTests(AssistantTests.Host host) : IClassFixture<Ass
 
     private Task<string> SimCreateAssistantAsync(JsonObject body) => SimCreateAssistantAsync(App, body);
 
-    private async Task SimPatchAssistantAsync(string pid, JsonObject body)
+    private Task SimPatchAssistantAsync(string pid, JsonObject body) => SimPatchAssistantAsync(App, pid, body);
+
+    internal static async Task SimPatchAssistantAsync(AppHost app, string pid, JsonObject body)
     {
-        using var resp = await App.Simulator.SendAsync(SimRequest(HttpMethod.Patch, $"assistant/{pid}", body));
+        using var resp = await app.Simulator.SendAsync(SimRequest(HttpMethod.Patch, $"assistant/{pid}", body));
         resp.EnsureSuccessStatusCode();
     }
 

@@ -120,7 +120,7 @@ public sealed class AppStartup(
             AssistantJson.BindServer(config, AssistantService.WebhookUrlFor(connection.PublicBaseUrl), vapiOptions.Value.WebhookSecret);
             var created = await vapi.CreateAssistantAsync(config, ct);
             a.ProviderAssistantId = created.Id;
-            a.ConfigJson = AssistantJson.Redact(created.Config()).ToJsonString();
+            a.ConfigJson = AssistantJson.WithoutWebhookSecret(created.Config()).ToJsonString();
             a.SyncedAt = now;
         }
         await db.SaveChangesAsync(ct);
