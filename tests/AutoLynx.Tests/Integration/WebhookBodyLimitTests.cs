@@ -9,7 +9,7 @@ namespace AutoLynx.Tests.Integration;
 
 /// <summary>
 /// The webhook endpoint reads a body only for a request whose headers carry the right secret (or a usable HMAC
-/// signature), and only up to <see cref="WebhookEndpoints.MaxBodyBytes"/>; an end-of-call-report of a 12-hour call
+/// signature), and only up to <see cref="VapiOptions.DefaultWebhookMaxBodyBytes"/>; an end-of-call-report of a 12-hour call
 /// still fits. Requests that announce a large body send only a little of it: an answer that arrives while most of the
 /// body was never sent shows that the server did not read (nor wait for) it.
 /// </summary>
@@ -70,9 +70,34 @@ public sealed class WebhookBodyLimitTests(WebhookBodyLimitTests.Host host) : ICl
 
         // Chunked: read until it passes the cap, then refused at once; the rest is not read.
         var chunked = await RawHttp.PostPartiallyAsync(App.BaseUrl, "/api/webhooks/vapi", headers, 2 * TwentyMegabytes, chunked: true,
-            sendBeforeAnswer: WebhookEndpoints.MaxBodyBytes + 4 * Probe);
+            sendBeforeAnswer: VapiOptions.DefaultWebhookMaxBodyBytes + 4 * Probe);
         Assert.Equal(413, chunked.Status);
         Assert.True(chunked.RestAccepted < chunked.Rest / 2, $"the server took {chunked.RestAccepted} of {chunked.Rest} bytes after its answer");
+    }
+
+    [Fact]
+    public async Task Receive_ConfiguredCap_BodiesPastItRefusedWithTheSettingNamed()
+    {
+        await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Vapi:WebhookMaxBodyBytes"] = (2 * 1024 * 1024).ToString() });
+        async Task<HttpResponseMessage> PostAsync(int transcriptBytes)
+        {
+            var body = "{\"message\":{\"type\":\"transcript\",\"role\":\"user\",\"transcript\":\"" + new string('a', transcriptBytes) + "\",\"call\":{\"id\":\"cap-call\"}}}";
+            using var req = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/vapi") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            req.Headers.Add("X-Vapi-Secret", app.WebhookSecret);
+            return await app.Anonymous().SendAsync(req);
+        }
+
+        using (var fits = await PostAsync(1024 * 1024)) Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        using var over = await PostAsync(3 * 1024 * 1024);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
+        Assert.Contains("Vapi:WebhookMaxBodyBytes", await over.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void Start_CapBelowOneMebibyte_RefusesToStart()
+    {
+        var ex = Assert.ThrowsAny<Exception>(() => AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Vapi:WebhookMaxBodyBytes"] = "1000" }));
+        Assert.Contains("WebhookMaxBodyBytes", ex.ToString());
     }
 
     [Theory]

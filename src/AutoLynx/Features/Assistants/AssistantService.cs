@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using AutoLynx.Data;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Campaigns;
-using AutoLynx.Features.Demo;
+using AutoLynx.Hosting;
 using AutoLynx.Vapi;
 using AutoLynx.Vapi.Models;
 using Microsoft.EntityFrameworkCore;

@@ -165,7 +165,7 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         var now = Now;
         providerLimits.ReportLimit(limits?.ConcurrencyLimit);
         // The first webhook can beat this answer and fill some of these in already: only fill what is missing.
-        var controlUrl = ControlUrlPolicy.TrustedOrNull(call.Monitor?.ControlUrl, scope.ServiceProvider.GetRequiredService<Demo.VapiConnection>().BaseUrl);
+        var controlUrl = ControlUrlPolicy.TrustedOrNull(call.Monitor?.ControlUrl, scope.ServiceProvider.GetRequiredService<Hosting.VapiConnection>().BaseUrl);
         var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
         // One transaction: provider id, QUEUED, the audit event and (the first time) the campaign's DIALING.
         await writes.RunAsync(db, async () =>

@@ -63,7 +63,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
 
         var before = call.Status;
         if (call.ProviderCallId is null && msg.Call?.Id is { } pid) call.ProviderCallId = pid;
-        call.ControlUrl ??= Vapi.ControlUrlPolicy.TrustedOrNull(msg.Call?.Monitor?.ControlUrl, Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Demo.VapiConnection>(db).BaseUrl);
+        call.ControlUrl ??= Vapi.ControlUrlPolicy.TrustedOrNull(msg.Call?.Monitor?.ControlUrl, Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Hosting.VapiConnection>(db).BaseUrl);
         if (msg.IsStatusUpdate) ApplyStatusUpdate(call, msg, now);
         else if (msg.IsEndOfCallReport) ApplyEndOfCallReport(call, msg, now);
         call.LastEventAt = now;

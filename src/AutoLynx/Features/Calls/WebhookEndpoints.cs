@@ -10,18 +10,10 @@ namespace AutoLynx.Features.Calls;
 /// POST /api/webhooks/vapi: verify, store durably in the inbox, answer 200 fast. Processing is asynchronous.
 /// Credentials in headers (X-Vapi-Secret, Bearer) are checked before a byte of the body is read; only an HMAC
 /// signature needs the body, and then only a request carrying fresh signature headers has it read, up to
-/// <see cref="MaxBodyBytes"/>.
+/// <see cref="VapiOptions.WebhookMaxBodyBytes"/> (16 MiB by default).
 /// </summary>
 public static class WebhookEndpoints
 {
-    /// <summary>
-    /// The largest webhook body accepted (16 MiB). The biggest legitimate one is an end-of-call-report: a 12-hour call
-    /// (Vapi's longest) at 150 words a minute, with every copy Vapi may send of its messages and transcript (artifact,
-    /// call.artifact, the OpenAI-formatted messages and the older top-level fields), measures 8.1 MiB; at 200 words a
-    /// minute 10.6 MiB (tests/AutoLynx.Tests/Infrastructure/LongCallReport.cs).
-    /// </summary>
-    public const long MaxBodyBytes = 16L * 1024 * 1024;
-
     private enum HeaderCheck { Verified, NeedsBody, Refused }
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
@@ -41,10 +33,10 @@ public static class WebhookEndpoints
 
         // Authenticated (or signed, to be checked against the body): now the body may be read, up to the cap. Kestrel
         // enforces the cap as it reads (413), so a body without Content-Length cannot go past it either.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
-        if (http.Request.ContentLength is > MaxBodyBytes) return TooLarge(http);
-        var body = await ReadBodyAsync(http.Request, ct);
-        if (body is null) return TooLarge(http);
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = o.WebhookMaxBodyBytes;
+        if (http.Request.ContentLength > o.WebhookMaxBodyBytes) return TooLarge(http, o);
+        var body = await ReadBodyAsync(http.Request, o.WebhookMaxBodyBytes, ct);
+        if (body is null) return TooLarge(http, o);
 
         if (check == HeaderCheck.NeedsBody && !VerifyHmac(http.Request, body, o, time)) return Unauthorized(http, logger);
 
@@ -89,8 +81,8 @@ public static class WebhookEndpoints
         => WebhookVerifier.VerifyHmac(body, request.Headers["x-signature"].FirstOrDefault(), request.Headers["x-timestamp"].FirstOrDefault(),
             o.HmacSecret!, time.GetUtcNow(), HmacWindow);
 
-    /// <summary>The body, or null past <see cref="MaxBodyBytes"/> (also where the server's own limit could not be set).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The body, or null past <paramref name="max"/> bytes (also where the server's own limit could not be set).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max, CancellationToken ct)
     {
         using var ms = new MemoryStream(request.ContentLength is { } n ? (int)n : 16 * 1024);
         var buffer = new byte[64 * 1024];
@@ -99,7 +91,7 @@ public static class WebhookEndpoints
             int read;
             while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
             {
-                if (ms.Length + read > MaxBodyBytes) return null;
+                if (ms.Length + read > max) return null;
                 ms.Write(buffer, 0, read);
             }
         }
@@ -120,10 +112,11 @@ public static class WebhookEndpoints
         return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: "The webhook's credentials are missing or wrong.");
     }
 
-    private static IResult TooLarge(HttpContext http)
+    private static IResult TooLarge(HttpContext http, VapiOptions o)
     {
         RefuseBody(http);
-        return TypedResults.Problem(statusCode: 413, title: "Webhook body too large", detail: $"A webhook body may be at most {MaxBodyBytes / 1024 / 1024} MB.");
+        return TypedResults.Problem(statusCode: 413, title: "Webhook body too large",
+            detail: $"A webhook body may be at most {o.WebhookMaxBodyBytes:N0} bytes (Vapi:WebhookMaxBodyBytes).");
     }
 
     /// <summary>

@@ -866,6 +866,22 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.ToTable("contacts", (string)null);
                 });
 
+            modelBuilder.Entity("AutoLynx.Features.Demo.DemoMarker", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_demo_markers");
+
+                    b.ToTable("demo_markers", (string)null);
+                });
+
             modelBuilder.Entity("AutoLynx.Features.PhoneLines.PhoneLine", b =>
                 {
                     b.Property<long>("Id")

@@ -840,6 +840,22 @@ namespace AutoLynx.Data.Migrations.Sqlite
                     b.ToTable("contacts", (string)null);
                 });
 
+            modelBuilder.Entity("AutoLynx.Features.Demo.DemoMarker", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_demo_markers");
+
+                    b.ToTable("demo_markers", (string)null);
+                });
+
             modelBuilder.Entity("AutoLynx.Features.PhoneLines.PhoneLine", b =>
                 {
                     b.Property<long>("Id")
