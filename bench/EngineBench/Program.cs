@@ -75,7 +75,7 @@ async Task<double> RunAsync(bool wakeUps)
     var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     using var http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
     http.DefaultRequestHeaders.Authorization = new("Bearer", token);
-    using var sim = new HttpClient { BaseAddress = factory.Services.GetRequiredService<AppStartup>().Simulator!.BaseUrl };
+    using var sim = new HttpClient { BaseAddress = factory.Services.GetRequiredService<DemoEnvironment>().Simulator!.BaseUrl };
 
     var csv = new StringBuilder("name,business_name,phone\n");
     for (var i = 0; i < contacts; i++) csv.Append(CultureInfo.InvariantCulture, $"Person {i},Business {i},+1415{2000000 + i:0000000}\n");

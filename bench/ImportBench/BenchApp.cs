@@ -40,6 +40,7 @@ public sealed class BenchApp : IAsyncDisposable
             b.UseSetting("Database:Provider", db == "sqlite" ? "Sqlite" : "Postgres");
             b.UseSetting("ConnectionStrings:Default", cs);
             b.UseSetting("Vapi:ApiKey", "");
+            if (db != "sqlite") b.UseSetting("Demo:Enabled", "true"); // demo mode on PostgreSQL is never implied
             b.UseSetting("Dialer:TickSeconds", "3600");
             b.UseSetting("Import:MaxFileBytes", maxFileBytes.ToString());
             b.UseSetting("Import:MaxRows", maxRows.ToString());

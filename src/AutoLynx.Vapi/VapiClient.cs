@@ -51,10 +51,17 @@ public sealed class VapiClient(HttpClient http)
         return await SendAsync<VapiCall>(req, ct);
     }
 
-    /// <summary>Ends a live call through its <c>monitor.controlUrl</c> (a hang-up; DELETE /call only erases data).</summary>
+    /// <summary>
+    /// Ends a live call through its <c>monitor.controlUrl</c> (a hang-up; DELETE /call only erases data). A control URL
+    /// that <see cref="ControlUrlPolicy"/> does not trust is not called at all (the request would carry the API key):
+    /// <see cref="HttpRequestException"/>.
+    /// </summary>
     public async Task EndCallAsync(string controlUrl, CancellationToken ct = default)
     {
-        using var req = new HttpRequestMessage(HttpMethod.Post, controlUrl)
+        if (!Uri.TryCreate(controlUrl, UriKind.Absolute, out var target) || http.BaseAddress is not { } api || !ControlUrlPolicy.IsTrusted(target, api))
+            throw new HttpRequestException(
+                $"Not calling the control URL on {(target?.IsAbsoluteUri == true ? target.Host : "(not a URL)")}: it is neither a Vapi host (https, *.vapi.ai) nor the configured Vapi address, and would receive the API key.");
+        using var req = new HttpRequestMessage(HttpMethod.Post, target)
         {
             Content = new StringContent("{\"type\":\"end-call\"}", Encoding.UTF8, "application/json"),
         };

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace AutoLynx;
 
-/// <summary>Section "Vapi". With no ApiKey the app runs in demo mode against the in-process simulator.</summary>
+/// <summary>Section "Vapi". Without an ApiKey the app may run in demo mode against the in-process simulator (see <see cref="Features.Demo.DemoMode"/>).</summary>
 public sealed class VapiOptions
 {
     public string? BaseUrl { get; set; } = "https://api.vapi.ai";
@@ -17,7 +17,19 @@ public sealed class VapiOptions
     /// <summary>Per-request timeout of the Vapi client. A timed-out POST /call is ambiguous and resolved by lookup.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    public bool DemoMode => string.IsNullOrWhiteSpace(ApiKey);
+    /// <summary>
+    /// The largest webhook body accepted (default 16 MiB); a larger one is refused with 413, and a body is read only after
+    /// its credentials were checked. The biggest legitimate one is an end-of-call-report: a 12-hour call (Vapi's longest)
+    /// at 150 words a minute, with every copy Vapi may send of its messages and transcript (artifact, call.artifact, the
+    /// OpenAI-formatted messages and the older top-level fields), measures 8.1 MiB; at 200 words a minute 10.6 MiB
+    /// (tests/AutoLynx.Tests/Infrastructure/LongCallReport.cs).
+    /// </summary>
+    [Range(MinWebhookBodyBytes, MaxWebhookBodyBytes)]
+    public long WebhookMaxBodyBytes { get; set; } = DefaultWebhookMaxBodyBytes;
+
+    public const long DefaultWebhookMaxBodyBytes = 16L * 1024 * 1024;
+    private const long MinWebhookBodyBytes = 1024 * 1024;
+    private const long MaxWebhookBodyBytes = 256L * 1024 * 1024;
 }
 
 /// <summary>Section "Dialer".</summary>

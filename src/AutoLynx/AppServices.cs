@@ -7,6 +7,7 @@ using AutoLynx.Features.Contacts;
 using AutoLynx.Features.Demo;
 using AutoLynx.Features.Engine;
 using AutoLynx.Features.PhoneLines;
+using AutoLynx.Hosting;
 using AutoLynx.Vapi;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -21,18 +22,21 @@ public static class AppServices
         var services = builder.Services;
         var config = builder.Configuration;
 
+        // Decided once, first: demo mode changes what is set up below (and may refuse to start).
+        var demo = DemoMode.Decide(config);
+        services.AddSingleton(demo);
         // Demo mode gets a fresh webhook secret per run unless one is configured: the simulator signs with it.
-        if (string.IsNullOrWhiteSpace(config["Vapi:ApiKey"]) && string.IsNullOrWhiteSpace(config["Vapi:WebhookSecret"]))
+        if (demo.On && string.IsNullOrWhiteSpace(config["Vapi:WebhookSecret"]))
             config["Vapi:WebhookSecret"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
-        services.AddOptions<VapiOptions>().BindConfiguration("Vapi").ValidateOnStart();
+        services.AddOptions<VapiOptions>().BindConfiguration("Vapi").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DialerOptions>().BindConfiguration("Dialer").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PhoneOptions>().BindConfiguration("Phone").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().BindConfiguration("Import").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
 
         services.AddAppDatabase(config);
-        services.AddAutoLynxAuth(config, builder.Environment);
+        services.AddAutoLynxAuth(config, builder.Environment, demo.On);
         // Behind a TLS-terminating proxy, X-Forwarded-Proto makes cookies Secure; only from proxies listed in ForwardedHeaders:KnownProxies.
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -63,8 +67,8 @@ public static class AppServices
         services.AddEngine();
 
         // Start-up first (simulator, migrations, seed), then the background loops.
-        services.AddSingleton<AppStartup>();
-        services.AddHostedService(sp => sp.GetRequiredService<AppStartup>());
+        services.AddSingleton<DemoEnvironment>();
+        services.AddHostedService<StartupTasks>();
         services.AddEngineLoops();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>

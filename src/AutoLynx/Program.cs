@@ -7,34 +7,45 @@ using AutoLynx.Features.Engine;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Compliance;
 using AutoLynx.Features.PhoneLines;
+using AutoLynx.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-// `--admin you@company.com` allowlists the first admin and prints a one-time sign-in link.
-builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--admin"] = "Auth:BootstrapAdminEmail" });
-builder.AddAutoLynx();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    // `--admin you@company.com` allowlists the first admin and prints a one-time sign-in link.
+    builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--admin"] = "Auth:BootstrapAdminEmail" });
+    builder.AddAutoLynx();
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseForwardedHeaders();
-if (!app.Environment.IsDevelopment()) app.UseHsts();
-app.UseAutoLynxAuth();
-app.UseAntiforgery();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseForwardedHeaders();
+    if (!app.Environment.IsDevelopment()) app.UseHsts();
+    app.UseAutoLynxAuth();
+    app.UseAntiforgery();
 
-app.MapStaticAssets().AllowAnonymous();
-app.MapOpenApi();
-app.MapHealthEndpoints();
-app.MapAuthEndpoints();
-app.MapCampaignEndpoints();
-app.MapAssistantEndpoints();
-app.MapPhoneLineEndpoints();
-app.MapWebhookEndpoints();
-app.MapSchedulerEndpoints();
-app.MapDncEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    app.MapStaticAssets().AllowAnonymous();
+    app.MapOpenApi();
+    app.MapHealthEndpoints();
+    app.MapAuthEndpoints();
+    app.MapCampaignEndpoints();
+    app.MapAssistantEndpoints();
+    app.MapPhoneLineEndpoints();
+    app.MapWebhookEndpoints();
+    app.MapSchedulerEndpoints();
+    app.MapDncEndpoints();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-app.Run();
+    app.Run();
+    return 0;
+}
+catch (StartRefusedException ex)
+{
+    // Settings that would put data at risk, or that contradict each other: say why and what to set, without a stack trace.
+    Console.Error.WriteLine($"AutoLynx did not start: {ex.Message}");
+    return 1;
+}
 
 /// <summary>Visible to the test host.</summary>
 public partial class Program;

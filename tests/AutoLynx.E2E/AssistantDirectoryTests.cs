@@ -211,7 +211,7 @@ public sealed class AssistantDirectoryTests(E2EFixture app, ITestOutputHelper ou
     /// <summary>Changes an assistant on the simulated Vapi directly, as someone in Vapi's dashboard would.</summary>
     private async Task SimPatchAsync(string providerId, string json)
     {
-        var sim = app.Services.GetRequiredService<AutoLynx.Features.Demo.AppStartup>().Simulator!;
+        var sim = app.Services.GetRequiredService<AutoLynx.Features.Demo.DemoEnvironment>().Simulator!;
         using var http = new HttpClient { BaseAddress = sim.BaseUrl };
         using var req = new HttpRequestMessage(HttpMethod.Patch, $"assistant/{providerId}")
         {

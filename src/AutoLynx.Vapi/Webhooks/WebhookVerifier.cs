@@ -26,11 +26,20 @@ public static class WebhookVerifier
     public static bool VerifyHmac(ReadOnlySpan<byte> body, string? signatureHeader, string? timestampHeader, string secret,
         DateTimeOffset now, TimeSpan window, string signaturePrefix = "")
     {
-        if (string.IsNullOrEmpty(signatureHeader) || string.IsNullOrEmpty(timestampHeader) || secret.Length == 0) return false;
+        if (secret.Length == 0 || !HmacHeadersUsable(signatureHeader, timestampHeader, now, window)) return false;
+        var expected = signaturePrefix + ComputeHmacHex(body, timestampHeader!, secret);
+        return FixedEquals(signatureHeader!.Trim(), expected);
+    }
+
+    /// <summary>
+    /// Whether the signature and timestamp headers could carry a valid HMAC at all (both present, the timestamp within
+    /// <paramref name="window"/>): what can be checked before the body is read. A request failing this is refused unread.
+    /// </summary>
+    public static bool HmacHeadersUsable(string? signatureHeader, string? timestampHeader, DateTimeOffset now, TimeSpan window)
+    {
+        if (string.IsNullOrEmpty(signatureHeader) || string.IsNullOrEmpty(timestampHeader)) return false;
         if (!long.TryParse(timestampHeader, out var ts)) return false;
-        if (LenientDateTimeOffsetConverter.FromEpoch(ts) is not { } when || (now - when).Duration() > window) return false;
-        var expected = signaturePrefix + ComputeHmacHex(body, timestampHeader, secret);
-        return FixedEquals(signatureHeader.Trim(), expected);
+        return LenientDateTimeOffsetConverter.FromEpoch(ts) is { } when && (now - when).Duration() <= window;
     }
 
     public static string ComputeHmacHex(ReadOnlySpan<byte> body, string timestamp, string secret)

@@ -7,6 +7,7 @@ using AutoLynx.Features.Engine;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Contacts;
+using AutoLynx.Features.Demo;
 using AutoLynx.Features.PhoneLines;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +33,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DncEntry> DncEntries => Set<DncEntry>();
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<Lease> Leases => Set<Lease>();
+    public DbSet<DemoMarker> DemoMarkers => Set<DemoMarker>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder b)
     {
@@ -140,6 +142,11 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         {
             e.ToTable("leases");
             e.HasKey(x => x.Name);
+        });
+        b.Entity<DemoMarker>(e =>
+        {
+            e.ToTable("demo_markers");
+            e.Property(x => x.Id).ValueGeneratedNever();
         });
 
         ApplySnakeCase(b);

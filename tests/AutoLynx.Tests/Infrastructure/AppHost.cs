@@ -53,7 +53,7 @@ public sealed class AppHost : IAsyncDisposable
             .First(a => a.StartsWith("http://", StringComparison.Ordinal)).Replace("://[::]", "://127.0.0.1").Replace("://0.0.0.0", "://127.0.0.1");
         BaseUrl = new Uri(address.TrimEnd('/') + "/");
         Http = AuthFlows.TokenClient(BaseUrl, adminToken);
-        Simulator = new HttpClient { BaseAddress = simulator ?? factory.Services.GetRequiredService<AppStartup>().Simulator!.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        Simulator = new HttpClient { BaseAddress = simulator ?? factory.Services.GetRequiredService<DemoEnvironment>().Simulator!.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>Each host gets its own admin API token (Auth:BootstrapApiToken) and its own mail sink.</summary>
@@ -90,6 +90,8 @@ public sealed class AppHost : IAsyncDisposable
             b.UseSetting("Database:Provider", db.ToString());
             b.UseSetting("ConnectionStrings:Default", cs);
             b.UseSetting("Vapi:ApiKey", "");
+            // Without a key, demo mode is implied only on SQLite; on PostgreSQL it must be asked for.
+            if (db == Db.Postgres) b.UseSetting("Demo:Enabled", "true");
             b.UseSetting("Vapi:WebhookSecret", secret);
             b.UseSetting("Simulator:TimeScale", "0.005");
             b.UseSetting("Simulator:Seed", "11");

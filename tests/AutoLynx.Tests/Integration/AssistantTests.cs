@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutoLynx.Features.Demo;
+using AutoLynx.Hosting;
 using AutoLynx.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -114,7 +115,7 @@ public sealed class AssistantTests(AssistantTests.Host host) : IClassFixture<Ass
         Assert.DoesNotContain(App.WebhookSecret, await App.WithDbAsync(d => d.Assistants.Where(a => a.ProviderAssistantId == pid).Select(a => a.ConfigJson).FirstAsync()));
 
         // With no org-level server URL, only the assistant's own server URL can bring the results back.
-        var sim = App.Service<AppStartup>().Simulator!;
+        var sim = App.Service<DemoEnvironment>().Simulator!;
         var orgUrl = sim.Options.WebhookUrl;
         sim.Options.WebhookUrl = null;
         try
@@ -540,9 +541,11 @@ public sealed class AssistantTests(AssistantTests.Host host) : IClassFixture<Ass
 
     private Task<string> SimCreateAssistantAsync(JsonObject body) => SimCreateAssistantAsync(App, body);
 
-    private async Task SimPatchAssistantAsync(string pid, JsonObject body)
+    private Task SimPatchAssistantAsync(string pid, JsonObject body) => SimPatchAssistantAsync(App, pid, body);
+
+    internal static async Task SimPatchAssistantAsync(AppHost app, string pid, JsonObject body)
     {
-        using var resp = await App.Simulator.SendAsync(SimRequest(HttpMethod.Patch, $"assistant/{pid}", body));
+        using var resp = await app.Simulator.SendAsync(SimRequest(HttpMethod.Patch, $"assistant/{pid}", body));
         resp.EnsureSuccessStatusCode();
     }
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AutoLynx.Features.Demo;
+using AutoLynx.Hosting;
 using AutoLynx.Tests.Infrastructure;
 
 namespace AutoLynx.Tests.Integration;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -59,7 +58,7 @@ public sealed class CrashRecoveryTests
         foreach (var (k, v) in AppHost.RealAccountTestSettings) env[k.Replace(":", "__")] = v;
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", env["Auth__BootstrapApiToken"]);
-        var app = StartApp(env);
+        var app = AppProcess.Start(env);
         try
         {
             await WaitHealthyAsync(http);
@@ -86,7 +85,7 @@ public sealed class CrashRecoveryTests
             app.Dispose();
             await Task.Delay(1500); // calls keep ending at the provider; their webhooks find nobody
 
-            app = StartApp(env);
+            app = AppProcess.Start(env);
             await WaitHealthyAsync(http);
             var deadline = DateTime.UtcNow.AddMinutes(3);
             string? status = null;
@@ -118,33 +117,6 @@ public sealed class CrashRecoveryTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (var f in new[] { dbFile, dbFile + "-wal", dbFile + "-shm" }) try { File.Delete(f); } catch (IOException) { }
         }
-    }
-
-    private static Process StartApp(Dictionary<string, string> env)
-    {
-        var dll = AppDll();
-        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\"")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var (k, v) in env) psi.Environment[k] = v;
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    /// <summary>The app as built for the tests (its own output folder carries its runtime config and static assets).</summary>
-    private static string AppDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AutoLynx.slnx"))) dir = dir.Parent;
-        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // net10.0's parent: Debug/Release
-        var dll = Path.Combine(dir!.FullName, "src", "AutoLynx", "bin", config, "net10.0", "AutoLynx.dll");
-        Assert.True(File.Exists(dll), $"{dll} not built");
-        return dll;
     }
 
     private static async Task WaitHealthyAsync(HttpClient http)

@@ -94,7 +94,7 @@ public sealed class AssistantFormModelTests
         var config = new JsonObject { ["name"] = "A", ["server"] = new JsonObject { ["timeoutSeconds"] = 25 } };
 
         AssistantJson.BindServer(config, "https://app.test/api/webhooks/vapi", "s3cret");
-        var stored = AssistantJson.Redact(config);
+        var stored = AssistantJson.WithoutWebhookSecret(config);
 
         Assert.Equal("s3cret", config["server"]!["headers"]!["X-Vapi-Secret"]!.GetValue<string>());
         Assert.Equal(25, config["server"]!["timeoutSeconds"]!.GetValue<int>());

@@ -270,4 +270,24 @@ public sealed class VapiClientCallTests
         Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
         Assert.Equal(["Call not found"], ex.Messages);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EndCallAsync_ControlUrlNotVapisNorTheConfiguredHost_NotCalledAndKeyNeverSent(bool https)
+    {
+        await using var vapi = await SimulatedVapi.StartAsync();
+        // Another port on the simulator's own host: not the configured origin. Anything reaching it is recorded.
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = listener.AcceptTcpClientAsync();
+        var url = https ? "https://attacker.example/call/1/control" : $"http://127.0.0.1:{port}/call/1/control";
+
+        var ex = await Assert.ThrowsAsync<HttpRequestException>(() => vapi.Client.EndCallAsync(url));
+
+        Assert.Contains("would receive the API key", ex.Message);
+        Assert.False(accepted.IsCompleted, "the client connected to the untrusted control URL");
+        listener.Stop();
+    }
 }

@@ -9,7 +9,7 @@ public sealed record DriftField(string Field, JsonNode? Ours, JsonNode? Vapi);
 
 /// <summary>
 /// The JSON rules of the directory: which part of an assistant's <c>server</c> AutoLynx owns (the webhook URL and
-/// its secret header), what is never stored or shown (the secret), and how two configurations differ.
+/// its secret header, never stored), and how two configurations differ. What is never shown: <see cref="AssistantSecrets"/>.
 /// </summary>
 public static class AssistantJson
 {
@@ -67,8 +67,12 @@ public static class AssistantJson
         if (server.Count == 0) config.Remove("server");
     }
 
-    /// <summary>The copy we store and show: no webhook secret (it is configuration, re-added on every write to Vapi).</summary>
-    public static JsonObject Redact(JsonObject config)
+    /// <summary>
+    /// The copy we store: without our own webhook secret (it is configuration, re-added on every write to Vapi). Other
+    /// secrets stay, server side only, so that writes from our copy keep them on Vapi; nothing is shown without
+    /// <see cref="AssistantSecrets.Redact(JsonObject)"/>.
+    /// </summary>
+    public static JsonObject WithoutWebhookSecret(JsonObject config)
     {
         var copy = (JsonObject)config.DeepClone();
         if (copy["server"] is JsonObject server) RemoveSecret(server);

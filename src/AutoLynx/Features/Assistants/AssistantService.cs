@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using AutoLynx.Data;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Campaigns;
-using AutoLynx.Features.Demo;
+using AutoLynx.Hosting;
 using AutoLynx.Vapi;
 using AutoLynx.Vapi.Models;
 using Microsoft.EntityFrameworkCore;
@@ -69,6 +69,9 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
 
         // A template supplies the configuration unless one is sent; a sent config is taken whole.
         var config = AssistantJson.WithoutServerFields(cmd.Config ?? AssistantTemplates.Copy(template!).Config);
+        if (AssistantSecrets.FindPlaceholder(config) is { } hidden)
+            return AssistantProblem.Invalid("config",
+                $"config.{hidden} holds \"{AssistantSecrets.Placeholder}\": a copied configuration has its secrets hidden. Type the real value there.");
         var name = FirstNonBlank(cmd.Name, config["name"] is JsonValue v && v.TryGetValue<string>(out var n) ? n : null, template?.Name);
         if (ValidateName(name) is { } bad) return bad;
         config["name"] = name;
@@ -86,7 +89,7 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
         var entity = new Assistant
         {
             ProviderAssistantId = created.Id, Name = created.Name ?? name!, Source = template is null ? AssistantSource.Local : AssistantSource.Template,
-            ConfigJson = AssistantJson.Redact(created.Config()).ToJsonString(), Active = true, CreatedBy = actor,
+            ConfigJson = AssistantJson.WithoutWebhookSecret(created.Config()).ToJsonString(), Active = true, CreatedBy = actor,
             CreatedAt = now, UpdatedAt = now, SyncedAt = now,
         };
         db.Assistants.Add(entity);
@@ -121,7 +124,7 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
 
         var id = string.IsNullOrEmpty(fetched.Id) ? pid : fetched.Id;
         var name = Truncate(FirstNonBlank(fetched.Name) ?? $"Imported assistant {id[..Math.Min(8, id.Length)]}", 100);
-        var config = AssistantJson.Redact(fetched.Config());
+        var config = AssistantJson.WithoutWebhookSecret(fetched.Config());
         for (var attempt = 0; ; attempt++)
         {
             var now = Now;
@@ -173,6 +176,12 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
         if (cmd.ExpectedVersion is { } expected && expected != a.Version) return AssistantProblem.Stale(a.Name);
 
         var patch = cmd.Config is null ? new JsonObject() : AssistantJson.WithoutServerFields(cmd.Config);
+        // What we showed had its secrets hidden; sent back unchanged they keep the stored values (also on Vapi).
+        var current = AssistantJson.Parse(a.ConfigJson);
+        if (!AssistantSecrets.TryRestore(patch, current, out var unresolved))
+            return AssistantProblem.Invalid("config",
+                $"config.{unresolved} holds \"{AssistantSecrets.Placeholder}\" where AutoLynx hid nothing, or around a hidden value that was changed. " +
+                "Type the real value, or send back exactly what was shown.");
         string? newName = null;
         if (cmd.Name is not null)
         {
@@ -190,7 +199,6 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
         }
         if (newName is not null) patch["name"] = newName;
         // Only send what changes: an unchanged name alone is not worth a round trip to Vapi.
-        var current = AssistantJson.Parse(a.ConfigJson);
         foreach (var key in patch.Select(p => p.Key).ToList())
             if (JsonNode.DeepEquals(patch[key], current[key])) patch.Remove(key);
         if (patch["server"] is JsonObject) AssistantJson.BindServer(patch, WebhookUrl, options.Value.WebhookSecret);
@@ -218,7 +226,7 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
             {
                 var updated = await vapi.UpdateAssistantAsync(a.ProviderAssistantId, vapiPatch, ct);
                 name = FirstNonBlank(updated.Name) ?? name;
-                configJson = AssistantJson.Redact(updated.Config()).ToJsonString();
+                configJson = AssistantJson.WithoutWebhookSecret(updated.Config()).ToJsonString();
                 synced = Now;
             }
             catch (Exception ex) when (ex is VapiApiException || IsUnreachable(ex, ct))
@@ -328,7 +336,7 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
             return before with { Assistant = ToView(a) };
         }
         a.Name = Truncate(FirstNonBlank(fetched.Value.Name) ?? a.Name, 100);
-        a.ConfigJson = AssistantJson.Redact(fetched.Value.Config()).ToJsonString();
+        a.ConfigJson = AssistantJson.WithoutWebhookSecret(fetched.Value.Config()).ToJsonString();
         a.SyncedAt = now;
         a.UpdatedAt = now;
         try
@@ -354,7 +362,7 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
         if (fetched.Value is null)
             return new AssistantProblem(AssistantProblemKind.VapiNotFound, "Not found on Vapi", GoneMessage(a));
         var ours = AssistantJson.Parse(a.ConfigJson);
-        var patch = AssistantJson.MergePatch(AssistantJson.Redact(fetched.Value.Config()), ours);
+        var patch = AssistantJson.MergePatch(AssistantJson.WithoutWebhookSecret(fetched.Value.Config()), ours);
         if (patch.ContainsKey("server"))
         {
             if (ours["server"] is JsonObject) AssistantJson.BindServer(patch, WebhookUrl, options.Value.WebhookSecret);
@@ -408,17 +416,21 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
     private static DriftReport Report(Assistant a, VapiAssistant? fetched)
     {
         if (fetched is null) return new DriftReport(ToView(a), false, [], GoneMessage(a));
-        var diff = AssistantJson.Diff(AssistantJson.Parse(a.ConfigJson), AssistantJson.Redact(fetched.Config()));
+        // Compared with the secrets (a rotated key is drift too), shown without them.
+        var diff = AssistantJson.Diff(AssistantJson.Parse(a.ConfigJson), AssistantJson.WithoutWebhookSecret(fetched.Config()))
+            .Select(d => new DriftField(d.Field, AssistantSecrets.Redact(d.Field, d.Ours), AssistantSecrets.Redact(d.Field, d.Vapi))).ToList();
         var message = diff.Count == 0
             ? "Our copy matches Vapi."
-            : $"Vapi's configuration differs from ours in {diff.Count} {(diff.Count == 1 ? "field" : "fields")}: {string.Join(", ", diff.Select(d => d.Field))}.";
+            : $"Vapi's configuration differs from ours in {diff.Count} {(diff.Count == 1 ? "field" : "fields")}: " +
+              string.Join(", ", diff.Select(d => JsonNode.DeepEquals(d.Ours, d.Vapi) ? $"{d.Field} (in hidden values)" : d.Field)) + ".";
         return new DriftReport(ToView(a), true, diff, message);
     }
 
     // ---- helpers ----
 
+    /// <summary>The assistant as every answer and page shows it: its configuration with every secret redacted.</summary>
     public static AssistantView ToView(Assistant a) => new(a.Id, a.ProviderAssistantId, a.Name, a.Source.ToString().ToLowerInvariant(), a.Active,
-        a.CreatedAt, a.UpdatedAt, AssistantJson.Parse(a.ConfigJson), a.Version, a.SyncedAt, a.CreatedBy);
+        a.CreatedAt, a.UpdatedAt, AssistantSecrets.Redact(AssistantJson.Parse(a.ConfigJson)), a.Version, a.SyncedAt, a.CreatedBy);
 
     private static AssistantProblem? ValidateName(string? name)
     {

@@ -237,6 +237,9 @@ public static class AssistantTemplates
         ("callbackAt", "string", "If the person asked to be called back at a particular time: that time, ISO 8601 with offset; otherwise empty"),
     ];
 
+    /// <summary>A structured-data schema with these fields and the ones AutoLynx acts on (doNotCall, callbackAt).</summary>
+    public static JsonObject StructuredDataSchema(params (string Name, string Type, string Description)[] fields) => Schema(fields);
+
     private static JsonObject Schema(params (string Name, string Type, string Description)[] fields)
     {
         var props = new JsonObject();

@@ -29,11 +29,11 @@ public static class AuthSetup
     public const string SignInPath = "/signin";
     public const string AccessDeniedPath = "/access-denied";
 
-    public static IServiceCollection AddAutoLynxAuth(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
+    /// <param name="demo">Demo mode (<see cref="Demo.DemoMode"/>): cookies for plain http, links on the console.</param>
+    public static IServiceCollection AddAutoLynxAuth(this IServiceCollection services, IConfiguration config, IHostEnvironment env, bool demo)
     {
         services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
         var auth = config.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
-        var demo = string.IsNullOrWhiteSpace(config["Vapi:ApiKey"]);
         CheckProductionSettings(auth, config, demo);
         // Cookies are Secure always, except for a local demo or development run on plain http.
         var secure = demo || env.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;

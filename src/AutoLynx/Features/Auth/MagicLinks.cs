@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using AutoLynx.Data;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -12,7 +14,7 @@ namespace AutoLynx.Features.Auth;
 /// One-time sign-in links. A link carries a random token; only its hash and expiry are stored (as the user's
 /// "magic-link" authentication token), only the newest link of a user works, and using it deletes it.
 /// </summary>
-public sealed class MagicLinks(UserManager<AppUser> users, TimeProvider time, IOptions<AuthOptions> options)
+public sealed class MagicLinks(UserManager<AppUser> users, AppDbContext db, TimeProvider time, IOptions<AuthOptions> options)
 {
     private const string Provider = "magic-link";
     private const string Name = "token";
@@ -37,8 +39,12 @@ public sealed class MagicLinks(UserManager<AppUser> users, TimeProvider time, IO
         return token;
     }
 
-    /// <summary>True once per issued token, while it is fresh; the token is consumed either way once it matched.</summary>
-    public async Task<bool> RedeemAsync(AppUser user, string? token)
+    /// <summary>
+    /// True once per issued token, while it is fresh; the token is consumed either way once it matched. Of several
+    /// redemptions at the same moment exactly one wins: the stored link is deleted by one conditional DELETE that
+    /// only finds the row while it still holds this link, and only the redemption whose DELETE removed it signs in.
+    /// </summary>
+    public async Task<bool> RedeemAsync(AppUser user, string? token, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 200) return false;
         var stored = await users.GetAuthenticationTokenAsync(user, Provider, Name);
@@ -47,8 +53,10 @@ public sealed class MagicLinks(UserManager<AppUser> users, TimeProvider time, IO
         if (parts.Length != 2 || !long.TryParse(parts[1], out var expires)) return false;
         var matches = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(parts[0]), Encoding.ASCII.GetBytes(Hash(token)));
         if (!matches) return false;
-        await users.RemoveAuthenticationTokenAsync(user, Provider, Name);
-        return time.GetUtcNow().ToUnixTimeSeconds() <= expires;
+        var won = await db.UserTokens
+            .Where(t => t.UserId == user.Id && t.LoginProvider == Provider && t.Name == Name && t.Value == stored)
+            .ExecuteDeleteAsync(ct);
+        return won == 1 && time.GetUtcNow().ToUnixTimeSeconds() <= expires;
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));

@@ -1,6 +1,8 @@
 using AutoLynx.Data;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Engine;
+using AutoLynx.Hosting;
+using AutoLynx.Vapi;
 using AutoLynx.Vapi.Models;
 using AutoLynx.Vapi.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +16,7 @@ namespace AutoLynx.Features.Calls;
 /// where a webhook changes a call.
 /// </summary>
 public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, EngineTransitions transitions, TimeProvider time,
-    ProviderLimits providerLimits, RunningCampaigns runningCampaigns, ActiveCallCounts counts, ILogger<WebhookApplier> logger)
+    ProviderLimits providerLimits, RunningCampaigns runningCampaigns, ActiveCallCounts counts, VapiConnection connection, ILogger<WebhookApplier> logger)
 {
     /// <summary>Applies one inbox row (tracked by this applier's context) inside the caller's transaction.</summary>
     public async Task ApplyAsync(WebhookInboxItem row, AppliedBatch batch, CancellationToken ct)
@@ -53,7 +55,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
         }
 
         if (call.ProviderCallId is null && msg.Call?.Id is { } pid) call.ProviderCallId = pid;
-        call.ControlUrl ??= msg.Call?.Monitor?.ControlUrl;
+        call.ControlUrl ??= ControlUrlPolicy.TrustedOrNull(msg.Call?.Monitor?.ControlUrl, connection.BaseUrl);
         call.LastEventAt = now;
         CallStatus? target = null;
         if (msg.IsStatusUpdate) target = StatusUpdate(call, msg, now);

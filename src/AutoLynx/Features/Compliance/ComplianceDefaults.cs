@@ -1,4 +1,4 @@
-using AutoLynx.Features.Demo;
+using AutoLynx.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AutoLynx.Features.Compliance;

@@ -4,6 +4,8 @@ using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Contacts;
+using AutoLynx.Hosting;
+using AutoLynx.Vapi;
 using AutoLynx.Vapi.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,7 +20,7 @@ namespace AutoLynx.Features.Engine;
 /// the after-commit effects (<see cref="EngineEffects"/>) the same way for every terminal transition.
 /// </summary>
 public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, TimeProvider time, IOptionsMonitor<DialerOptions> options,
-    ComplianceDefaults compliance, DncService dnc, ILogger<EngineTransitions> logger)
+    ComplianceDefaults compliance, DncService dnc, VapiConnection connection, ILogger<EngineTransitions> logger)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
     private static readonly CallStatus[] Active = Call.ActiveStatuses;
@@ -152,7 +154,7 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
             var now = Now;
             row.ProviderCallId ??= call.Id;
             row.LaunchedAt ??= now;
-            row.ControlUrl ??= call.Monitor?.ControlUrl;
+            row.ControlUrl ??= ControlUrlPolicy.TrustedOrNull(call.Monitor?.ControlUrl, connection.BaseUrl);
             row.LookupAfter = null;
             var target = ProviderStatus(call.Status, call.EndedReason) ?? CallStatus.Queued;
             if (Call.IsTerminal(target)) row.EndedReason ??= call.EndedReason;

@@ -148,7 +148,7 @@ public sealed class LookupTests
     private static HttpClient VapiHttp(AppHost app)
     {
         var http = new HttpClient { BaseAddress = app.Simulator.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", app.Service<AutoLynx.Features.Demo.VapiConnection>().ApiKey);
+        http.DefaultRequestHeaders.Authorization = new("Bearer", app.Service<AutoLynx.Hosting.VapiConnection>().ApiKey);
         return http;
     }
 }

@@ -1,4 +1,4 @@
-namespace AutoLynx.Features.Demo;
+namespace AutoLynx.Hosting;
 
 /// <summary>
 /// Where the Vapi client points. Fixed from configuration with a real account; in demo mode it is filled in
