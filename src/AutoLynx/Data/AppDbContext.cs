@@ -25,6 +25,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<PhoneLine> PhoneLines => Set<PhoneLine>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ImportMapping> ImportMappings => Set<ImportMapping>();
     public DbSet<Call> Calls => Set<Call>();
     public DbSet<CallEvent> CallEvents => Set<CallEvent>();
     public DbSet<WebhookInboxItem> WebhookInbox => Set<WebhookInboxItem>();
@@ -87,10 +88,19 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         {
             e.ToTable("contacts");
             e.Property(x => x.Phone).HasMaxLength(40);
+            e.Property(x => x.Extension).HasMaxLength(PhoneNormalizer.MaxExtension);
+            e.Property(x => x.PhoneSource).HasMaxLength(ImportMapping.MaxColumnName);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(x => new { x.CampaignId, x.Phone }).IsUnique();
             e.HasIndex(x => new { x.CampaignId, x.State, x.RowNumber });
             e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ImportMapping>(e =>
+        {
+            e.ToTable("import_mappings");
+            e.HasIndex(x => new { x.UserId, x.HeaderKey }).IsUnique();
+            e.Property(x => x.UserId).HasMaxLength(450);
+            e.Property(x => x.HeaderKey).HasMaxLength(64);
         });
         b.Entity<Call>(e =>
         {

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace AutoLynx.Features.Calls;
 
 /// <summary>The contact fields a launch needs, read in the claim transaction.</summary>
-public sealed record DueContact(long Id, int Attempts, string Name, string BusinessName, string Phone, string? ExtraJson);
+public sealed record DueContact(long Id, int Attempts, string Name, string BusinessName, string Phone, string? ExtraJson, string? Extension = null);
 
 /// <summary>
 /// The write half of a claim, inside the caller's (fenced) transaction: the contacts → DIALING and one LAUNCHING call row

@@ -238,17 +238,17 @@ public sealed class CallDispatcher(
         var claimed = await CallClaims.WriteAsync(db, campaign.Id, campaign.PhoneLineId, contacts, now, ct);
         logger.LogInformation("Claimed {Count} contacts of campaign {CampaignId}", contacts.Count, campaign.Id);
         return claimed.Select(c => new LaunchItem(c.CallId, c.LaunchKey, now, campaign.Id, campaign.ProviderAssistantId, campaign.ProviderPhoneNumberId,
-            campaign.PhoneLineId, c.Contact.Id, c.Contact.Name, c.Contact.BusinessName, c.Contact.Phone, c.Contact.ExtraJson)).ToList();
+            campaign.PhoneLineId, c.Contact.Id, c.Contact.Name, c.Contact.BusinessName, c.Contact.Phone, c.Contact.ExtraJson, c.Contact.Extension)).ToList();
     }
 
     /// <summary>The next <paramref name="room"/> due contacts in file order (one query shape, so the warm-up compiles it).</summary>
     private static IQueryable<DueContact> DueContacts(IQueryable<Contact> due, int room)
-        => due.OrderBy(x => x.RowNumber).Take(room).Select(x => new DueContact(x.Id, x.Attempts, x.Name, x.BusinessName, x.Phone, x.ExtraJson));
+        => due.OrderBy(x => x.RowNumber).Take(room).Select(x => new DueContact(x.Id, x.Attempts, x.Name, x.BusinessName, x.Phone, x.ExtraJson, x.Extension));
 }
 
 /// <summary>Everything needed to place one call, read in the claim transaction.</summary>
 public sealed record LaunchItem(long CallId, string LaunchKey, DateTime CreatedAt, long CampaignId, string ProviderAssistantId, string ProviderPhoneNumberId,
-    long PhoneLineId, long ContactId, string Name, string BusinessName, string Phone, string? ExtraJson);
+    long PhoneLineId, long ContactId, string Name, string BusinessName, string Phone, string? ExtraJson, string? Extension = null);
 
 /// <summary>What Vapi told us about the account's concurrency limit (subscriptionLimits, concurrency-limit ended reasons).</summary>
 public sealed class ProviderLimits(TimeProvider time)

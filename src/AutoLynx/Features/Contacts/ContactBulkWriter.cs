@@ -35,6 +35,7 @@ public abstract class ContactBulkWriter : IAsyncDisposable
         {
             nameof(Contact.CampaignId), nameof(Contact.RowNumber), nameof(Contact.Name), nameof(Contact.BusinessName), nameof(Contact.Phone),
             nameof(Contact.ExtraJson), nameof(Contact.BatchIndex), nameof(Contact.State), nameof(Contact.Attempts), nameof(Contact.UpdatedAt),
+            nameof(Contact.Extension), nameof(Contact.PhoneSource),
         }.Select(p => Quote(entity.FindProperty(p)!.GetColumnName())).ToArray();
     }
 
@@ -62,10 +63,14 @@ public abstract class ContactBulkWriter : IAsyncDisposable
 
     protected static string? ExtraJson(ImportedContact c) => c.Extra is null ? null : JsonSerializer.Serialize(c.Extra);
 
+    protected static string? PhoneSource(ImportedContact c)
+        => c.PhoneColumn is { Length: > ImportMapping.MaxColumnName } column ? column[..ImportMapping.MaxColumnName] : c.PhoneColumn;
+
     /// <summary>Column values in the order of <see cref="Columns"/>.</summary>
     protected object?[] Values(ImportedContact c) =>
     [
         _campaignId, c.Row, c.Name, c.BusinessName, c.Phone, ExtraJson(c), NextBatchIndex(), nameof(ContactState.Pending), 0, Now,
+        c.Extension, PhoneSource(c),
     ];
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
@@ -91,6 +96,10 @@ public abstract class ContactBulkWriter : IAsyncDisposable
                 await copy.WriteAsync(nameof(ContactState.Pending), NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(0, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(Now, NpgsqlDbType.TimestampTz, ct);
+                if (c.Extension is { } extension) await copy.WriteAsync(extension, NpgsqlDbType.Varchar, ct);
+                else await copy.WriteNullAsync(ct);
+                if (PhoneSource(c) is { } source) await copy.WriteAsync(source, NpgsqlDbType.Varchar, ct);
+                else await copy.WriteNullAsync(ct);
             }
             await copy.CompleteAsync(ct);
         }
