@@ -21,7 +21,8 @@ public sealed record CreateCampaignResult(long CampaignId, ImportReport ImportRe
 
 public sealed record ContactView(
     long Id, int RowNumber, string Name, string BusinessName, string Phone, string State, int Attempts,
-    int BatchIndex, string? LastOutcome, string? LastEndedReason, IReadOnlyDictionary<string, string>? Extra);
+    int BatchIndex, string? LastOutcome, string? LastEndedReason, IReadOnlyDictionary<string, string>? Extra,
+    string? Extension = null, string? PhoneSource = null);
 
 public sealed record CallView(
     long Id, long ContactId, long CampaignId, int AttemptNumber, string Status, string? Outcome, string? EndedReason,

@@ -65,7 +65,7 @@ public sealed class XlsxRowSource : ContactRowSource
             rows = MiniExcel.Query(new NonClosingStream(workbook), useHeaderRow: false, sheetName: chosen, excelType: ExcelType.XLSX, configuration: config)
                 .Cast<IDictionary<string, object?>>().GetEnumerator();
         }
-        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or XmlException or IOException)
+        catch (Exception ex) when (IsBadWorkbook(ex))
         {
             throw UnreadableWorkbook(ex);
         }
@@ -130,7 +130,7 @@ public sealed class XlsxRowSource : ContactRowSource
                 return false;
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or XmlException or FormatException or IOException)
+        catch (Exception ex) when (IsBadWorkbook(ex))
         {
             throw UnreadableWorkbook(ex);
         }
@@ -179,11 +179,17 @@ public sealed class XlsxRowSource : ContactRowSource
             }
             return sheets;
         }
-        catch (Exception ex) when (ex is InvalidDataException or XmlException or IOException)
+        catch (Exception ex) when (IsBadWorkbook(ex))
         {
             throw UnreadableWorkbook(ex);
         }
     }
+
+    /// <summary>
+    /// What the zip and XML readers and MiniExcel throw for a damaged or hand-made workbook is many kinds of exception; all
+    /// of them mean this file cannot be read (a 400), never a bug of ours (a 500).
+    /// </summary>
+    private static bool IsBadWorkbook(Exception ex) => ex is not (ImportRejectedException or OperationCanceledException or OutOfMemoryException);
 
     private static ImportRejectedException UnreadableWorkbook(Exception ex)
         => new($"This file looks like an Excel workbook (.xlsx) but cannot be read, and it is not a CSV file: {ex.Message.Split('\n')[0]} " +
