@@ -50,7 +50,7 @@ public sealed class ColumnMappingTests(E2EFixture app, ITestOutputHelper output)
         // No business column by its name: the mapping step opens and says what is missing; no preview, no create.
         var step = page.Locator("[data-testid=mapping-step]");
         await Expect(step).ToBeVisibleAsync();
-        await Expect(page.Locator("[data-testid=mapping-notice]")).ToContainTextAsync("business_name");
+        await Expect(page.Locator("[data-testid=mapping-notice]")).ToContainTextAsync("which column holds the business name");
         await Expect(page.Locator("[data-testid=import-summary]")).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=create-campaign]")).ToBeDisabledAsync();
         var columns = step.Locator("[data-testid=mapping-columns] tbody tr");

@@ -137,6 +137,27 @@ public sealed class CsvImportVolumeTests
     }
 
     [Fact]
+    public async Task Validate_WorkbookThatUnpacksFarPastTheLimit_413()
+    {
+        await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Import:MaxFileBytes"] = (16 * 1024).ToString() });
+        // A sheet of 1 MB of white space packs into a few KB: 25× the upload limit is 400 KB.
+        using var ms = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(ms, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Add(string name, string text)
+            {
+                using var w = new StreamWriter(zip.CreateEntry(name, System.IO.Compression.CompressionLevel.SmallestSize).Open());
+                w.Write(text);
+            }
+            Add("xl/workbook.xml", "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheets><sheet name=\"S\" sheetId=\"1\"/></sheets></workbook>");
+            Add("xl/worksheets/sheet1.xml", "<worksheet>" + new string(' ', 1024 * 1024) + "</worksheet>");
+        }
+        Assert.True(ms.Length < 16 * 1024, $"the workbook should be small packed: {ms.Length} bytes");
+        using var resp = await app.Http.PostAsync("api/campaigns/validate", CrmImportTests.Upload("bomb.xlsx", ms.ToArray()));
+        await AssertProblemAsync(resp, 413, "unpacks to");
+    }
+
+    [Fact]
     public async Task Upload_LargerThanAllowed_413SaysTheLimit()
     {
         await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Import:MaxFileBytes"] = (1024 * 1024).ToString() });

@@ -157,10 +157,19 @@ public sealed partial class NewCampaign
     private ImportSettings WithStore(IServiceProvider sp, ImportSettings settings)
         => sp.GetRequiredService<ImportMappingStore>().SettingsFor(_viewer?.UserId, settings.Mapping, settings.Sheet);
 
+    /// <summary>"…missing the required columns business_name, phone. The first line…" → which fields to choose, in words.</summary>
     private static string MissingNotice(ImportRejectedException ex)
-        => ex.Message.Contains("missing the required", StringComparison.Ordinal)
-            ? "Some required fields were not found by their column names. " + ex.Message.Split(". The first line")[0].Replace("The file is missing", "Missing") + ": choose the columns below."
-            : ex.Message;
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(ex.Message, @"missing the required columns? (?<fields>[a-z_, ]+)\.");
+        if (!m.Success) return ex.Message;
+        var fields = m.Groups["fields"].Value.Split(", ").Select(f => f switch
+        {
+            ContactMapping.NameField => "the name",
+            ContactMapping.BusinessNameField => "the business name",
+            _ => "the phone number",
+        });
+        return $"The column names do not say which column holds {string.Join(" and ", fields)}. Choose the columns below.";
+    }
 
     private void OpenMapping(string? notice)
     {
