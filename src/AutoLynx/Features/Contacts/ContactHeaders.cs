@@ -11,14 +11,14 @@ public sealed class ContactHeaders
 {
     public required IReadOnlyList<string> Headers { get; init; }
     /// <summary>The name's columns; more than one (or parts detected by their spelling) are joined with spaces.</summary>
-    public required IReadOnlyList<NamePart> Name { get; init; }
+    public required NamePart[] Name { get; init; }
     /// <summary>True when the name is composed from parts (first/middle/last), false for one full-name column.</summary>
     public required bool NameComposed { get; init; }
     public required int BusinessName { get; init; }
     /// <summary>Tried in this order; the first valid number is dialled.</summary>
-    public required IReadOnlyList<int> Phones { get; init; }
+    public required int[] Phones { get; init; }
     /// <summary>Columns kept as variables: (column index, variable name). A name part can appear twice (given_name and first_name).</summary>
-    public required IReadOnlyList<(int Index, string Column)> Extra { get; init; }
+    public required (int Index, string Column)[] Extra { get; init; }
     /// <summary>Per header, the name it is stored and reported under.</summary>
     public required IReadOnlyList<string> ColumnNames { get; init; }
     public required MappingSource Source { get; init; }
@@ -60,7 +60,7 @@ public sealed class ContactHeaders
         if (givenBusiness is { Length: > 1 })
             throw ContactMapping.Invalid("The mapping's business_name must name one column.");
 
-        IReadOnlyList<NamePart> name;
+        NamePart[] name;
         bool composed;
         if (givenName is not null)
         {
@@ -79,12 +79,12 @@ public sealed class ContactHeaders
                 .Where(p => p.Item1 >= 0).Select(p => new NamePart(p.Item1, p.Item2)).ToArray();
         }
         var business = givenBusiness is { Length: 1 } ? givenBusiness[0] : detected.BusinessName;
-        var phones = givenPhones ?? detected.Phones;
+        var phones = givenPhones ?? detected.Phones.ToArray();
 
         var missing = new List<string>();
-        if (name.Count == 0) missing.Add(ContactMapping.NameField);
+        if (name.Length == 0) missing.Add(ContactMapping.NameField);
         if (business < 0) missing.Add(ContactMapping.BusinessNameField);
-        if (phones.Count == 0) missing.Add(ContactMapping.PhoneField);
+        if (phones.Length == 0) missing.Add(ContactMapping.PhoneField);
         if (missing.Count > 0)
             throw new ImportRejectedException(
                 $"The file is missing the required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}. " +
@@ -117,7 +117,7 @@ public sealed class ContactHeaders
 
         return new ContactHeaders
         {
-            Headers = headers, Name = name, NameComposed = composed, BusinessName = business, Phones = phones, Extra = extra,
+            Headers = headers, Name = name, NameComposed = composed, BusinessName = business, Phones = phones, Extra = extra.ToArray(),
             ColumnNames = columnNames, Source = mapping.IsEmpty && source == MappingSource.Given ? MappingSource.Detected : source,
         };
     }

@@ -46,6 +46,7 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
         // A spreadsheet row always has the header's width; a CSV line can have more or fewer fields.
         var parser = new ContactRowParser(map, phones, checkFieldCount: source is CsvRowSource);
         var seen = new PhoneFirstRows();
+        var onlyPhoneColumn = map.Headers[map.Phones[0]];
         var batch = new List<ImportedContact>(BatchSize);
         while (await source.ReadAsync(ct))
         {
@@ -72,7 +73,7 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
                 continue;
             }
             report.Accepted++;
-            CollectionsMarshal.GetValueRefOrAddDefault(report.PhoneColumns, contact.PhoneColumn ?? "", out _)++;
+            CollectionsMarshal.GetValueRefOrAddDefault(report.PhoneColumns, contact.PhoneColumn ?? onlyPhoneColumn, out _)++;
             if (report.Preview.Count < PreviewRows) report.Preview.Add(contact);
             if (sink is null) continue;
             batch.Add(contact);

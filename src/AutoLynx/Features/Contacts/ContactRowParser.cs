@@ -14,6 +14,9 @@ public sealed class ContactRowParser(ContactHeaders map, PhoneNormalizer phones,
     /// <summary>Google Contacts puts several values of one kind in one cell: "+1 415 555 0100 ::: +1 415 555 0101".</summary>
     public const string MultiValueSeparator = ":::";
     private readonly int _headerCount = map.Headers.Count;
+    // Arrays, not interfaces: a foreach over them allocates no enumerator, once per row.
+    private readonly int[] _phones = map.Phones;
+    private readonly (int Index, string Column)[] _extra = map.Extra;
 
     public (ImportedContact? Contact, SkippedRow? Skip) Parse(string[] record, int row)
     {
@@ -38,7 +41,7 @@ public sealed class ContactRowParser(ContactHeaders map, PhoneNormalizer phones,
         if (phone is not { Ok: true }) return (null, Skip(error!));
 
         Dictionary<string, string>? extra = null;
-        foreach (var (index, variable) in map.Extra)
+        foreach (var (index, variable) in _extra)
         {
             var v = Field(record, index);
             if (v.Length == 0) continue;
@@ -62,12 +65,15 @@ public sealed class ContactRowParser(ContactHeaders map, PhoneNormalizer phones,
         return sb.ToString();
     }
 
-    /// <summary>The first valid number in the phone columns' order, and the column it came from; or every column's reason.</summary>
+    /// <summary>
+    /// The first valid number in the phone columns' order, and the column it came from (null when there was only one to take
+    /// it from); or every column's reason.
+    /// </summary>
     private (PhoneResult? Phone, string? Column, string? Error) Phone(string[] record)
     {
         List<string>? reasons = null;
-        var several = map.Phones.Count > 1;
-        foreach (var index in map.Phones)
+        var several = _phones.Length > 1;
+        foreach (var index in _phones)
         {
             var raw = Field(record, index);
             if (raw.Length == 0) continue;
@@ -75,7 +81,7 @@ public sealed class ContactRowParser(ContactHeaders map, PhoneNormalizer phones,
             if (!raw.Contains(MultiValueSeparator, StringComparison.Ordinal))
             {
                 var r = phones.Normalize(raw);
-                if (r.Ok) return (r, header, null);
+                if (r.Ok) return (r, several ? header : null, null);
                 (reasons ??= []).Add(several ? $"{header}: {r.Error}" : r.Error!);
                 continue;
             }
@@ -83,12 +89,12 @@ public sealed class ContactRowParser(ContactHeaders map, PhoneNormalizer phones,
             for (var k = 0; k < values.Length; k++)
             {
                 var r = phones.Normalize(values[k]);
-                if (r.Ok) return (r, k == 0 ? header : $"{header} (value {k + 1})", null);
+                if (r.Ok) return (r, k == 0 ? (several ? header : null) : $"{header} (value {k + 1})", null);
                 (reasons ??= []).Add(several ? $"{header}: {r.Error}" : r.Error!);
             }
         }
         if (reasons is null)
-            return (null, null, several ? $"Phone is empty (no number in {string.Join(", ", map.Phones.Select(i => map.Headers[i]))})." : "Phone is empty.");
+            return (null, null, several ? $"Phone is empty (no number in {string.Join(", ", _phones.Select(i => map.Headers[i]))})." : "Phone is empty.");
         return (null, null, string.Join(" ", reasons));
     }
 

@@ -50,6 +50,14 @@ public sealed class ImportMappingStore(AppDbContext db, TimeProvider time)
         row.HeadersJson = JsonSerializer.Serialize(headers);
         row.MappingJson = mapping.ToJson();
         row.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same person saving the same headers twice at once: one of them is kept, which is all this is for.
+            db.ChangeTracker.Clear();
+        }
     }
 }

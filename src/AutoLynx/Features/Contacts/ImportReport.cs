@@ -48,8 +48,8 @@ public sealed class ImportReport
 }
 
 /// <summary>
-/// A row that passed every check, ready to be stored: the number dialled, the column it came from and, if its cell had one,
-/// the extension dialled once the call is answered.
+/// A row that passed every check, ready to be stored: the number dialled, the column it came from (when the file had several
+/// phone columns, or several numbers in the cell) and, if its cell had one, the extension dialled once the call is answered.
 /// </summary>
 public sealed record ImportedContact(int Row, string Name, string BusinessName, string Phone, IReadOnlyDictionary<string, string>? Extra,
     string? PhoneColumn = null, string? Extension = null);

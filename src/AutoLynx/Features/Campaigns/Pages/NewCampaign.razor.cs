@@ -120,13 +120,11 @@ public sealed partial class NewCampaign
             var headers = _inspection.Headers;
             var token = _disposed.Token;
             var remembered = _given is null ? await InScopeAsync(sp => sp.GetRequiredService<ImportMappingStore>().FindAsync(userId, headers, token)) : null;
-            try
+            // As the import will: the person's mapping; else their remembered one if it still fits; else detection.
+            var rememberedFits = remembered is not null && TryResolve(headers, remembered) is null;
+            if (!rememberedFits && TryResolve(headers, _given) is { } problem)
             {
-                ContactHeaders.Resolve(headers, _given ?? remembered);
-            }
-            catch (ImportRejectedException ex)
-            {
-                OpenMapping(MissingNotice(ex));
+                OpenMapping(MissingNotice(problem));
                 return;
             }
             await PreviewAsync();
@@ -156,6 +154,19 @@ public sealed partial class NewCampaign
 
     private ImportSettings WithStore(IServiceProvider sp, ImportSettings settings)
         => sp.GetRequiredService<ImportMappingStore>().SettingsFor(_viewer?.UserId, settings.Mapping, settings.Sheet);
+
+    private static ImportRejectedException? TryResolve(IReadOnlyList<string> headers, ContactMapping? mapping)
+    {
+        try
+        {
+            ContactHeaders.Resolve(headers, mapping);
+            return null;
+        }
+        catch (ImportRejectedException ex)
+        {
+            return ex;
+        }
+    }
 
     /// <summary>"…missing the required columns business_name, phone. The first line…" → which fields to choose, in words.</summary>
     private static string MissingNotice(ImportRejectedException ex)
@@ -320,6 +331,8 @@ public sealed partial class NewCampaign
             await output.DisposeAsync();
         }
     }
+
+    private bool SeveralPhoneColumns => _report?.Mapping.GetValueOrDefault(ContactMapping.PhoneField) is { Count: > 1 };
 
     private string MappedColumns(string field, string separator)
         => _report?.Mapping.GetValueOrDefault(field) is { } columns ? string.Join(separator, columns) : "—";
