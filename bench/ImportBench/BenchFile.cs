@@ -12,7 +12,10 @@ public static class BenchFile
     private static readonly string[] Exchanges = ["234", "345", "456", "567", "678", "789", "822", "933", "244", "355"];
     private static readonly string[] Cities = ["San Francisco", "Oakland", "New York", "Chicago", "Boston", "Seattle", "Denver"];
 
-    /// <summary>The same rows as an Excel workbook (MiniExcel's writer): phones written as +1 numbers are number cells, the rest text.</summary>
+    /// <summary>
+    /// The same rows as an Excel workbook (MiniExcel's writer), plus an e-mail column as CRM exports have: phones written as +1
+    /// numbers are number cells, the rest text.
+    /// </summary>
     public static string EnsureXlsx(int rows)
     {
         var dir = Path.Combine(Path.GetTempPath(), "autolynx-bench");
@@ -38,6 +41,7 @@ public static class BenchFile
                 ["Phone Number"] = n % 4 == 0 && i % 100 != 17 ? long.Parse(phone[1..]) : phone,
                 ["City"] = Cities[i % Cities.Length],
                 ["Notes"] = $"lead {i % 997}",
+                ["Email"] = $"person{i}@business{i % 50_000}.example",
             };
         }
     }
