@@ -173,30 +173,4 @@ public sealed class ColumnMappingTests(E2EFixture app, ITestOutputHelper output)
         }
         await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
-
-    /// <summary>Sets the file and waits for the preview, the mapping step or an error; retries a change event lost before the circuit.</summary>
-    private static async Task UploadAsync(IPage page, string path)
-    {
-        var input = page.Locator("input#csv-input");
-        var settled = page.Locator("[data-testid=import-summary], [data-testid=file-error], [data-testid=mapping-step]");
-        for (var attempt = 1; ; attempt++)
-        {
-            await input.SetInputFilesAsync(path);
-            try
-            {
-                await settled.First.WaitForAsync(new() { Timeout = 10_000 });
-                return;
-            }
-            catch (PlaywrightException) when (attempt < 3)
-            {
-                await input.SetInputFilesAsync(Array.Empty<string>());
-            }
-        }
-    }
-
-    private static async Task Shot(IPage page, string name, bool fullPage = false)
-    {
-        await page.WaitForTimeoutAsync(400);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotDir, name + ".png"), FullPage = fullPage });
-    }
 }

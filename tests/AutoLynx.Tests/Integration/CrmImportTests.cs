@@ -24,7 +24,7 @@ public sealed class CrmImportTests(ImportHostFixture fixture) : IClassFixture<Im
         var body = await resp.Content.ReadAsStringAsync();
         Assert.True(resp.StatusCode == HttpStatusCode.OK, $"{name}: {(int)resp.StatusCode} {body}");
         var report = JsonDocument.Parse(body).RootElement;
-        AssertCounts(c.Expect, report);
+        CsvImportTests.AssertCounts(c.Expect, report);
         c.Check?.Invoke(report);
     }
 
@@ -34,13 +34,13 @@ public sealed class CrmImportTests(ImportHostFixture fixture) : IClassFixture<Im
     {
         var c = CrmExportCorpus.Get(name);
         var report = await ValidateAsync(c.FileName, c.Bytes, c.Fields ?? []);
-        var (assistant, line) = await IdsAsync();
+        var (assistant, line) = await _app.IdsAsync();
         using var resp = await _app.Http.PostAsync("api/campaigns", Upload(c.FileName, c.Bytes,
             [.. c.Fields ?? [], ("name", name), ("assistantId", assistant), ("phoneLineId", line), ("cap", "2")]));
         var body = await resp.Content.ReadAsStringAsync();
         Assert.True(resp.StatusCode == HttpStatusCode.Created, $"{name}: {(int)resp.StatusCode} {body}");
         var id = JsonDocument.Parse(body).RootElement.GetProperty("campaignId").GetInt64();
-        AssertCounts(c.Expect, JsonDocument.Parse(body).RootElement.GetProperty("importReport"));
+        CsvImportTests.AssertCounts(c.Expect, JsonDocument.Parse(body).RootElement.GetProperty("importReport"));
 
         var contacts = (await _app.GetJsonAsync($"api/campaigns/{id}/contacts?pageSize=100")).GetProperty("items").EnumerateArray().ToArray();
         Assert.Equal(c.Expect.Accepted, contacts.Length);
@@ -117,7 +117,7 @@ public sealed class CrmImportTests(ImportHostFixture fixture) : IClassFixture<Im
         Assert.True(problem.GetProperty("errors").TryGetProperty("mapping", out _), problem.ToString());
 
         var before = await _app.WithDbAsync(d => d.Campaigns.CountAsync());
-        var (assistant, line) = await IdsAsync();
+        var (assistant, line) = await _app.IdsAsync();
         using var create = await _app.Http.PostAsync("api/campaigns", Upload("leads.csv", csv,
             ("mapping", mapping), ("name", "bad mapping"), ("assistantId", assistant), ("phoneLineId", line)));
         Assert.Contains(detail, (await ProblemAsync(create, 400)).GetProperty("detail").GetString());
@@ -176,7 +176,7 @@ public sealed class CrmImportTests(ImportHostFixture fixture) : IClassFixture<Im
     public async Task Start_ContactWithExtension_VapiReceivesCustomerExtension()
     {
         var csv = "First Name,Last Name,Company,Phone\nOmar,Haddad,Haddad Auto,(415) 555-0108 ext. 204\nAna,Silva,Silva Law,415-555-0109 x7\n";
-        var (assistant, line) = await IdsAsync();
+        var (assistant, line) = await _app.IdsAsync();
         using var resp = await _app.Http.PostAsync("api/campaigns", Upload("leads.csv", csv, ("name", "extensions"), ("assistantId", assistant), ("phoneLineId", line), ("cap", "2")));
         Assert.Equal(HttpStatusCode.Created, resp.StatusCode);
         var id = (await resp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("campaignId").GetInt64();
@@ -195,14 +195,6 @@ public sealed class CrmImportTests(ImportHostFixture fixture) : IClassFixture<Im
 
     private static string? Optional(JsonElement e, string property)
         => e.TryGetProperty(property, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static void AssertCounts(CsvExpectation e, JsonElement report)
-    {
-        var actual = (report.GetProperty("totalRows").GetInt32(), report.GetProperty("accepted").GetInt32(),
-            report.GetProperty("skippedCount").GetInt32(), report.GetProperty("duplicateCount").GetInt32());
-        Assert.True((e.TotalRows, e.Accepted, e.Skipped, e.Duplicates) == actual,
-            $"expected (total, accepted, skipped, duplicates) {(e.TotalRows, e.Accepted, e.Skipped, e.Duplicates)}, got {actual}: {report}");
-    }
 
     private async Task<JsonElement> ValidateAsync(string fileName, object content, params (string, string)[] fields)
     {
@@ -233,10 +225,4 @@ public sealed class CrmImportTests(ImportHostFixture fixture) : IClassFixture<Im
         return form;
     }
 
-    private async Task<(string Assistant, string Line)> IdsAsync()
-    {
-        var a = await _app.GetJsonAsync("api/assistants");
-        var l = await _app.GetJsonAsync("api/phone-lines");
-        return (a[0].GetProperty("id").GetInt64().ToString(), l[0].GetProperty("id").GetInt64().ToString());
-    }
 }

@@ -19,7 +19,7 @@ public sealed class CsvImportVolumeTests
         const int rows = 100_000;
         var (csv, expected) = LargeFile(rows);
         await using var app = AppHost.Start(db);
-        var ids = await IdsAsync(app);
+        var ids = await app.IdsAsync();
         using var form = AppHost.Multipart(csv, ("name", "Big"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line), ("cap", "8"));
         using var resp = await app.Http.PostAsync("api/campaigns", form);
         var body = await resp.Content.ReadAsStringAsync();
@@ -57,7 +57,7 @@ public sealed class CsvImportVolumeTests
         const int rows = 50_000;
         var (xlsx, expected) = LargeWorkbook(rows);
         await using var app = AppHost.Start(db);
-        var ids = await IdsAsync(app);
+        var ids = await app.IdsAsync();
         using var form = CrmImportTests.Upload("big.xlsx", xlsx, ("name", "Big workbook"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line), ("cap", "8"));
         using var resp = await app.Http.PostAsync("api/campaigns", form);
         var body = await resp.Content.ReadAsStringAsync();
@@ -116,7 +116,7 @@ public sealed class CsvImportVolumeTests
     public async Task Create_MoreRowsThanAllowed_413AndNothingSavedEvenAfterBatchesWereWritten()
     {
         await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Import:MaxRows"] = "5000" });
-        var ids = await IdsAsync(app);
+        var ids = await app.IdsAsync();
         var (csv, _) = LargeFile(5001);
         using var form = AppHost.Multipart(csv, ("name", "Too many"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line));
         using var resp = await app.Http.PostAsync("api/campaigns", form);
@@ -161,7 +161,7 @@ public sealed class CsvImportVolumeTests
     public async Task Upload_LargerThanAllowed_413SaysTheLimit()
     {
         await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Import:MaxFileBytes"] = (1024 * 1024).ToString() });
-        var ids = await IdsAsync(app);
+        var ids = await app.IdsAsync();
         var (csv, _) = LargeFile(30_000);
         Assert.True(csv.Length > 1024 * 1024);
         using var form = AppHost.Multipart(csv, ("name", "Too big"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line));
@@ -205,10 +205,4 @@ public sealed class CsvImportVolumeTests
         Assert.Contains(detail, JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
     }
 
-    private static async Task<(string Assistant, string Line)> IdsAsync(AppHost app)
-    {
-        var a = await app.GetJsonAsync("api/assistants");
-        var l = await app.GetJsonAsync("api/phone-lines");
-        return (a[0].GetProperty("id").GetInt64().ToString(), l[0].GetProperty("id").GetInt64().ToString());
-    }
 }
