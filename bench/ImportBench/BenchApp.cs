@@ -18,6 +18,8 @@ public sealed class BenchApp : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    private static readonly string Token = "alx_bench_" + Guid.NewGuid().ToString("N");
+
     public BenchApp(string db, long maxFileBytes, int maxRows)
     {
         _pgServer = Environment.GetEnvironmentVariable("AUTOLYNX_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=autolynx;Password=autolynx";
@@ -41,6 +43,7 @@ public sealed class BenchApp : IAsyncDisposable
             b.UseSetting("ConnectionStrings:Default", cs);
             b.UseSetting("Vapi:ApiKey", "");
             if (db != "sqlite") b.UseSetting("Demo:Enabled", "true"); // demo mode on PostgreSQL is never implied
+            b.UseSetting("Auth:BootstrapApiToken", Token);   // the bench drives the API as an admin's automation would
             b.UseSetting("Dialer:TickSeconds", "3600");
             b.UseSetting("Import:MaxFileBytes", maxFileBytes.ToString());
             b.UseSetting("Import:MaxRows", maxRows.ToString());
@@ -52,6 +55,7 @@ public sealed class BenchApp : IAsyncDisposable
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First(a => a.StartsWith("http://", StringComparison.Ordinal));
         Http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(15) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
     }
 
     private static string RepoRoot()

@@ -14,21 +14,24 @@ public static class BenchRunner
     public static async Task<int> Main(string[] args)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-        if (args.Length >= 2) return await RunCaseAsync(args[0], int.Parse(args[1]));
+        if (args.Length >= 2) return await RunCaseAsync(args[0], int.Parse(args[1]), args.Length >= 3 ? args[2] : "csv");
 
-        var cases = new[] { ("sqlite", 100_000), ("sqlite", 1_000_000), ("postgres", 100_000), ("postgres", 1_000_000) };
+        // The workbook case: about 50 MB of .xlsx, the most one upload takes by default.
+        var cases = new[] { ("sqlite", 100_000, "csv"), ("sqlite", 1_000_000, "csv"), ("postgres", 100_000, "csv"), ("postgres", 1_000_000, "csv"), ("sqlite", XlsxRows, "xlsx") };
         Console.WriteLine($"AutoLynx import benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"load average at start: {LoadAverage()}");
         Console.WriteLine("| db | rows | file MB | step | seconds | rows/s | CPU seconds | peak working set MB | peak managed heap MB | allocated B/row |");
         Console.WriteLine("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         var failed = 0;
-        foreach (var (db, rows) in cases)
+        foreach (var (db, rows, format) in cases)
         {
-            BenchFile.Ensure(rows);  // outside the measured process
+            if (format == "xlsx") BenchFile.EnsureXlsx(rows);
+            else BenchFile.Ensure(rows);  // outside the measured process
             var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
             if (!Environment.ProcessPath!.EndsWith("ImportBench", StringComparison.Ordinal)) psi.ArgumentList.Add(typeof(BenchApp).Assembly.Location);
             psi.ArgumentList.Add(db);
             psi.ArgumentList.Add(rows.ToString());
+            psi.ArgumentList.Add(format);
             using var child = Process.Start(psi)!;
             var output = await child.StandardOutput.ReadToEndAsync();
             await child.WaitForExitAsync();
@@ -38,9 +41,12 @@ public static class BenchRunner
         return failed;
     }
 
-    private static async Task<int> RunCaseAsync(string db, int rows)
+    /// <summary>Rows of the workbook case: about 50 MB of .xlsx (a sheet holds at most 1,048,576 rows).</summary>
+    private const int XlsxRows = 1_000_000;
+
+    private static async Task<int> RunCaseAsync(string db, int rows, string format)
     {
-        var path = BenchFile.Ensure(rows);
+        var path = format == "xlsx" ? BenchFile.EnsureXlsx(rows) : BenchFile.Ensure(rows);
         var fileBytes = new FileInfo(path).Length;
         Console.Error.WriteLine($"{db} {rows}: load average {LoadAverage()}");
         await using var app = new BenchApp(db, maxFileBytes: 256L * 1024 * 1024, maxRows: 2_000_000);
@@ -48,7 +54,7 @@ public static class BenchRunner
         var lineId = (await GetAsync(app, "api/phone-lines"))[0].GetProperty("id").GetInt64();
 
         // Warm-up (JIT, connection pools): a small file through both endpoints, not measured.
-        var warm = BenchFile.Ensure(20_000);
+        var warm = format == "xlsx" ? BenchFile.EnsureXlsx(20_000) : BenchFile.Ensure(20_000);
         await PostAsync(app, "api/campaigns/validate", warm, []);
         await PostAsync(app, "api/campaigns", warm, [("name", "warm-up"), ("assistantId", $"{assistantId}"), ("phoneLineId", $"{lineId}")]);
 
@@ -75,7 +81,7 @@ public static class BenchRunner
             if (step.StartsWith("import", StringComparison.Ordinal)) report = report.GetProperty("importReport");
             var accepted = report.GetProperty("accepted").GetInt32();
             if (report.GetProperty("totalRows").GetInt32() != rows) throw new InvalidOperationException($"totalRows {report.GetProperty("totalRows")} ≠ {rows}");
-            Console.WriteLine($"| {db} | {rows:N0} | {fileBytes / 1048576.0:0.0} | {step} ({accepted:N0} accepted) | {clock.Elapsed.TotalSeconds:0.00} | " +
+            Console.WriteLine($"| {db}{(format == "xlsx" ? " xlsx" : "")} | {rows:N0} | {fileBytes / 1048576.0:0.0} | {step} ({accepted:N0} accepted) | {clock.Elapsed.TotalSeconds:0.00} | " +
                               $"{rows / clock.Elapsed.TotalSeconds:N0} | {cpu.TotalSeconds:0.00} | {sampler.PeakWorkingSet / 1048576.0:0} | {sampler.PeakManagedHeap / 1048576.0:0} | {allocated / rows:N0} |");
         }
         return 0;
@@ -98,7 +104,8 @@ public static class BenchRunner
         using var form = new MultipartFormDataContent();
         foreach (var (n, v) in fields) form.Add(new StringContent(v), n);
         var content = new StreamContent(file, 1 << 16);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        content.Headers.ContentType = new MediaTypeHeaderValue(path.EndsWith(".xlsx", StringComparison.Ordinal)
+            ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv");
         form.Add(content, "file", Path.GetFileName(path));
         using var resp = await app.Http.PostAsync(url, form);
         var body = await resp.Content.ReadAsStringAsync();

@@ -56,6 +56,7 @@ public static class AppServices
         // Features
         services.AddSingleton<PhoneNormalizer>();
         services.AddScoped<ContactImporter>();
+        services.AddScoped<ImportMappingStore>();
         services.AddScoped<AssistantService>();
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignQueries>();

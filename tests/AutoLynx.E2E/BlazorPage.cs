@@ -45,4 +45,34 @@ internal static class BlazorPage
         await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
         await page.Mouse.MoveAsync(120, 700); // empty drawer area: no hover halo on the menu button either
     }
+
+    /// <summary>
+    /// Sets the file on the New campaign page's InputFile and waits for what follows it (the preview, the mapping step or an
+    /// error); sets it again if the change event was lost before the circuit was up.
+    /// </summary>
+    public static async Task UploadAsync(IPage page, string path)
+    {
+        var input = page.Locator("input#csv-input");
+        var settled = page.Locator("[data-testid=import-summary], [data-testid=file-error], [data-testid=mapping-step]");
+        for (var attempt = 1; ; attempt++)
+        {
+            await input.SetInputFilesAsync(path);
+            try
+            {
+                await settled.First.WaitForAsync(new() { Timeout = 10_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+                await input.SetInputFilesAsync(Array.Empty<string>());
+            }
+        }
+    }
+
+    /// <summary>A screenshot in artifacts/screenshots/, once MudBlazor's transitions (chips, progress bar, snackbar) have settled.</summary>
+    public static async Task Shot(IPage page, string name, bool fullPage = false)
+    {
+        await page.WaitForTimeoutAsync(400);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotDir, name + ".png"), FullPage = fullPage });
+    }
 }

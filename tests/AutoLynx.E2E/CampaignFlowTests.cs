@@ -266,33 +266,4 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
         while (parser.Read()) rows.Add(parser.Record!);
         return rows;
     }
-
-
-
-    /// <summary>Sets the file on the InputFile and waits for the preview; retries if the change event was dropped.</summary>
-    private static async Task UploadAsync(IPage page, string path)
-    {
-        var input = page.Locator("input#csv-input");
-        var summary = page.Locator("[data-testid=import-summary], [data-testid=file-error]");
-        for (var attempt = 1; ; attempt++)
-        {
-            await input.SetInputFilesAsync(path);
-            try
-            {
-                await summary.First.WaitForAsync(new() { Timeout = 10_000 });
-                return;
-            }
-            catch (PlaywrightException) when (attempt < 3)
-            {
-                await input.SetInputFilesAsync(Array.Empty<string>());
-            }
-        }
-    }
-
-    private static async Task Shot(IPage page, string name, bool fullPage = false)
-    {
-        // Let MudBlazor transitions (chips, progress bar, snackbar slide-in) settle before the picture.
-        await page.WaitForTimeoutAsync(400);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(E2EFixture.ScreenshotDir, name + ".png"), FullPage = fullPage });
-    }
 }

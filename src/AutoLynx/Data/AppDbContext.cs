@@ -27,6 +27,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<PhoneLine> PhoneLines => Set<PhoneLine>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ImportMapping> ImportMappings => Set<ImportMapping>();
     public DbSet<Call> Calls => Set<Call>();
     public DbSet<CallEvent> CallEvents => Set<CallEvent>();
     public DbSet<WebhookInboxItem> WebhookInbox => Set<WebhookInboxItem>();
@@ -91,6 +92,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         {
             e.ToTable("contacts");
             e.Property(x => x.Phone).HasMaxLength(40);
+            e.Property(x => x.Extension).HasMaxLength(PhoneNormalizer.MaxExtension);
+            e.Property(x => x.PhoneSource).HasMaxLength(ImportMapping.MaxColumnName);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.LastOutcome).HasConversion<string>().HasMaxLength(32);
             e.Property(x => x.Reason).HasConversion<string>().HasMaxLength(32);
@@ -100,6 +103,13 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             // Across campaigns: a number's live call and its calls in the last 24 hours.
             e.HasIndex(x => x.Phone);
             e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<ImportMapping>(e =>
+        {
+            e.ToTable("import_mappings");
+            e.HasIndex(x => new { x.UserId, x.HeaderKey }).IsUnique();
+            e.Property(x => x.UserId).HasMaxLength(450);
+            e.Property(x => x.HeaderKey).HasMaxLength(64);
         });
         b.Entity<Call>(e =>
         {

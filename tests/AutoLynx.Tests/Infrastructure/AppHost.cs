@@ -179,6 +179,14 @@ public sealed class AppHost : IAsyncDisposable
 
     public async Task<JsonElement> SimStatsAsync() => await Simulator.GetFromJsonAsync<JsonElement>("_sim/stats");
 
+    /// <summary>The first assistant's and phone line's ids, as form values for <c>POST /api/campaigns</c>.</summary>
+    public async Task<(string Assistant, string Line)> IdsAsync()
+    {
+        var a = await GetJsonAsync("api/assistants");
+        var l = await GetJsonAsync("api/phone-lines");
+        return (a[0].GetProperty("id").GetInt64().ToString(), l[0].GetProperty("id").GetInt64().ToString());
+    }
+
     /// <summary>Creates a campaign from CSV text through the multipart API and returns its id.</summary>
     /// <param name="as">Whose campaign it is: a signed-in client; the admin by default.</param>
     /// <param name="policy">The campaign's policy (JSON: calling window, retry, pool, pacing, guards); the defaults when null.</param>

@@ -59,7 +59,7 @@ public sealed class CsvImportTests(ImportHostFixture fixture) : IClassFixture<Im
     {
         var c = HostileCsvCorpus.Get(name);
         var before = await _app.WithDbAsync(async d => (await d.Campaigns.CountAsync(), await d.Contacts.CountAsync()));
-        var ids = await IdsAsync();
+        var ids = await _app.IdsAsync();
         using var form = AppHost.Multipart(c.Bytes, ("name", name), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line), ("cap", "3"));
         using var resp = await _app.Http.PostAsync("api/campaigns", form);
         var body = await resp.Content.ReadAsStringAsync();
@@ -176,7 +176,7 @@ public sealed class CsvImportTests(ImportHostFixture fixture) : IClassFixture<Im
         Assert.Equal(HttpStatusCode.BadRequest, resp.StatusCode);
     }
 
-    private static void AssertCounts(CsvExpectation e, JsonElement report)
+    internal static void AssertCounts(CsvExpectation e, JsonElement report)
     {
         var actual = (report.GetProperty("totalRows").GetInt32(), report.GetProperty("accepted").GetInt32(),
             report.GetProperty("skippedCount").GetInt32(), report.GetProperty("duplicateCount").GetInt32());
@@ -194,10 +194,4 @@ public sealed class CsvImportTests(ImportHostFixture fixture) : IClassFixture<Im
         return rows;
     }
 
-    private async Task<(string Assistant, string Line)> IdsAsync()
-    {
-        var a = await _app.GetJsonAsync("api/assistants");
-        var l = await _app.GetJsonAsync("api/phone-lines");
-        return (a[0].GetProperty("id").GetInt64().ToString(), l[0].GetProperty("id").GetInt64().ToString());
-    }
 }

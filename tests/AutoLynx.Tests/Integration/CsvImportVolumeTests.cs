@@ -19,7 +19,7 @@ public sealed class CsvImportVolumeTests
         const int rows = 100_000;
         var (csv, expected) = LargeFile(rows);
         await using var app = AppHost.Start(db);
-        var ids = await IdsAsync(app);
+        var ids = await app.IdsAsync();
         using var form = AppHost.Multipart(csv, ("name", "Big"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line), ("cap", "8"));
         using var resp = await app.Http.PostAsync("api/campaigns", form);
         var body = await resp.Content.ReadAsStringAsync();
@@ -49,11 +49,74 @@ public sealed class CsvImportVolumeTests
         Assert.Equal(expected.Count, summary.GetProperty("counters").GetProperty("pending").GetInt32());
     }
 
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task Create_50kRowWorkbook_EveryValidRowStoredOnceWithExtensionAndSource(Db db)
+    {
+        const int rows = 50_000;
+        var (xlsx, expected) = LargeWorkbook(rows);
+        await using var app = AppHost.Start(db);
+        var ids = await app.IdsAsync();
+        using var form = CrmImportTests.Upload("big.xlsx", xlsx, ("name", "Big workbook"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line), ("cap", "8"));
+        using var resp = await app.Http.PostAsync("api/campaigns", form);
+        var body = await resp.Content.ReadAsStringAsync();
+        Assert.True(resp.StatusCode == HttpStatusCode.Created, $"{(int)resp.StatusCode}: {body[..Math.Min(body.Length, 2000)]}");
+        var report = JsonDocument.Parse(body).RootElement.GetProperty("importReport");
+        Assert.Equal(rows, report.GetProperty("totalRows").GetInt32());
+        Assert.Equal(expected.Count, report.GetProperty("accepted").GetInt32());
+        Assert.Equal("xlsx", report.GetProperty("format").GetString());
+        var id = JsonDocument.Parse(body).RootElement.GetProperty("campaignId").GetInt64();
+
+        var stored = await app.WithDbAsync(d => d.Contacts.AsNoTracking().Where(c => c.CampaignId == id)
+            .Select(c => new { c.Phone, c.RowNumber, c.Name, c.Extension, c.PhoneSource }).ToListAsync());
+        Assert.Equal(expected.Count, stored.Count);
+        var byPhone = stored.ToDictionary(c => c.Phone);
+        foreach (var (phone, (row, extension, source)) in expected)
+        {
+            Assert.True(byPhone.TryGetValue(phone, out var c), $"{phone} (row {row}) not stored");
+            Assert.Equal((row, $"First{row} Last{row}", extension, source), (c!.RowNumber, c.Name, c.Extension, c.PhoneSource));
+        }
+    }
+
+    /// <summary>
+    /// A workbook as a CRM exports it (MiniExcel's writer): phones as numbers in "Phone", every 10th row's in "Mobile" as text
+    /// with an extension, every 50th too short.
+    /// </summary>
+    private static (byte[] Xlsx, Dictionary<string, (int Row, string? Extension, string Source)> Expected) LargeWorkbook(int rows)
+    {
+        var expected = new Dictionary<string, (int, string?, string)>();
+        IEnumerable<Dictionary<string, object?>> Rows()
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                var row = i + 2;
+                var number = 14155550000L + i % 10000 + (i / 10000) * 10_000_000L;
+                object? phone = number, mobile = null;
+                if (i % 50 == 7) phone = 55501L;
+                else if (i % 10 == 3)
+                {
+                    phone = null;
+                    mobile = $"+{number} x{i % 1000}";
+                    expected[$"+{number}"] = (row, (i % 1000).ToString(), "Mobile");
+                }
+                else expected[$"+{number}"] = (row, null, "Phone");
+                yield return new Dictionary<string, object?>
+                {
+                    ["First Name"] = $"First{row}", ["Last Name"] = $"Last{row}", ["Company"] = $"Company {i % 977}", ["Phone"] = phone, ["Mobile"] = mobile,
+                };
+            }
+        }
+        using var ms = new MemoryStream();
+        MiniExcelLibs.MiniExcel.SaveAs(ms, Rows(), sheetName: "Contacts");
+        return (ms.ToArray(), expected);
+    }
+
     [Fact]
     public async Task Create_MoreRowsThanAllowed_413AndNothingSavedEvenAfterBatchesWereWritten()
     {
         await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Import:MaxRows"] = "5000" });
-        var ids = await IdsAsync(app);
+        var ids = await app.IdsAsync();
         var (csv, _) = LargeFile(5001);
         using var form = AppHost.Multipart(csv, ("name", "Too many"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line));
         using var resp = await app.Http.PostAsync("api/campaigns", form);
@@ -74,10 +137,31 @@ public sealed class CsvImportVolumeTests
     }
 
     [Fact]
+    public async Task Validate_WorkbookThatUnpacksFarPastTheLimit_413()
+    {
+        await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Import:MaxFileBytes"] = (16 * 1024).ToString() });
+        // A sheet of 1 MB of white space packs into a few KB: 25× the upload limit is 400 KB.
+        using var ms = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(ms, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Add(string name, string text)
+            {
+                using var w = new StreamWriter(zip.CreateEntry(name, System.IO.Compression.CompressionLevel.SmallestSize).Open());
+                w.Write(text);
+            }
+            Add("xl/workbook.xml", "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheets><sheet name=\"S\" sheetId=\"1\"/></sheets></workbook>");
+            Add("xl/worksheets/sheet1.xml", "<worksheet>" + new string(' ', 1024 * 1024) + "</worksheet>");
+        }
+        Assert.True(ms.Length < 16 * 1024, $"the workbook should be small packed: {ms.Length} bytes");
+        using var resp = await app.Http.PostAsync("api/campaigns/validate", CrmImportTests.Upload("bomb.xlsx", ms.ToArray()));
+        await AssertProblemAsync(resp, 413, "unpacks to");
+    }
+
+    [Fact]
     public async Task Upload_LargerThanAllowed_413SaysTheLimit()
     {
         await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Import:MaxFileBytes"] = (1024 * 1024).ToString() });
-        var ids = await IdsAsync(app);
+        var ids = await app.IdsAsync();
         var (csv, _) = LargeFile(30_000);
         Assert.True(csv.Length > 1024 * 1024);
         using var form = AppHost.Multipart(csv, ("name", "Too big"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line));
@@ -121,10 +205,4 @@ public sealed class CsvImportVolumeTests
         Assert.Contains(detail, JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
     }
 
-    private static async Task<(string Assistant, string Line)> IdsAsync(AppHost app)
-    {
-        var a = await app.GetJsonAsync("api/assistants");
-        var l = await app.GetJsonAsync("api/phone-lines");
-        return (a[0].GetProperty("id").GetInt64().ToString(), l[0].GetProperty("id").GetInt64().ToString());
-    }
 }

@@ -73,7 +73,7 @@ public sealed class EngineRuleTests
     [InlineData("Lead Source", "lead_source")]
     [InlineData("dealSize ($)", "deal_size")]
     [InlineData("  E-mail  ", "e_mail")]
-    public void ToSnakeCase_Headers(string header, string expected) => Assert.Equal(expected, ContactHeaders.ToSnakeCase(header));
+    public void ToSnakeCase_Headers(string header, string expected) => Assert.Equal(expected, ContactColumns.ToSnakeCase(header));
 
     [Fact]
     public void BuildRequest_CarriesVariablesMetadataAndExternalId()

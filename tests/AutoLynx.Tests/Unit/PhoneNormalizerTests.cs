@@ -42,6 +42,47 @@ public sealed class PhoneNormalizerTests
         Assert.Contains(reason, r.Error, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("(415) 555-0123 ext. 204", "204")]
+    [InlineData("415-555-0123 x204", "204")]
+    [InlineData("415-555-0123x204", "204")]
+    [InlineData("+1 415 555 0123 extension 12", "12")]
+    [InlineData("415.555.0123 #3", "3")]
+    [InlineData("tel:+1-415-555-0123;ext=99", "99")]
+    public void Normalize_Extension_SeparateFromE164(string input, string extension)
+    {
+        var r = _phones.Normalize(input);
+        Assert.True(r.Ok, r.Error);
+        Assert.Equal("+14155550123", r.E164);
+        Assert.Equal(extension, r.Extension);
+    }
+
+    [Fact]
+    public void Normalize_ExtensionLongerThanVapiTakes_SaysWhy()
+    {
+        var r = _phones.Normalize("415-555-0123 ext 12345678901");
+        Assert.False(r.Ok);
+        Assert.Contains("extension longer than 10", r.Error);
+    }
+
+    [Theory]
+    [InlineData("1.41555E+10")]
+    [InlineData("4.42079E+11")]
+    [InlineData("1,41555E+10")]
+    [InlineData("1E+10")]
+    [InlineData("1.41555e10")]
+    public void Normalize_ScientificNotationWithLostDigits_OwnReasonNeverGuessed(string input)
+    {
+        var r = _phones.Normalize(input);
+        Assert.False(r.Ok);
+        Assert.Contains("scientific notation", r.Error);
+        Assert.Contains("Format the phone column as Text", r.Error);
+    }
+
+    [Fact]
+    public void Normalize_ScientificNotationWithEveryDigit_ReadExactly()
+        => Assert.Equal("+14155550123", _phones.Normalize("1.4155550123E+10").E164);
+
     [Fact]
     public void Mask_KeepsCountryCodeAndLastTwoDigits()
         => Assert.Equal("+14*******23", PhoneNormalizer.Mask("+14155550123"));

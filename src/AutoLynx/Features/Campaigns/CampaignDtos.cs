@@ -27,7 +27,7 @@ public sealed record CreateCampaignResult(long CampaignId, ImportReport ImportRe
 public sealed record ContactView(
     long Id, int RowNumber, string Name, string BusinessName, string Phone, ContactState State, int Attempts,
     int BatchIndex, CallOutcome? LastOutcome, string? LastEndedReason, IReadOnlyDictionary<string, string>? Extra,
-    ContactReason? Reason = null, DateTime? NextAttemptAt = null);
+    ContactReason? Reason = null, DateTime? NextAttemptAt = null, string? Extension = null, string? PhoneSource = null);
 
 public sealed record CallView(
     long Id, long ContactId, long CampaignId, int AttemptNumber, CallStatus Status, CallOutcome? Outcome, string? EndedReason,

@@ -50,14 +50,14 @@ public static class CampaignEndpoints
         return await next(ctx);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CampaignService service, IOptions<ImportOptions> limits,
-        IOptions<DialerOptions> dialer, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CampaignService service, ImportMappingStore mappings,
+        IOptions<ImportOptions> limits, IOptions<DialerOptions> dialer, CancellationToken ct)
     {
         var (form, problem) = await FormUploads.ReadAsync(request, limits.Value, ct);
         if (problem is not null) return problem;
         var errors = new Dictionary<string, string[]>();
         var file = form!.Files.GetFile("file");
-        if (file is null) errors["file"] = ["Attach the contact list as a CSV file in the field \"file\"."];
+        if (file is null) errors["file"] = [AttachFile];
         if (!long.TryParse(form["assistantId"], out var assistantId)) errors["assistantId"] = ["Choose an assistant (assistantId)."];
         if (!long.TryParse(form["phoneLineId"], out var phoneLineId)) errors["phoneLineId"] = ["Choose a phone line (phoneLineId)."];
         var cap = dialer.Value.DefaultCap;
@@ -73,21 +73,35 @@ public static class CampaignEndpoints
         await using var stream = file!.OpenReadStream();
         try
         {
+            var viewer = Viewer.Require(user);
+            var import = mappings.SettingsFor(viewer.UserId, ContactMapping.Parse(form["mapping"]), form["sheet"]);
             var (result, invalid) = await service.CreateAsync(
-                new CreateCampaignCommand(form["name"].ToString(), assistantId, phoneLineId, cap, mode, Viewer.Require(user).UserId, lineQuietGating,
-                    string.IsNullOrWhiteSpace(form["policy"]) ? null : form["policy"].ToString()), stream, ct);
+                new CreateCampaignCommand(form["name"].ToString(), assistantId, phoneLineId, cap, mode, viewer.UserId, lineQuietGating,
+                    string.IsNullOrWhiteSpace(form["policy"]) ? null : form["policy"].ToString()), stream, ct, import);
             if (invalid is not null) return TypedResults.ValidationProblem(invalid, title: "The campaign cannot be created");
-            return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
+            await mappings.RememberIfGivenAsync(viewer.UserId, result!.ImportReport, ct);
+            return TypedResults.Created($"/api/campaigns/{result.CampaignId}", result);
         }
         catch (ImportRejectedException ex)
         {
-            return TypedResults.Problem(statusCode: ex.StatusCode, title: "The file cannot be imported", detail: ex.Message);
+            return ImportProblem(ex);
         }
     }
 
-    /// <summary>The import report, nothing saved. <c>?format=csv</c> answers the error CSV instead: every row not imported.</summary>
-    private static async Task<IResult> ValidateAsync(HttpRequest request, ContactImporter importer, IOptions<ImportOptions> limits,
-        string? format, CancellationToken ct)
+    private const string AttachFile = "Attach the contact list (CSV or Excel .xlsx) in the field \"file\".";
+
+    /// <summary>A file that cannot be imported, or a mapping or sheet that does not fit it: 4xx with the reason, naming the field at fault.</summary>
+    private static IResult ImportProblem(ImportRejectedException ex) => ex.Field is { } field
+        ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [ex.Message] }, detail: ex.Message,
+            title: field == "mapping" ? "The mapping does not fit the file" : "The sheet does not fit the file")
+        : TypedResults.Problem(statusCode: ex.StatusCode, title: "The file cannot be imported", detail: ex.Message);
+
+    /// <summary>
+    /// The import report, nothing saved. <c>?format=csv</c> answers the error CSV instead: every row not imported. Optional
+    /// form fields: <c>mapping</c> (JSON) and <c>sheet</c> (xlsx); without a mapping, the caller's remembered one for these headers.
+    /// </summary>
+    private static async Task<IResult> ValidateAsync(HttpRequest request, ClaimsPrincipal user, ContactImporter importer, ImportMappingStore mappings,
+        IOptions<ImportOptions> limits, string? format, CancellationToken ct)
     {
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
         if (!csv && !string.IsNullOrEmpty(format) && !string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
@@ -96,17 +110,18 @@ public static class CampaignEndpoints
         if (problem is not null) return problem;
         var file = form!.Files.GetFile("file");
         if (file is null)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Attach the contact list as a CSV file in the field \"file\"."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [AttachFile] });
         await using var stream = file.OpenReadStream();
         try
         {
-            if (!csv) return TypedResults.Ok(await importer.ImportAsync(stream, null, ct));
+            var import = mappings.SettingsFor(Viewer.Require(user).UserId, ContactMapping.Parse(form["mapping"]), form["sheet"]);
+            if (!csv) return TypedResults.Ok(await importer.ImportAsync(stream, null, ct, settings: import));
             // To a temporary file first: the status (a 413 can come at the last row) must be known before the body starts.
             var output = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
                 FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             try
             {
-                var report = await ImportErrorCsv.WriteAsync(importer, stream, output, ct);
+                var report = await ImportErrorCsv.WriteAsync(importer, stream, output, ct, import);
                 output.Position = 0;
                 var headers = request.HttpContext.Response.Headers;
                 headers["X-Import-Total-Rows"] = report.TotalRows.ToString();
@@ -123,7 +138,7 @@ public static class CampaignEndpoints
         }
         catch (ImportRejectedException ex)
         {
-            return TypedResults.Problem(statusCode: ex.StatusCode, title: "The file cannot be imported", detail: ex.Message);
+            return ImportProblem(ex);
         }
     }
 

@@ -167,7 +167,7 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
 
     private static ContactView ToView(Contact c) => new(c.Id, c.RowNumber, c.Name, c.BusinessName, c.Phone, c.State, c.Attempts,
         c.BatchIndex, c.LastOutcome, c.LastEndedReason,
-        c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson), c.Reason, c.NextAttemptAt);
+        c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson), c.Reason, c.NextAttemptAt, c.Extension, c.PhoneSource);
 
     private static (int, int) Clamp(int page, int pageSize) => (Math.Max(1, page), Math.Clamp(pageSize <= 0 ? 25 : pageSize, 1, 500));
 }

@@ -30,8 +30,9 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>Validates the choices, imports the file and creates the campaign in one transaction: all or nothing.</summary>
-    public async Task<(CreateCampaignResult? Result, Dictionary<string, string[]>? Errors)> CreateAsync(CreateCampaignCommand cmd, Stream csv, CancellationToken ct)
+    /// <summary>Validates the choices, imports the file (CSV or .xlsx, mapped as <paramref name="import"/> says) and creates the campaign in one transaction: all or nothing.</summary>
+    public async Task<(CreateCampaignResult? Result, Dictionary<string, string[]>? Errors)> CreateAsync(CreateCampaignCommand cmd, Stream csv, CancellationToken ct,
+        ImportSettings? import = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(cmd.Name)) errors["name"] = ["Give the campaign a name."];
@@ -63,7 +64,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         await using (var contacts = ContactBulkWriter.Create(db, campaign.Id, campaign.Cap, now))
         await using (var pipeline = new ContactWritePipeline(contacts.WriteAsync, ct))
         {
-            report = await importer.ImportAsync(csv, pipeline.WriteAsync, ct);
+            report = await importer.ImportAsync(csv, pipeline.WriteAsync, ct, settings: import);
             await pipeline.CompleteAsync();
         }
         if (report.Accepted == 0)

@@ -118,6 +118,9 @@ public sealed class DncService(AppDbContext db, PhoneNormalizer phones, TimeProv
     }
 
     /// <summary>Which of these E.164 numbers are on the list.</summary>
+    public Task<HashSet<string>> ListedAsync(IReadOnlyCollection<string> numbers, CancellationToken ct) => ListedAsync(db, numbers, ct);
+
+    /// <summary>Which of these E.164 numbers are on the list, read through <paramref name="db"/> (the caller's transaction).</summary>
     public static async Task<HashSet<string>> ListedAsync(AppDbContext db, IReadOnlyCollection<string> numbers, CancellationToken ct)
         => numbers.Count == 0 ? [] : (await db.DncEntries.AsNoTracking().Where(e => numbers.Contains(e.Phone)).Select(e => e.Phone).ToListAsync(ct)).ToHashSet();
 

@@ -14,6 +14,10 @@ public sealed class Contact
     public required string BusinessName { get; set; }
     /// <summary>E.164.</summary>
     public required string Phone { get; set; }
+    /// <summary>Dialled after the call is answered (Vapi's customer.extension, at most 10 characters), from "ext. 204" or "x204" in the phone cell.</summary>
+    public string? Extension { get; set; }
+    /// <summary>The file column the number came from ("Mobile Phone Number"), when the file had several phone columns or one.</summary>
+    public string? PhoneSource { get; set; }
     /// <summary>Other columns, snake_case names → values, as JSON; sent to the assistant as variable values.</summary>
     public string? ExtraJson { get; set; }
     public int BatchIndex { get; set; }

@@ -13,7 +13,8 @@ namespace AutoLynx.Features.Contacts;
 /// Stores imported contacts through the provider's own connection, inside the caller's open transaction (so a failed
 /// import leaves nothing): PostgreSQL binary COPY, SQLite one prepared multi-row INSERT reused for every chunk.
 /// EF's change tracker cost about 10× more per row and is not needed for rows nobody reads back here.
-/// Table and column names come from the EF model, so they follow the schema.
+/// Table and column names come from the EF model, so they follow the schema. The extension and phone-source columns are
+/// written only for chunks where a contact has one (most lists have neither): each bound parameter costs, per row.
 /// </summary>
 public abstract class ContactBulkWriter : IAsyncDisposable
 {
@@ -22,7 +23,9 @@ public abstract class ContactBulkWriter : IAsyncDisposable
     private int _position;
     protected readonly DateTime Now;
     protected readonly string Table;
+    /// <summary>Every column written; <see cref="NarrowCount"/> of them when no contact of a chunk has an extension or phone source.</summary>
     protected readonly string[] Columns;
+    protected const int NarrowCount = 10;
 
     private protected ContactBulkWriter(AppDbContext db, long campaignId, int cap, DateTime now)
     {
@@ -35,6 +38,7 @@ public abstract class ContactBulkWriter : IAsyncDisposable
         {
             nameof(Contact.CampaignId), nameof(Contact.RowNumber), nameof(Contact.Name), nameof(Contact.BusinessName), nameof(Contact.Phone),
             nameof(Contact.ExtraJson), nameof(Contact.BatchIndex), nameof(Contact.State), nameof(Contact.Attempts), nameof(Contact.UpdatedAt),
+            nameof(Contact.Extension), nameof(Contact.PhoneSource),
         }.Select(p => Quote(entity.FindProperty(p)!.GetColumnName())).ToArray();
     }
 
@@ -62,11 +66,21 @@ public abstract class ContactBulkWriter : IAsyncDisposable
 
     protected static string? ExtraJson(ImportedContact c) => c.Extra is null ? null : JsonSerializer.Serialize(c.Extra);
 
-    /// <summary>Column values in the order of <see cref="Columns"/>.</summary>
-    protected object?[] Values(ImportedContact c) =>
-    [
-        _campaignId, c.Row, c.Name, c.BusinessName, c.Phone, ExtraJson(c), NextBatchIndex(), nameof(ContactState.Pending), 0, Now,
-    ];
+    protected static string? PhoneSource(ImportedContact c)
+        => c.PhoneColumn is { Length: > ImportMapping.MaxColumnName } column ? column[..ImportMapping.MaxColumnName] : c.PhoneColumn;
+
+    /// <summary>Column values in the order of <see cref="Columns"/> (the first <see cref="NarrowCount"/> unless <paramref name="wide"/>).</summary>
+    protected object?[] Values(ImportedContact c, bool wide) => wide
+        ? [_campaignId, c.Row, c.Name, c.BusinessName, c.Phone, ExtraJson(c), NextBatchIndex(), nameof(ContactState.Pending), 0, Now, c.Extension, PhoneSource(c)]
+        : [_campaignId, c.Row, c.Name, c.BusinessName, c.Phone, ExtraJson(c), NextBatchIndex(), nameof(ContactState.Pending), 0, Now];
+
+    /// <summary>True when a contact in <paramref name="batch"/>[start, start + count) has an extension or a phone source to store.</summary>
+    protected static bool NeedsWide(IReadOnlyList<ImportedContact> batch, int start, int count)
+    {
+        for (var i = start; i < start + count; i++)
+            if (batch[i].Extension is not null || batch[i].PhoneColumn is not null) return true;
+        return false;
+    }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
@@ -75,7 +89,8 @@ public abstract class ContactBulkWriter : IAsyncDisposable
     {
         public override async Task WriteAsync(IReadOnlyList<ImportedContact> batch, CancellationToken ct)
         {
-            var sql = $"COPY {Table} ({string.Join(", ", Columns)}) FROM STDIN (FORMAT BINARY)";
+            var wide = NeedsWide(batch, 0, batch.Count);
+            var sql = $"COPY {Table} ({string.Join(", ", wide ? Columns : Columns[..NarrowCount])}) FROM STDIN (FORMAT BINARY)";
             await using var copy = await tx.Connection!.BeginBinaryImportAsync(sql, ct);
             foreach (var c in batch)
             {
@@ -91,6 +106,11 @@ public abstract class ContactBulkWriter : IAsyncDisposable
                 await copy.WriteAsync(nameof(ContactState.Pending), NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(0, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(Now, NpgsqlDbType.TimestampTz, ct);
+                if (!wide) continue;
+                if (c.Extension is { } extension) await copy.WriteAsync(extension, NpgsqlDbType.Varchar, ct);
+                else await copy.WriteNullAsync(ct);
+                if (PhoneSource(c) is { } source) await copy.WriteAsync(source, NpgsqlDbType.Varchar, ct);
+                else await copy.WriteNullAsync(ct);
             }
             await copy.CompleteAsync(ct);
         }
@@ -105,8 +125,8 @@ public abstract class ContactBulkWriter : IAsyncDisposable
         /// </summary>
         private const int RowsPerStatement = 10;
         private readonly SqliteTransaction _tx;
-        private SqliteCommand? _full;
-        private SqliteCommand? _single;
+        private SqliteCommand? _full, _fullWide;
+        private SqliteCommand? _single, _singleWide;
 
         public SqliteWriter(AppDbContext db, SqliteTransaction tx, long campaignId, int cap, DateTime now) : base(db, campaignId, cap, now)
             => _tx = tx;
@@ -116,48 +136,51 @@ public abstract class ContactBulkWriter : IAsyncDisposable
             var i = 0;
             for (; i + RowsPerStatement <= batch.Count; i += RowsPerStatement)
             {
-                _full ??= Prepare(RowsPerStatement);
-                for (var r = 0; r < RowsPerStatement; r++) Bind(_full, r, batch[i + r]);
-                await _full.ExecuteNonQueryAsync(ct);
+                var wide = NeedsWide(batch, i, RowsPerStatement);
+                var cmd = wide ? _fullWide ??= Prepare(RowsPerStatement, true) : _full ??= Prepare(RowsPerStatement, false);
+                for (var r = 0; r < RowsPerStatement; r++) Bind(cmd, r, batch[i + r], wide);
+                await cmd.ExecuteNonQueryAsync(ct);
             }
             for (; i < batch.Count; i++)
             {
-                _single ??= Prepare(1);
-                Bind(_single, 0, batch[i]);
-                await _single.ExecuteNonQueryAsync(ct);
+                var wide = NeedsWide(batch, i, 1);
+                var cmd = wide ? _singleWide ??= Prepare(1, true) : _single ??= Prepare(1, false);
+                Bind(cmd, 0, batch[i], wide);
+                await cmd.ExecuteNonQueryAsync(ct);
             }
         }
 
-        private void Bind(SqliteCommand cmd, int row, ImportedContact c)
+        private void Bind(SqliteCommand cmd, int row, ImportedContact c, bool wide)
         {
-            var values = Values(c);
+            var values = Values(c, wide);
             for (var k = 0; k < values.Length; k++) cmd.Parameters[row * values.Length + k].Value = values[k] ?? DBNull.Value;
         }
 
-        private SqliteCommand Prepare(int rows)
+        private SqliteCommand Prepare(int rows, bool wide)
         {
+            var columns = wide ? Columns : Columns[..NarrowCount];
             var cmd = _tx.Connection!.CreateCommand();
             cmd.Transaction = _tx;
             var tuples = new List<string>(rows);
             for (var r = 0; r < rows; r++)
             {
-                var names = new string[Columns.Length];
-                for (var k = 0; k < Columns.Length; k++)
+                var names = new string[columns.Length];
+                for (var k = 0; k < columns.Length; k++)
                 {
                     names[k] = $"$p{r}_{k}";
                     cmd.Parameters.Add(new SqliteParameter(names[k], DBNull.Value));
                 }
                 tuples.Add("(" + string.Join(",", names) + ")");
             }
-            cmd.CommandText = $"INSERT INTO {Table} ({string.Join(", ", Columns)}) VALUES {string.Join(",", tuples)}";
+            cmd.CommandText = $"INSERT INTO {Table} ({string.Join(", ", columns)}) VALUES {string.Join(",", tuples)}";
             cmd.Prepare();
             return cmd;
         }
 
         public override async ValueTask DisposeAsync()
         {
-            if (_full is not null) await _full.DisposeAsync();
-            if (_single is not null) await _single.DisposeAsync();
+            foreach (var cmd in new[] { _full, _fullWide, _single, _singleWide })
+                if (cmd is not null) await cmd.DisposeAsync();
         }
     }
 }

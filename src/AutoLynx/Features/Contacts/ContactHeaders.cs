@@ -1,89 +1,148 @@
-using System.Text;
-
 namespace AutoLynx.Features.Contacts;
 
-/// <summary>Where the three required columns are in a header line, and the snake_case names of all the others.</summary>
-public sealed record ContactHeaders(int Name, int BusinessName, int Phone, IReadOnlyList<(int Index, string Column)> Extra, IReadOnlyList<string> ColumnNames)
+/// <summary>A column the name is composed from, and the variable it also gives the assistant (first_name…), if any.</summary>
+public sealed record NamePart(int Index, string? Variable);
+
+/// <summary>
+/// Where each field is in a header line, after auto-detection and any given (or remembered) mapping: the name's column or
+/// parts, the business name, the phone columns in the order they are tried, and the snake_case names of all the others.
+/// </summary>
+public sealed class ContactHeaders
 {
-    /// <summary>Header spellings people use for the three required columns (compared after lower-casing and removing spaces, dashes, dots and underscores).</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Aliases = new Dictionary<string, string[]>
-    {
-        ["name"] = ["name", "fullname", "contactname", "contact", "firstname", "person", "customername"],
-        ["business_name"] = ["businessname", "business", "company", "companyname", "organization", "organisation", "account", "accountname", "firm"],
-        ["phone"] = ["phone", "phonenumber", "phoneno", "mobile", "mobilenumber", "cell", "cellphone", "telephone", "tel", "number", "phone#", "mobilephone"],
-    };
+    public required IReadOnlyList<string> Headers { get; init; }
+    /// <summary>The name's columns; more than one (or parts detected by their spelling) are joined with spaces.</summary>
+    public required NamePart[] Name { get; init; }
+    /// <summary>True when the name is composed from parts (first/middle/last), false for one full-name column.</summary>
+    public required bool NameComposed { get; init; }
+    public required int BusinessName { get; init; }
+    /// <summary>Tried in this order; the first valid number is dialled.</summary>
+    public required int[] Phones { get; init; }
+    /// <summary>Columns kept as variables: (column index, variable name). A name part can appear twice (given_name and first_name).</summary>
+    public required (int Index, string Column)[] Extra { get; init; }
+    /// <summary>Per header, the name it is stored and reported under.</summary>
+    public required IReadOnlyList<string> ColumnNames { get; init; }
+    public required MappingSource Source { get; init; }
 
-    public int LastRequired => Math.Max(Name, Math.Max(BusinessName, Phone));
+    /// <summary>The mapping in effect, as header names (the same shape as the request's <c>mapping</c> field).</summary>
+    public ContactMapping Mapping => new(Name.Select(p => Headers[p.Index]).ToArray(), [Headers[BusinessName]], Phones.Select(i => Headers[i]).ToArray());
 
-    /// <exception cref="ImportRejectedException">A required column is missing.</exception>
-    public static ContactHeaders Map(IReadOnlyList<string> headers)
+    /// <summary>The variables every contact gives the assistant: name, business_name and the extra columns.</summary>
+    public IReadOnlyList<string> Variables => [ContactMapping.NameField, ContactMapping.BusinessNameField, .. Extra.Select(e => e.Column).Distinct()];
+
+    /// <exception cref="ImportRejectedException">A required field is found neither by detection nor in the mapping, or the mapping names a column the file lacks.</exception>
+    public static ContactHeaders Resolve(IReadOnlyList<string> headers, ContactMapping? mapping = null, MappingSource source = MappingSource.Given)
     {
-        var keys = headers.Select(Key).ToArray();
-        int Find(string field)
+        var detected = ContactColumns.Detect(headers);
+        mapping ??= ContactMapping.Empty;
+        var unknown = new List<string>();
+        int[]? Indexes(IReadOnlyList<string>? columns)
         {
-            foreach (var alias in Aliases[field])
+            if (columns is null) return null;
+            var found = new List<int>(columns.Count);
+            foreach (var c in columns)
             {
-                var i = Array.IndexOf(keys, alias);
-                if (i >= 0) return i;
+                var i = FindColumn(headers, c);
+                if (i < 0) unknown.Add(c);
+                else if (!found.Contains(i)) found.Add(i);
             }
-            return -1;
+            return found.ToArray();
         }
-        var name = Find("name");
-        var business = Find("business_name");
-        var phone = Find("phone");
-        var missing = new List<string>();
-        if (name < 0) missing.Add("name");
-        if (business < 0) missing.Add("business_name");
-        if (phone < 0) missing.Add("phone");
-        if (missing.Count > 0)
+        var givenName = Indexes(mapping.Name);
+        var givenBusiness = Indexes(mapping.BusinessName);
+        var givenPhones = Indexes(mapping.Phone);
+        if (unknown.Count > 0)
         {
-            var found = string.Join(", ", headers.Take(10).Select(h => $"\"{(h.Length > 40 ? h[..40] + "…" : h)}\""));
+            var list = string.Join(", ", unknown.Distinct().Select(u => $"\"{ContactMapping.Short(u)}\""));
+            throw ContactMapping.Invalid(
+                (unknown.Count == 1 ? $"The mapping names the column {list}, which the file does not have." : $"The mapping names columns the file does not have: {list}.")
+                + $" The file's columns are: {Found(headers, 30)}.");
+        }
+        if (givenBusiness is { Length: > 1 })
+            throw ContactMapping.Invalid("The mapping's business_name must name one column.");
+
+        NamePart[] name;
+        bool composed;
+        if (givenName is not null)
+        {
+            composed = givenName.Length > 1;
+            name = composed ? givenName.Select((i, n) => new NamePart(i, PartVariable(n, givenName.Length))).ToArray() : [new NamePart(givenName[0], null)];
+        }
+        else if (detected.FullName >= 0)
+        {
+            composed = false;
+            name = [new NamePart(detected.FullName, null)];
+        }
+        else
+        {
+            composed = true;
+            name = new[] { (detected.FirstName, "first_name"), (detected.MiddleName, "middle_name"), (detected.LastName, "last_name") }
+                .Where(p => p.Item1 >= 0).Select(p => new NamePart(p.Item1, p.Item2)).ToArray();
+        }
+        var business = givenBusiness is { Length: 1 } ? givenBusiness[0] : detected.BusinessName;
+        var phones = givenPhones ?? detected.Phones.ToArray();
+
+        var missing = new List<string>();
+        if (name.Length == 0) missing.Add(ContactMapping.NameField);
+        if (business < 0) missing.Add(ContactMapping.BusinessNameField);
+        if (phones.Length == 0) missing.Add(ContactMapping.PhoneField);
+        if (missing.Count > 0)
             throw new ImportRejectedException(
                 $"The file is missing the required column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}. " +
-                $"The first line must name the columns name, business_name and phone (found: {found}).");
-        }
+                $"The first line must name the columns name (or first and last name), business_name and phone (found: {Found(headers, 10)}); " +
+                "or say which columns hold them with a mapping, e.g. {\"business_name\": \"Organization\"}.");
 
+        var fullName = composed ? -1 : name[0].Index;
         var columnNames = new List<string>(headers.Count);
-        var used = new HashSet<string>(StringComparer.Ordinal);
+        var used = new HashSet<string>(StringComparer.Ordinal) { ContactMapping.NameField, ContactMapping.BusinessNameField, ContactMapping.PhoneField };
         var extra = new List<(int, string)>();
         for (var i = 0; i < headers.Count; i++)
         {
-            var snake = i == name ? "name" : i == business ? "business_name" : i == phone ? "phone" : ToSnakeCase(headers[i]);
-            if (snake.Length == 0) snake = $"column_{i + 1}";
-            var unique = snake;
-            for (var n = 2; !used.Add(unique); n++) unique = $"{snake}_{n}";
-            columnNames.Add(unique);
-            if (i != name && i != business && i != phone) extra.Add((i, unique));
-        }
-        return new ContactHeaders(name, business, phone, extra, columnNames);
-    }
-
-    private static string Key(string header)
-    {
-        var sb = new StringBuilder(header.Length);
-        foreach (var ch in header.Trim().TrimStart('\uFEFF'))
-            if (ch is not (' ' or '_' or '-' or '.')) sb.Append(char.ToLowerInvariant(ch));
-        return sb.ToString();
-    }
-
-    /// <summary>"Lead Source" → lead_source, "Deal-Size ($)" → deal_size, "dealSize" → deal_size.</summary>
-    public static string ToSnakeCase(string header)
-    {
-        var sb = new StringBuilder(header.Length);
-        var pendingUnderscore = false;
-        var s = header.Trim().TrimStart('\uFEFF');
-        for (var i = 0; i < s.Length && sb.Length < 64; i++)
-        {
-            var ch = s[i];
-            if (char.IsLetterOrDigit(ch))
+            string stored;
+            if (i == fullName) stored = ContactMapping.NameField;
+            else if (i == business) stored = ContactMapping.BusinessNameField;
+            else if (i == phones[0]) stored = ContactMapping.PhoneField;
+            else
             {
-                if (char.IsUpper(ch) && i > 0 && char.IsLower(s[i - 1])) pendingUnderscore = true;
-                if (pendingUnderscore && sb.Length > 0) sb.Append('_');
-                pendingUnderscore = false;
-                sb.Append(char.ToLowerInvariant(ch));
+                var snake = ContactColumns.ToSnakeCase(headers[i]);
+                if (snake.Length == 0) snake = $"column_{i + 1}";
+                stored = snake;
+                for (var n = 2; !used.Add(stored); n++) stored = $"{snake}_{n}";
+                if (!phones.Contains(i)) extra.Add((i, stored));
             }
-            else pendingUnderscore = true;
+            columnNames.Add(stored);
         }
-        return sb.ToString();
+        // Composed names keep their parts as variables, also under the names scripts greet people with.
+        foreach (var part in name)
+            if (part.Variable is { } v && used.Add(v)) extra.Add((part.Index, v));
+
+        return new ContactHeaders
+        {
+            Headers = headers, Name = name, NameComposed = composed, BusinessName = business, Phones = phones, Extra = extra.ToArray(),
+            ColumnNames = columnNames, Source = mapping.IsEmpty && source == MappingSource.Given ? MappingSource.Detected : source,
+        };
     }
+
+    /// <summary>first_name, middle_name, last_name for the parts of a given name mapping (two or three parts).</summary>
+    private static string? PartVariable(int n, int count) => n == 0 ? "first_name" : n == count - 1 ? "last_name" : count == 3 ? "middle_name" : null;
+
+    /// <summary>The header a mapping means: exactly as written, else ignoring case, else by <see cref="ContactColumns.Key"/> when only one matches.</summary>
+    public static int FindColumn(IReadOnlyList<string> headers, string column)
+    {
+        var c = column.Trim();
+        for (var i = 0; i < headers.Count; i++) if (string.Equals(headers[i], c, StringComparison.Ordinal)) return i;
+        for (var i = 0; i < headers.Count; i++) if (string.Equals(headers[i], c, StringComparison.OrdinalIgnoreCase)) return i;
+        var key = ContactColumns.Key(c);
+        if (key.Length == 0) return -1;
+        var match = -1;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (ContactColumns.Key(headers[i]) != key) continue;
+            if (match >= 0) return -1;
+            match = i;
+        }
+        return match;
+    }
+
+    private static string Found(IReadOnlyList<string> headers, int max)
+        => string.Join(", ", headers.Take(max).Select(h => $"\"{(h.Length > 40 ? h[..40] + "…" : h)}\"")) + (headers.Count > max ? ", …" : "");
 }

@@ -1,91 +1,68 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
-using CsvHelper.Configuration;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 
 namespace AutoLynx.Features.Contacts;
 
-/// <summary>
-/// Reads an uploaded contact list as a stream (the whole file is never held in memory), normalises phones
-/// and reports row by row what it could not take. Accepted contacts go to a sink in batches; problem rows go,
-/// as they are found, to an optional <see cref="IImportProblemSink"/> (the error CSV).
-/// </summary>
-public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptions> options)
+/// <summary>How to read one upload: the mapping the person gave, the worksheet, and where remembered mappings come from.</summary>
+public sealed record ImportSettings(ContactMapping? Mapping = null, string? Sheet = null,
+    Func<IReadOnlyList<string>, CancellationToken, Task<ContactMapping?>>? Remembered = null)
 {
-    public const int MaxName = 100;
-    public const int MaxBusinessName = 200;
-    public const int MaxFieldChars = 100_000;
+    public static readonly ImportSettings Default = new();
+}
+
+/// <summary>A first look at a file for the mapping step: its columns with sample values and what auto-detection found.</summary>
+public sealed record FileInspection(string Format, string? Sheet, IReadOnlyList<string>? Sheets, IReadOnlyList<string> Headers,
+    IReadOnlyList<IReadOnlyList<string>> Samples, DetectedColumns Detected);
+
+/// <summary>
+/// Reads an uploaded contact list (CSV or .xlsx) as a stream (the whole file is never held in memory), maps its columns,
+/// normalises phones and reports row by row what it could not take. Accepted contacts go to a sink in batches; problem
+/// rows go, as they are found, to an optional <see cref="IImportProblemSink"/> (the error CSV).
+/// </summary>
+public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptions> options, Compliance.DncService dnc)
+{
+    /// <summary>Why a row whose number is on the do-not-call list is not imported.</summary>
+    public const string OnDoNotCallList = "The number is on the do-not-call list.";
+
+    public const int MaxName = ContactRowParser.MaxName;
+    public const int MaxBusinessName = ContactRowParser.MaxBusinessName;
     public const int PreviewRows = 10;
     public const int BatchSize = 2000;
-    private const int MaxUnreadableRowsInARow = 100;
 
     public async Task<ImportReport> ImportAsync(Stream input, Func<IReadOnlyList<ImportedContact>, CancellationToken, Task>? sink,
-        CancellationToken ct, IImportProblemSink? problems = null)
+        CancellationToken ct, IImportProblemSink? problems = null, ImportSettings? settings = null)
     {
+        settings ??= ImportSettings.Default;
         var limits = options.Value;
         var report = new ImportReport();
-        var sample = new byte[CsvSniffer.SampleSize];
-        var sampleLength = await ReadSampleAsync(input, sample, ct);
-        if (IsBlank(sample.AsSpan(0, sampleLength)))
-            throw new ImportRejectedException("The file is empty. Expected a CSV whose first line holds the headers name, business_name, phone.");
-        var encoding = CsvSniffer.DetectEncoding(sample.AsSpan(0, sampleLength), out var encodingName);
-        report.Encoding = encodingName;
-
-        var firstLine = FirstNonBlankLine(encoding.GetString(sample, 0, sampleLength).TrimStart('\uFEFF'));
-        var hint = CsvSniffer.ExcelSeparatorHint(firstLine);
-        var delimiter = hint ?? CsvSniffer.DetectDelimiter(firstLine);
-        report.Delimiter = delimiter == '\t' ? "tab" : delimiter.ToString();
-
-        var full = new PrefixedStream(sample.AsMemory(0, sampleLength), input);
-        using var reader = new StreamReader(full, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            Delimiter = delimiter.ToString(),
-            HasHeaderRecord = false,
-            BadDataFound = null,
-            MissingFieldFound = null,
-            DetectColumnCountChanges = false,
-            IgnoreBlankLines = true,
-            TrimOptions = TrimOptions.Trim,
-            MaxFieldSize = MaxFieldChars,
-            BufferSize = 64 * 1024,
-        };
-        using var parser = new CsvParser(reader, config);
-
-        var headers = await ReadHeaderAsync(parser, skipHintLine: hint is not null);
-        var map = ContactHeaders.Map(headers);
+        await using var source = await OpenAsync(input, settings.Sheet, ct);
+        source.Describe(report);
+        var map = await ResolveAsync(source.Headers, settings, ct);
+        report.Headers = source.Headers;
         report.Columns = map.ColumnNames;
-        problems?.Begin(headers);
+        report.Variables = map.Variables;
+        report.Mapping = map.Mapping.ToDictionary();
+        report.MappingSource = map.Source.ToString().ToLowerInvariant();
+        problems?.Begin(source.Headers);
 
+        // A spreadsheet row always has the header's width; a CSV line can have more or fewer fields.
+        var parser = new ContactRowParser(map, phones, checkFieldCount: source is CsvRowSource);
         var seen = new PhoneFirstRows();
+        var onlyPhoneColumn = map.Headers[map.Phones[0]];
         var batch = new List<ImportedContact>(BatchSize);
-        var unreadableInARow = 0;
-        while (true)
+        var pending = new List<(ImportedContact Contact, string[]? Record)>(BatchSize);
+        while (await source.ReadAsync(ct))
         {
-            string[] record;
-            int row;
-            try
+            CountRow(report, limits);
+            var record = source.Fields;
+            var row = source.Row;
+            if (source.Unreadable is { } why)
             {
-                if (!await parser.ReadAsync()) break;
-                record = parser.Record ?? [];
-                row = parser.Row;
-                unreadableInARow = 0;
-            }
-            catch (CsvHelperException ex)
-            {
-                // CsvHelper resumes after a bad record; a file that is nothing but bad records is not a CSV.
-                if (++unreadableInARow > MaxUnreadableRowsInARow)
-                    throw new ImportRejectedException($"Row after row cannot be read as CSV (from row {parser.Row - MaxUnreadableRowsInARow}); this does not look like a CSV file.");
-                CountRow(report, limits);
-                Skip(report, limits, problems, new SkippedRow(parser.Row, UnreadableReason(ex), null), []);
+                Skip(report, limits, problems, new SkippedRow(row, why, null), record);
                 continue;
             }
-            ct.ThrowIfCancellationRequested();
-            if (IsBlankRecord(record)) continue;
-            CountRow(report, limits);
-
-            var (contact, skip) = ParseRow(record, headers.Count, map, row);
+            var (contact, skip) = parser.Parse(record, row);
             if (skip is not null)
             {
                 Skip(report, limits, problems, skip, record);
@@ -99,25 +76,121 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
                 problems?.Duplicate(duplicate, record);
                 continue;
             }
-            report.Accepted++;
-            if (report.Preview.Count < PreviewRows) report.Preview.Add(contact);
-            if (sink is null) continue;
-            batch.Add(contact);
-            if (batch.Count >= BatchSize)
-            {
-                await sink(batch, ct);
-                batch = new List<ImportedContact>(BatchSize);
-            }
+            // Kept until the batch is checked against the do-not-call list (one query per batch).
+            pending.Add((contact, problems is null ? null : (string[])record.Clone()));
+            if (pending.Count >= BatchSize) await SettleAsync();
         }
+        await SettleAsync();
         if (sink is not null && batch.Count > 0) await sink(batch, ct);
         return report;
+
+        async Task SettleAsync()
+        {
+            if (pending.Count == 0) return;
+            var listed = await dnc.ListedAsync(pending.Select(p => p.Contact.Phone).ToList(), ct);
+            foreach (var (contact, record) in pending)
+            {
+                if (listed.Contains(contact.Phone))
+                {
+                    Skip(report, limits, problems, new SkippedRow(contact.Row, OnDoNotCallList, null), record ?? []);
+                    continue;
+                }
+                report.Accepted++;
+                CollectionsMarshal.GetValueRefOrAddDefault(report.PhoneColumns, contact.PhoneColumn ?? onlyPhoneColumn, out _)++;
+                if (report.Preview.Count < PreviewRows) report.Preview.Add(contact);
+                if (sink is null) continue;
+                batch.Add(contact);
+                if (batch.Count >= BatchSize)
+                {
+                    await sink(batch, ct);
+                    batch = new List<ImportedContact>(BatchSize);
+                }
+            }
+            pending.Clear();
+        }
     }
 
-    private static string FirstNonBlankLine(string text)
+    /// <summary>The columns of a file with a few sample values each, and what auto-detection finds; refuses only what is no contact list at all.</summary>
+    public async Task<FileInspection> InspectAsync(Stream input, string? sheet, CancellationToken ct, int sampleRows = 50, int samplesPerColumn = 3)
     {
-        foreach (var line in text.Split(['\r', '\n']))
-            if (!string.IsNullOrWhiteSpace(line)) return line;
-        return "";
+        await using var source = await OpenAsync(input, sheet, ct);
+        var report = new ImportReport();
+        source.Describe(report);
+        var headers = source.Headers;
+        var samples = headers.Select(_ => new List<string>(samplesPerColumn)).ToArray();
+        for (var n = 0; n < sampleRows && await source.ReadAsync(ct); n++)
+        {
+            if (source.Unreadable is not null) continue;
+            for (var i = 0; i < headers.Count && i < source.Fields.Length; i++)
+            {
+                var v = source.Fields[i].Trim();
+                if (v.Length == 0 || samples[i].Count >= samplesPerColumn || samples[i].Contains(v)) continue;
+                samples[i].Add(v.Length > 60 ? v[..60] + "…" : v);
+            }
+        }
+        return new FileInspection(report.Format, report.Sheet, report.Sheets, headers, samples, ContactColumns.Detect(headers));
+    }
+
+    private static async Task<ContactHeaders> ResolveAsync(IReadOnlyList<string> headers, ImportSettings settings, CancellationToken ct)
+    {
+        if (settings.Mapping is { } given) return ContactHeaders.Resolve(headers, given, MappingSource.Given);
+        if (settings.Remembered is { } lookup && await lookup(headers, ct) is { } remembered)
+        {
+            try
+            {
+                return ContactHeaders.Resolve(headers, remembered, MappingSource.Remembered);
+            }
+            catch (ImportRejectedException)
+            {
+                // A remembered mapping that no longer fits (it should, for the same headers) gives way to detection.
+            }
+        }
+        return ContactHeaders.Resolve(headers, null, MappingSource.Detected);
+    }
+
+    /// <summary>Looks at the first bytes: an Excel workbook is read as one, anything else as CSV (which refuses what is not text).</summary>
+    private async Task<ContactRowSource> OpenAsync(Stream input, string? sheet, CancellationToken ct)
+    {
+        var start = input.CanSeek ? input.Position : 0;
+        var sample = new byte[CsvSniffer.SampleSize];
+        var sampleLength = await ReadSampleAsync(input, sample, ct);
+        if (IsBlank(sample.AsSpan(0, sampleLength)))
+            throw new ImportRejectedException("The file is empty. Expected a CSV or an Excel workbook whose first line holds the headers name, business_name, phone.");
+        if (!sample.AsSpan(0, sampleLength).StartsWith("PK\u0003\u0004"u8))
+        {
+            if (!string.IsNullOrEmpty(sheet))
+                throw new ImportRejectedException("A sheet was named, but the file is not an Excel workbook (.xlsx); a CSV has no sheets.",
+                    StatusCodes.Status400BadRequest, "sheet");
+            return await CsvRowSource.OpenAsync(sample.AsMemory(0, sampleLength), input);
+        }
+        if (input.CanSeek && start == 0)
+        {
+            input.Position = 0;
+            return XlsxRowSource.Open(input, sheet, options.Value.MaxFileBytes, ownsWorkbook: false);
+        }
+        // A workbook is a zip archive, read from its end: a stream that cannot seek is first copied to a temporary file.
+        var copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            await copy.WriteAsync(sample.AsMemory(0, sampleLength), ct);
+            var buffer = new byte[81920];
+            int n;
+            while ((n = await input.ReadAsync(buffer, ct)) > 0)
+            {
+                await copy.WriteAsync(buffer.AsMemory(0, n), ct);
+                if (copy.Length > options.Value.MaxFileBytes)
+                    throw new ImportRejectedException(
+                        $"The file is larger than {options.Value.MaxFileBytes / 1024 / 1024} MB, the most one upload takes. Split it into several files.",
+                        StatusCodes.Status413PayloadTooLarge);
+            }
+            return XlsxRowSource.Open(copy, sheet, options.Value.MaxFileBytes, ownsWorkbook: true);
+        }
+        catch
+        {
+            await copy.DisposeAsync();
+            throw;
+        }
     }
 
     private static void CountRow(ImportReport report, ImportOptions limits)
@@ -135,116 +208,12 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
         problems?.Skipped(skip, record);
     }
 
-    private static string UnreadableReason(CsvHelperException ex) => ex is MaxFieldSizeException
-        ? $"A field is longer than {MaxFieldChars.ToString("N0", CultureInfo.InvariantCulture)} characters; is a quote left open?"
-        : $"The row could not be read as CSV: {ex.Message.Split('\n')[0]}";
-
-    /// <summary>The header line: the first non-blank record (after Excel's "sep=;" line), trailing empty names dropped.</summary>
-    private static async Task<List<string>> ReadHeaderAsync(CsvParser parser, bool skipHintLine)
-    {
-        try
-        {
-            if (skipHintLine) await parser.ReadAsync();
-            while (await parser.ReadAsync())
-            {
-                var record = parser.Record ?? [];
-                if (IsBlankRecord(record)) continue;
-                var headers = record.Select(h => h.Trim().TrimStart('\uFEFF').Trim()).ToList();
-                // "name,business_name,phone," (a trailing separator) names no fourth column.
-                while (headers.Count > 0 && headers[^1].Length == 0) headers.RemoveAt(headers.Count - 1);
-                return headers;
-            }
-        }
-        catch (CsvHelperException ex)
-        {
-            throw new ImportRejectedException($"The header line could not be read as CSV: {ex.Message.Split('\n')[0]}");
-        }
-        throw new ImportRejectedException("The file has no header line. Expected the headers name, business_name, phone.");
-    }
-
-    private (ImportedContact? Contact, SkippedRow? Skip) ParseRow(string[] record, int headerCount, ContactHeaders map, int row)
-    {
-        SkippedRow Skip(string reason) => new(row, reason, Values(record, map));
-        if (record.Length > headerCount && HasValueFrom(record, headerCount))
-            return (null, Skip($"The row has {CountFields(record)} fields but the header has {headerCount}; is a value missing its quotes?"));
-        if (record.Length < headerCount)
-            return (null, Skip($"The row has {record.Length} field{(record.Length == 1 ? "" : "s")} but the header has {headerCount}; is a separator missing?"));
-
-        var name = Words(Field(record, map.Name));
-        var business = Words(Field(record, map.BusinessName));
-        var phoneRaw = Field(record, map.Phone);
-        if (name.Length == 0) return (null, Skip("Name is empty."));
-        if (name.Length > MaxName) return (null, Skip($"Name is longer than {MaxName} characters ({name.Length})."));
-        if (business.Length == 0) return (null, Skip("Business name is empty."));
-        if (business.Length > MaxBusinessName) return (null, Skip($"Business name is longer than {MaxBusinessName} characters ({business.Length})."));
-        var phone = phones.Normalize(phoneRaw);
-        if (!phone.Ok) return (null, Skip(phone.Error!));
-
-        Dictionary<string, string>? extra = null;
-        foreach (var (index, column) in map.Extra)
-        {
-            var v = Field(record, index);
-            if (v.Length == 0) continue;
-            extra ??= new Dictionary<string, string>(StringComparer.Ordinal);
-            extra[column] = v;
-        }
-        return (new ImportedContact(row, name, business, phone.E164!, extra), null);
-    }
-
-    private static bool HasValueFrom(string[] record, int start)
-    {
-        for (var i = start; i < record.Length; i++) if (!string.IsNullOrWhiteSpace(record[i])) return true;
-        return false;
-    }
-
-    private static int CountFields(string[] record)
-    {
-        var n = record.Length;
-        while (n > 0 && string.IsNullOrWhiteSpace(record[n - 1])) n--;
-        return n;
-    }
-
-    private static bool IsBlankRecord(string[] record)
-    {
-        foreach (var f in record) if (!string.IsNullOrWhiteSpace(f)) return false;
-        return true;
-    }
-
     private static bool IsBlank(ReadOnlySpan<byte> sample)
     {
         if (sample.StartsWith(new byte[] { 0xEF, 0xBB, 0xBF })) sample = sample[3..];
         else if (sample.StartsWith(new byte[] { 0xFF, 0xFE }) || sample.StartsWith(new byte[] { 0xFE, 0xFF })) sample = sample[2..];
         foreach (var b in sample) if (b is not ((byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t' or 0)) return false;
         return true;
-    }
-
-    private static string Field(string[] record, int index) => index < record.Length ? record[index].Trim() : "";
-
-    /// <summary>A name typed over two lines in a spreadsheet cell is one name: runs of white space become one space.</summary>
-    private static string Words(string s)
-    {
-        var needs = false;
-        for (var i = 0; i < s.Length && !needs; i++)
-            needs = char.IsWhiteSpace(s[i]) && (s[i] != ' ' || (i + 1 < s.Length && char.IsWhiteSpace(s[i + 1])));
-        if (!needs) return s;
-        var sb = new StringBuilder(s.Length);
-        foreach (var ch in s)
-        {
-            if (!char.IsWhiteSpace(ch)) sb.Append(ch);
-            else if (sb.Length > 0 && sb[^1] != ' ') sb.Append(' ');
-        }
-        return sb.ToString().TrimEnd();
-    }
-
-    private static Dictionary<string, string?> Values(string[] record, ContactHeaders map)
-    {
-        var d = new Dictionary<string, string?>(StringComparer.Ordinal);
-        for (var i = 0; i < map.ColumnNames.Count && i < record.Length; i++)
-        {
-            var v = record[i];
-            d.TryAdd(map.ColumnNames[i], v.Length > 200 ? v[..200] + "…" : v);
-        }
-        return d;
     }
 
     private static async Task<int> ReadSampleAsync(Stream s, byte[] buffer, CancellationToken ct)
@@ -258,35 +227,4 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
         }
         return total;
     }
-}
-
-/// <summary>A read-only stream that first replays bytes already read, then continues with the rest.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
-{
-    private ReadOnlyMemory<byte> _prefix = prefix;
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-    public override int Read(Span<byte> buffer)
-    {
-        if (_prefix.IsEmpty) return rest.Read(buffer);
-        var n = Math.Min(buffer.Length, _prefix.Length);
-        _prefix.Span[..n].CopyTo(buffer);
-        _prefix = _prefix[n..];
-        return n;
-    }
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-    {
-        if (_prefix.IsEmpty) return await rest.ReadAsync(buffer, ct);
-        return Read(buffer.Span);
-    }
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct)
-        => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -77,7 +77,7 @@ internal static class CsvSniffer
         if (sample.StartsWith("PK\u0003\u0004"u8))
             throw new ImportRejectedException("This is a zip archive or an Excel workbook (.xlsx), not a CSV file. In Excel use File → Save As → CSV, then upload that.");
         if (sample.StartsWith(new byte[] { 0xD0, 0xCF, 0x11, 0xE0 }))
-            throw new ImportRejectedException("This is an old Excel workbook (.xls), not a CSV file. Save it as CSV and upload that.");
+            throw new ImportRejectedException("This is an old Excel workbook (.xls) or a password-protected one, not a CSV file. In Excel use File → Save As → Excel Workbook (.xlsx) or CSV, without a password, and upload that.");
         if (sample.StartsWith("%PDF"u8))
             throw new ImportRejectedException("This is a PDF document, not a CSV file.");
         var nul = sample.IndexOf((byte)0);

@@ -12,7 +12,7 @@ public static class FormUploads
     {
         if (!request.HasFormContentType)
             return (null, TypedResults.Problem(statusCode: 415, title: "Expected a form upload",
-                detail: "Send multipart/form-data with the CSV in the field \"file\"."));
+                detail: "Send multipart/form-data with the file (CSV, or .xlsx for a contact list) in the field \"file\"."));
         if (request.ContentLength is { } len && len > limits.MaxFileBytes + 64 * 1024)
             return (null, TooLarge(limits));
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();

@@ -29,15 +29,15 @@ public sealed class ImportErrorCsv : IImportProblemSink, IDisposable
     }
 
     /// <summary>Reads <paramref name="input"/> as an import (nothing saved) and writes its error CSV to <paramref name="output"/>.</summary>
-    public static async Task<ImportReport> WriteAsync(ContactImporter importer, Stream input, Stream output, CancellationToken ct)
+    public static async Task<ImportReport> WriteAsync(ContactImporter importer, Stream input, Stream output, CancellationToken ct, ImportSettings? settings = null)
     {
         using var writer = new ImportErrorCsv(output);
-        var report = await importer.ImportAsync(input, null, ct, writer);
+        var report = await importer.ImportAsync(input, null, ct, writer, settings);
         writer.Flush();
         return report;
     }
 
-    /// <summary>A file name for the download: "leads.csv" → "leads-not-imported.csv".</summary>
+    /// <summary>A file name for the download: "leads.csv" (or "leads.xlsx") → "leads-not-imported.csv".</summary>
     public static string FileNameFor(string? uploaded)
     {
         var stem = Path.GetFileNameWithoutExtension(uploaded ?? "");

@@ -26,14 +26,33 @@ public sealed class ImportReport
     public bool Truncated => Skipped.Count < SkippedCount || Duplicates.Count < DuplicateCount;
     /// <summary>The first accepted contacts, for a preview.</summary>
     public List<ImportedContact> Preview { get; } = [];
-    /// <summary>The columns as stored: name, business_name, phone and the other columns in snake_case.</summary>
+    /// <summary>Per column of the file, the name it is stored under: name, business_name, phone and the others in snake_case.</summary>
     public IReadOnlyList<string> Columns { get; set; } = [];
+    /// <summary>The header line as the file has it.</summary>
+    public IReadOnlyList<string> Headers { get; set; } = [];
+    /// <summary>The variables each contact gives the assistant ({{first_name}}…).</summary>
+    public IReadOnlyList<string> Variables { get; set; } = [];
+    /// <summary>Which columns were used: {"name": [...], "business_name": [...], "phone": [...]}, as the request's mapping field takes it.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Mapping { get; set; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>detected, given or remembered.</summary>
+    public string MappingSource { get; set; } = "detected";
+    /// <summary>For each phone column, how many of the accepted contacts are dialled on a number from it.</summary>
+    public Dictionary<string, int> PhoneColumns { get; } = new(StringComparer.Ordinal);
+    /// <summary>csv or xlsx.</summary>
+    public string Format { get; set; } = "csv";
+    /// <summary>The worksheet read (xlsx), and every sheet of the workbook.</summary>
+    public string? Sheet { get; set; }
+    public IReadOnlyList<string>? Sheets { get; set; }
     public string? Delimiter { get; set; }
     public string? Encoding { get; set; }
 }
 
-/// <summary>A row that passed every check, ready to be stored.</summary>
-public sealed record ImportedContact(int Row, string Name, string BusinessName, string Phone, IReadOnlyDictionary<string, string>? Extra);
+/// <summary>
+/// A row that passed every check, ready to be stored: the number dialled, the column it came from (when the file had several
+/// phone columns, or several numbers in the cell) and, if its cell had one, the extension dialled once the call is answered.
+/// </summary>
+public sealed record ImportedContact(int Row, string Name, string BusinessName, string Phone, IReadOnlyDictionary<string, string>? Extra,
+    string? PhoneColumn = null, string? Extension = null);
 
 /// <summary>Receives every problem row as it is found, with the fields exactly as read (the error CSV is written from it).</summary>
 public interface IImportProblemSink
@@ -44,8 +63,10 @@ public interface IImportProblemSink
     void Duplicate(DuplicateRow row, IReadOnlyList<string> fields);
 }
 
-/// <summary>The file as a whole cannot be imported (not a CSV, no header, too large…).</summary>
-public sealed class ImportRejectedException(string message, int statusCode = StatusCodes.Status400BadRequest) : Exception(message)
+/// <summary>The file as a whole cannot be imported (not a CSV, no header, too large…), or the mapping or sheet asked for does not fit it.</summary>
+public sealed class ImportRejectedException(string message, int statusCode = StatusCodes.Status400BadRequest, string? field = null) : Exception(message)
 {
     public int StatusCode { get; } = statusCode;
+    /// <summary>The request field at fault ("mapping", "sheet"), or null when it is the file.</summary>
+    public string? Field { get; } = field;
 }

@@ -221,7 +221,7 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
         {
             AssistantId = item.ProviderAssistantId,
             PhoneNumberId = item.ProviderPhoneNumberId,
-            Customer = new VapiCustomer { Number = item.Phone, Name = Truncate(item.Name, 40), ExternalId = item.CallId.ToString() },
+            Customer = new VapiCustomer { Number = item.Phone, Name = Truncate(item.Name, 40), ExternalId = item.CallId.ToString(), Extension = item.Extension },
             Name = Truncate($"AutoLynx c{item.CampaignId} call {item.CallId}", 40),
             AssistantOverrides = new JsonObject
             {

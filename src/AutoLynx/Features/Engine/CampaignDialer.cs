@@ -120,7 +120,7 @@ public sealed class CampaignDialer(AppDbContext db, EngineTransitions transition
         if (claimed.Count > 0) logger.LogInformation("Claimed {Count} contacts of campaign {CampaignId}", claimed.Count, campaign.Id);
         return (claimed.Select(c => new LaunchItem(c.CallId, c.LaunchKey, now, campaign.Id, campaign.ProviderAssistantId,
             lineOf[c.PhoneLineId].ProviderPhoneNumberId, c.PhoneLineId, c.Contact.Id, c.Contact.Name, c.Contact.BusinessName, c.Contact.Phone,
-            c.Contact.ExtraJson, term)).ToList(), paced);
+            c.Contact.ExtraJson, term, c.Contact.Extension)).ToList(), paced);
     }
 
     public static IQueryable<Contact> Due(AppDbContext db, long campaignId, DateTime now)
@@ -128,7 +128,7 @@ public sealed class CampaignDialer(AppDbContext db, EngineTransitions transition
 
     /// <summary>The next due contacts in file order (one query shape, so the warm-up compiles it).</summary>
     public static IQueryable<DueContact> DueContacts(IQueryable<Contact> due, int take)
-        => due.OrderBy(x => x.RowNumber).Take(take).Select(x => new DueContact(x.Id, x.Attempts, x.Name, x.BusinessName, x.Phone, x.ExtraJson));
+        => due.OrderBy(x => x.RowNumber).Take(take).Select(x => new DueContact(x.Id, x.Attempts, x.Name, x.BusinessName, x.Phone, x.ExtraJson, x.Extension));
 
     public static async Task<(int? LowestPending, int? HighestActive)> BatchStateAsync(AppDbContext db, long campaignId, DateTime now, CancellationToken ct)
     {

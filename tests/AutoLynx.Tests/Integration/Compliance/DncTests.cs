@@ -67,6 +67,24 @@ public sealed class DncTests
     [Theory]
     [InlineData(Db.Sqlite)]
     [InlineData(Db.Postgres)]
+    public async Task ImportWithListedNumber_RowSkippedWithTheReason(Db db)
+    {
+        await using var app = AppHost.Start(db);
+        await app.Http.PostAsJsonAsync("api/dnc", new { number = "415-555-0101" });
+        using var validate = await app.Http.PostAsync("api/campaigns/validate", AppHost.Multipart(AppHost.SampleCsv(3)));
+        var report = await validate.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, report.GetProperty("accepted").GetInt32());
+        var skipped = Assert.Single(report.GetProperty("skipped").EnumerateArray());
+        Assert.Equal(3, skipped.GetProperty("row").GetInt32());
+        Assert.Contains("do-not-call", skipped.GetProperty("reason").GetString());
+
+        var id = await app.CreateCampaignAsync(AppHost.SampleCsv(3), cap: 3);
+        Assert.Equal(2, (await app.GetJsonAsync($"api/campaigns/{id}")).GetProperty("counters").GetProperty("total").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
     public async Task NumberAddedMidCampaign_NeverDialled(Db db)
     {
         // One call at a time, each lasting a few seconds: the third number is listed while the first call is live.

@@ -12,9 +12,10 @@ using MudBlazor;
 namespace AutoLynx.Features.Campaigns.Pages;
 
 /// <summary>
-/// Upload → preview (nothing saved) → settings → create. The upload lands in a temporary file so the preview,
-/// the error CSV and the import read the same bytes without holding them in memory; the long steps run off the
-/// circuit's thread and report how far they got.
+/// Upload → (mapping step) → preview (nothing saved) → settings → create. The upload lands in a temporary file so the
+/// inspection, the preview, the error CSV and the import read the same bytes without holding them in memory; the long
+/// steps run off the circuit's thread and report how far they got. The mapping step opens by itself when a required
+/// field is not found, and on request; the mapping given there is remembered for the next file with the same headers.
 /// </summary>
 public sealed partial class NewCampaign
 {
@@ -43,9 +44,15 @@ public sealed partial class NewCampaign
     private bool _dragging;
     private bool _creating;
     private ImportReport? _report;
+    private FileInspection? _inspection;
+    private string? _sheet;
+    /// <summary>The mapping the person chose in the mapping step (null: detection, or their remembered one).</summary>
+    private ContactMapping? _given;
+    private bool _mapping;
+    private string? _mappingNotice;
     private readonly CancellationTokenSource _disposed = new();
 
-    private bool CanCreate => !_creating && _busy is null && _report is { Accepted: > 0 } && _assistantId is not null && _phoneLineId is not null
+    private bool CanCreate => !_creating && _busy is null && !_mapping && _report is { Accepted: > 0 } && _assistantId is not null && _phoneLineId is not null
         && !string.IsNullOrWhiteSpace(_name);
 
     [CascadingParameter] private Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState> AuthState { get; set; } = default!;
@@ -67,6 +74,10 @@ public sealed partial class NewCampaign
     {
         _fileError = null;
         _report = null;
+        _inspection = null;
+        _sheet = null;
+        _given = null;
+        _mapping = false;
         DeleteTemp();
         var file = e.File;
         _fileName = file.Name;
@@ -80,15 +91,9 @@ public sealed partial class NewCampaign
         {
             _busy = "Uploading…";
             _progress = 0;
-            _tempPath = Path.Combine(Path.GetTempPath(), $"autolynx-upload-{Guid.NewGuid():N}.csv");
+            _tempPath = Path.Combine(Path.GetTempPath(), $"autolynx-upload-{Guid.NewGuid():N}{Path.GetExtension(file.Name)}");
             await UploadAsync(file, _tempPath);
-            _report = await RunWithProgressAsync("Checking every row…",
-                (sp, input, ct) => sp.GetRequiredService<ContactImporter>().ImportAsync(input, null, ct));
-            if (_report.Accepted == 0) _fileError = "No row of this file can be imported; see the reasons in the preview.";
-        }
-        catch (ImportRejectedException ex)
-        {
-            _fileError = ex.Message;
+            await InspectAndPreviewAsync();
         }
         catch (IOException ex)
         {
@@ -99,6 +104,122 @@ public sealed partial class NewCampaign
             _busy = null;
         }
     }
+
+    /// <summary>The file's columns first; then the preview, unless a required field is not found (then the mapping step).</summary>
+    private async Task InspectAndPreviewAsync()
+    {
+        _fileError = null;
+        _report = null;
+        try
+        {
+            var sheet = _sheet;
+            _inspection = await RunWithProgressAsync("Reading the columns…",
+                (sp, input, ct) => sp.GetRequiredService<ContactImporter>().InspectAsync(input, sheet, ct));
+            _sheet = _inspection.Sheet;
+            var userId = _viewer?.UserId;
+            var headers = _inspection.Headers;
+            var token = _disposed.Token;
+            var remembered = _given is null ? await InScopeAsync(sp => sp.GetRequiredService<ImportMappingStore>().FindAsync(userId, headers, token)) : null;
+            // As the import will: the person's mapping; else their remembered one if it still fits; else detection.
+            var rememberedFits = remembered is not null && TryResolve(headers, remembered) is null;
+            if (!rememberedFits && TryResolve(headers, _given) is { } problem)
+            {
+                OpenMapping(MissingNotice(problem));
+                return;
+            }
+            await PreviewAsync();
+        }
+        catch (ImportRejectedException ex)
+        {
+            _fileError = ex.Message;
+        }
+        finally
+        {
+            _busy = null;
+        }
+    }
+
+    private async Task PreviewAsync()
+    {
+        _mapping = false;
+        _mappingNotice = null;
+        var settings = Settings();
+        _report = await RunWithProgressAsync("Checking every row…",
+            (sp, input, ct) => sp.GetRequiredService<ContactImporter>().ImportAsync(input, null, ct, settings: WithStore(sp, settings)));
+        if (_report.Accepted == 0) _fileError = "No row of this file can be imported; see the reasons in the preview.";
+    }
+
+    /// <summary>The person's mapping if they chose one; else their remembered one, looked up in the worker's own scope.</summary>
+    private ImportSettings Settings() => new(_given, _sheet);
+
+    private ImportSettings WithStore(IServiceProvider sp, ImportSettings settings)
+        => sp.GetRequiredService<ImportMappingStore>().SettingsFor(_viewer?.UserId, settings.Mapping, settings.Sheet);
+
+    private static ImportRejectedException? TryResolve(IReadOnlyList<string> headers, ContactMapping? mapping)
+    {
+        try
+        {
+            ContactHeaders.Resolve(headers, mapping);
+            return null;
+        }
+        catch (ImportRejectedException ex)
+        {
+            return ex;
+        }
+    }
+
+    /// <summary>"…missing the required columns business_name, phone. The first line…" → which fields to choose, in words.</summary>
+    private static string MissingNotice(ImportRejectedException ex)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(ex.Message, @"missing the required columns? (?<fields>[a-z_, ]+)\.");
+        if (!m.Success) return ex.Message;
+        var fields = m.Groups["fields"].Value.Split(", ").Select(f => f switch
+        {
+            ContactMapping.NameField => "the name",
+            ContactMapping.BusinessNameField => "the business name",
+            _ => "the phone number",
+        });
+        return $"The column names do not say which column holds {string.Join(" and ", fields)}. Choose the columns below.";
+    }
+
+    private void OpenMapping(string? notice)
+    {
+        _mapping = true;
+        _mappingNotice = notice;
+    }
+
+    private async Task ApplyMappingAsync(ContactMapping mapping)
+    {
+        _given = mapping;
+        try
+        {
+            await PreviewAsync();
+        }
+        catch (ImportRejectedException ex)
+        {
+            OpenMapping(ex.Message);
+        }
+        finally
+        {
+            _busy = null;
+        }
+    }
+
+    private void CancelMapping() => _mapping = false;
+
+    private async Task OnSheetAsync(string sheet)
+    {
+        if (sheet == _sheet) return;
+        _sheet = sheet;
+        _given = null;
+        _mapping = false;
+        await InspectAndPreviewAsync();
+    }
+
+    /// <summary>The preview's mapping as the mapping step shows it.</summary>
+    private ContactMapping? CurrentMapping => _report is null ? _given : new ContactMapping(
+        _report.Mapping.GetValueOrDefault(ContactMapping.NameField), _report.Mapping.GetValueOrDefault(ContactMapping.BusinessNameField),
+        _report.Mapping.GetValueOrDefault(ContactMapping.PhoneField));
 
     private async Task UploadAsync(IBrowserFile file, string path)
     {
@@ -126,7 +247,8 @@ public sealed partial class NewCampaign
         _progress = 0;
         StateHasChanged();
         var path = _tempPath ?? throw new InvalidOperationException("No file uploaded.");
-        await using var input = new ReadProgressStream(File.OpenRead(path), new FileInfo(path).Length);
+        await using var input = new ReadProgressStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous),
+            new FileInfo(path).Length);
         await using var timer = new Timer(_ => InvokeAsync(() =>
         {
             _progress = input.Percent;
@@ -140,6 +262,12 @@ public sealed partial class NewCampaign
         }, token);
     }
 
+    private async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Scopes.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
     private async Task CreateAsync()
     {
         if (!CanCreate || _tempPath is null || _viewer is null) return;
@@ -149,11 +277,14 @@ public sealed partial class NewCampaign
             var command = new CreateCampaignCommand(_name, _assistantId!.Value, _phoneLineId!.Value, _cap, _mode, _viewer.UserId,
                 LineQuietGating: _mode == DialMode.Batch && _lineQuietGating);
             var viewer = _viewer;
+            var settings = Settings();
             var (result, errors) = await RunWithProgressAsync($"Importing {_report!.Accepted:N0} contacts…",
-                (sp, input, ct) =>
+                async (sp, input, ct) =>
                 {
                     sp.GetRequiredService<AutoLynx.Features.Auth.Actor>().Set(viewer);
-                    return sp.GetRequiredService<CampaignService>().CreateAsync(command, input, ct);
+                    var created = await sp.GetRequiredService<CampaignService>().CreateAsync(command, input, ct, WithStore(sp, settings));
+                    if (created.Result is { } r) await sp.GetRequiredService<ImportMappingStore>().RememberIfGivenAsync(viewer.UserId, r.ImportReport, ct);
+                    return created;
                 });
             if (errors is not null)
             {
@@ -181,8 +312,9 @@ public sealed partial class NewCampaign
         var output = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
         try
         {
+            var settings = Settings();
             await RunWithProgressAsync("Writing the error CSV…",
-                (sp, input, ct) => ImportErrorCsv.WriteAsync(sp.GetRequiredService<ContactImporter>(), input, output, ct));
+                (sp, input, ct) => ImportErrorCsv.WriteAsync(sp.GetRequiredService<ContactImporter>(), input, output, ct, WithStore(sp, settings)));
             _busy = null;
             output.Position = 0;
             using var streamRef = new DotNetStreamReference(output, leaveOpen: true);
@@ -199,6 +331,22 @@ public sealed partial class NewCampaign
             await output.DisposeAsync();
         }
     }
+
+    private bool SeveralPhoneColumns => _report?.Mapping.GetValueOrDefault(ContactMapping.PhoneField) is { Count: > 1 };
+
+    private string MappedColumns(string field, string separator)
+        => _report?.Mapping.GetValueOrDefault(field) is { } columns ? string.Join(separator, columns) : "—";
+
+    private string MappingSourceText => _report?.MappingSource switch
+    {
+        "given" => "your choice",
+        "remembered" => "remembered from your last file like this",
+        _ => "detected from the column names",
+    };
+
+    private string ReadAs => _report is null ? "" : _report.Format == "xlsx"
+        ? $"Read from the sheet \"{_report.Sheet}\""
+        : $"Read as {_report.Encoding}, separated by {(_report.Delimiter == "tab" ? "tabs" : $"\"{_report.Delimiter}\"")}";
 
     private IEnumerable<(int Row, string Reason, string Content)> ProblemRows(int max)
         => _report is null ? [] : _report.Skipped.Select(s => (s.Row, s.Reason, Content(s.Values)))

@@ -1,6 +1,9 @@
 namespace AutoLynx.Features.Campaigns.Pages;
 
-/// <summary>A read-only wrapper that counts the bytes read, so a page can show how far a long import has got.</summary>
+/// <summary>
+/// A read-only wrapper that follows the position read to, so a page can show how far a long import has got. Seekable when
+/// the file is: a workbook (a zip archive) is read from its end first.
+/// </summary>
 internal sealed class ReadProgressStream(Stream inner, long length) : Stream
 {
     private long _read;
@@ -9,10 +12,10 @@ internal sealed class ReadProgressStream(Stream inner, long length) : Stream
     public double Percent => length <= 0 ? 100 : Math.Min(100, 100.0 * Interlocked.Read(ref _read) / length);
 
     public override bool CanRead => true;
-    public override bool CanSeek => false;
+    public override bool CanSeek => inner.CanSeek;
     public override bool CanWrite => false;
     public override long Length => length;
-    public override long Position { get => Interlocked.Read(ref _read); set => throw new NotSupportedException(); }
+    public override long Position { get => Interlocked.Read(ref _read); set => Seek(value, SeekOrigin.Begin); }
     public override void Flush() { }
 
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
@@ -27,7 +30,12 @@ internal sealed class ReadProgressStream(Stream inner, long length) : Stream
         return n;
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var at = inner.Seek(offset, origin);
+        Interlocked.Exchange(ref _read, at);
+        return at;
+    }
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
