@@ -1,5 +1,6 @@
 using AutoLynx;
 using AutoLynx.Components;
+using AutoLynx.Components.Pages;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
@@ -14,7 +15,9 @@ builder.AddAutoLynx();
 var app = builder.Build();
 
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+// A status without a body: ProblemDetails under /api; everywhere else the app's own page, in its layout, with a way back.
+app.UseWhen(ctx => AuthSetup.IsApi(ctx.Request), api => api.UseStatusCodePages());
+app.UseWhen(ctx => !AuthSetup.IsApi(ctx.Request), pages => pages.UseStatusCodePagesWithReExecute(NotFound.Path, createScopeForStatusCodePages: true));
 app.UseForwardedHeaders();
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseAutoLynxAuth();

@@ -13,31 +13,35 @@ internal static class BlazorPage
 
     /// <summary>
     /// A prerendered Blazor Server page ignores events until its circuit is attached. Toggle the navigation drawer
-    /// (pure client/server round trip, no side effects) until it reacts, then put it back.
+    /// (pure client/server round trip, no side effects) until it reacts, then put it back as it was (open on wide
+    /// screens, closed on narrow ones).
     /// </summary>
     public static async Task WaitForCircuitAsync(IPage page)
     {
         var toggle = page.Locator("[aria-label='Toggle navigation']");
         var drawer = page.Locator(".mud-drawer").First;
+        async Task<bool> IsOpen() => (await drawer.GetAttributeAsync("class") ?? "").Contains("mud-drawer--open", StringComparison.Ordinal);
         var deadline = DateTime.UtcNow.AddSeconds(30);
+        var before = await IsOpen();
         while (true)
         {
             await toggle.ClickAsync();
             try
             {
-                await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--closed"), new() { Timeout = 500 });
+                await Expect(drawer).ToHaveClassAsync(new Regex(before ? "mud-drawer--closed" : "mud-drawer--open"), new() { Timeout = 500 });
                 break;
             }
             catch (PlaywrightException) when (DateTime.UtcNow < deadline) { }
         }
-        // And back open; a click can be lost while the page re-renders (live updates), so try again until it opens.
-        while (true)
+        // Then as the layout has it at this width: open beside the page on wide screens, closed on narrow ones. A click
+        // can be lost while the page re-renders (live updates), so try again until it is.
+        var wide = (page.ViewportSize?.Width ?? 1280) >= 960;
+        while (await IsOpen() != wide)
         {
             await toggle.ClickAsync();
             try
             {
-                await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--open"), new() { Timeout = 2000 });
-                break;
+                await Expect(drawer).ToHaveClassAsync(new Regex(wide ? "mud-drawer--open" : "mud-drawer--closed"), new() { Timeout = 2000 });
             }
             catch (PlaywrightException) when (DateTime.UtcNow < deadline.AddSeconds(30)) { }
         }

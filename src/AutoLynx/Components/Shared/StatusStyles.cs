@@ -1,9 +1,14 @@
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Contacts;
+using AutoLynx.Wire;
 using MudBlazor;
 
 namespace AutoLynx.Components.Shared;
+
+/// <summary>How a state reads on screen: its words, its colour, a stable key (the chip's <c>data-status</c>) and what a
+/// hover shows (e.g. Vapi's raw ended reason).</summary>
+public readonly record struct StatusLook(string Label, Color Color, string Key, string? Hint = null);
 
 /// <summary>
 /// The one place that says how a state or an outcome looks: its words and its colour, the same on every page.
@@ -31,29 +36,32 @@ public static class StatusStyles
         CampaignStatus.Paused => ("Paused", Color.Warning),
         CampaignStatus.Stopped => ("Stopped", Color.Dark),
         CampaignStatus.Completed => ("Completed", Color.Success),
+        CampaignStatus.Failed => ("Failed", Color.Error),
         _ => (s.ToString(), Color.Default),
     };
 
+    /// <summary>A call's status alone. An ended call is grey: whether it reached anyone is its outcome's colour.</summary>
     public static (string, Color) Call(CallStatus s) => s switch
     {
         CallStatus.Launching => ("Starting", Color.Default),
         CallStatus.Queued => ("Queued", Color.Default),
         CallStatus.Ringing => ("Ringing", Color.Info),
         CallStatus.InProgress => ("In call", Color.Info),
-        CallStatus.Ended => ("Ended", Color.Success),
+        CallStatus.Ended => ("Ended", Color.Default),
         CallStatus.Failed => ("Failed", Color.Error),
         CallStatus.Canceled => ("Cancelled", Color.Default),
         CallStatus.Timeout => ("Timed out", Color.Error),
         _ => (s.ToString(), Color.Default),
     };
 
+    /// <summary>A contact's state alone (filters, sorting). On a page, show <see cref="ContactLook"/>: it says what happened.</summary>
     public static (string, Color) Contact(ContactState s) => s switch
     {
         ContactState.Pending => ("Waiting", Color.Default),
         ContactState.Dialing => ("Calling", Color.Info),
         ContactState.Completed => ("Done", Color.Success),
         ContactState.Failed => ("Failed", Color.Error),
-        ContactState.Skipped => ("Not called", Color.Warning),
+        ContactState.Skipped => ("Not called", Color.Default),
         _ => (s.ToString(), Color.Default),
     };
 
@@ -76,5 +84,73 @@ public static class StatusStyles
         CallOutcome.Rejected => ("Rejected by Vapi", Color.Error),
         CallOutcome.Timeout => ("No answer from Vapi", Color.Error),
         _ => (o.ToString(), Color.Default),
+    };
+
+    public static StatusLook Look(Enum? value, string? hint = null)
+    {
+        var (label, color) = Of(value);
+        return new StatusLook(label, color, value switch
+        {
+            CallOutcome o => WireNames.Kind(o),
+            CampaignStatus s => WireNames.State(s),
+            CallStatus s => WireNames.State(s),
+            ContactState s => WireNames.State(s),
+            _ => "none",
+        }, hint);
+    }
+
+    /// <summary>
+    /// What happened to a contact, in one chip: its state together with its last call's outcome, its live call and its
+    /// campaign. Completed + no answer reads "No answer" (amber), not a green "Done"; a contact whose live call is in
+    /// progress reads "In call"; a contact left waiting when the campaign was stopped reads "Not called: campaign stopped".
+    /// </summary>
+    /// <param name="stateReason">Why the contact is where it is, when the engine recorded it (e.g. skipped: on the DNC list).</param>
+    public static StatusLook ContactLook(ContactState state, CallOutcome? lastOutcome, string? lastEndedReason, CallStatus? liveCall,
+        CampaignStatus campaign, int attempts = 0, string? stateReason = null)
+    {
+        var reasonHint = lastEndedReason ?? stateReason;
+        switch (state)
+        {
+            case ContactState.Dialing:
+                return liveCall switch
+                {
+                    CallStatus.InProgress => new("In call", Color.Info, "in-call"),
+                    CallStatus.Ringing => new("Ringing", Color.Info, "ringing"),
+                    _ => new("Calling", Color.Info, "calling"),
+                };
+            case ContactState.Pending or ContactState.Skipped when campaign == CampaignStatus.Stopped:
+                return new("Not called: campaign stopped", Color.Default, "not-called-stopped", stateReason);
+            case ContactState.Pending or ContactState.Skipped when campaign == CampaignStatus.Failed:
+                return new("Not called: campaign failed", Color.Default, "not-called-failed", stateReason);
+            case ContactState.Skipped:
+                return new(stateReason is null ? "Not called" : $"Not called: {stateReason}", Color.Default, "not-called", stateReason);
+            case ContactState.Pending when attempts > 0 && lastOutcome is { } previous:
+                return new($"Waiting to retry ({Outcome(previous).Item1.ToLowerInvariant()})", Color.Default, "retry-waiting", reasonHint);
+            case ContactState.Pending:
+                return new("Waiting", Color.Default, "waiting", stateReason);
+            case ContactState.Completed or ContactState.Failed when lastOutcome is { } outcome:
+                {
+                    // The outcome's own colour: a call hung up when the campaign was stopped is not a failure.
+                    var (label, color) = Outcome(outcome);
+                    return new(label, color, WireNames.Kind(outcome), reasonHint);
+                }
+            case ContactState.Failed:
+                return new("Failed", Color.Error, "failed", reasonHint);
+            default:
+                return new("Done", Color.Success, "done", reasonHint);
+        }
+    }
+
+    /// <summary>A call in one chip: its outcome once known (raw ended reason on hover), else its status.</summary>
+    public static StatusLook CallLook(CallStatus status, CallOutcome? outcome, string? endedReason)
+        => outcome is { } o ? Look(o, endedReason) : Look(status, endedReason);
+
+    /// <summary>Vapi's success evaluation (a string; "true"/"false" with the default pass/fail rubric) in words.</summary>
+    public static StatusLook Success(string? evaluation) => evaluation?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => new("Not evaluated", Color.Default, "unevaluated"),
+        "true" or "pass" or "passed" => new("Goal met", Color.Success, "goal-met", evaluation),
+        "false" or "fail" or "failed" => new("Goal not met", Color.Warning, "goal-not-met", evaluation),
+        _ => new($"Evaluation: {evaluation}", Color.Default, "evaluated", evaluation),
     };
 }

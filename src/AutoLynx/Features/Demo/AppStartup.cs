@@ -39,6 +39,8 @@ public sealed class AppStartup(
             connection.BaseUrl = _simulator.BaseUrl;
             connection.ApiKey = simOptions.ApiKey;
             connection.Simulated = true;
+            var simulator = _simulator;
+            connection.SimulatorTimeScale = () => simulator.Options.TimeScale;
         }
         else
         {
