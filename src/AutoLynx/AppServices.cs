@@ -102,10 +102,8 @@ public static class AppServices
             // Bottom-right keeps messages clear of the page's action buttons.
             c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
             c.SnackbarConfiguration.VisibleStateDuration = 4000;
-            // A burst of messages (calls starting, a quick pause and resume) shows the newest two, not a pile over the page.
-            c.SnackbarConfiguration.MaxDisplayedSnackbars = 2;
+            // The same message twice is shown once; a page's messages about one thing replace each other (campaign page).
             c.SnackbarConfiguration.PreventDuplicates = true;
-            c.SnackbarConfiguration.NewestOnTop = true;
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddHttpContextAccessor(); // the layout reads the theme cookies while pre-rendering

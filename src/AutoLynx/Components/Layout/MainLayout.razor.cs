@@ -30,11 +30,12 @@ public sealed partial class MainLayout : IDisposable
 
     private readonly MudTheme _theme = new()
     {
-        PaletteLight = new PaletteLight { Primary = "#1f4e79", Secondary = "#607d8b", AppbarBackground = "#1f4e79" },
+        PaletteLight = new PaletteLight { Primary = "#1f4e79", Secondary = "#607d8b", AppbarBackground = "#1f4e79", AppbarText = "#ffffff" },
+        // Light text on the dark surfaces, dark text on the light-blue primary (buttons), the app bar as dark as the page.
         PaletteDark = new PaletteDark
         {
-            Primary = "#7fb3e6", Secondary = "#90a4ae", AppbarBackground = "#14293f", Background = "#121821", Surface = "#1b2330",
-            DrawerBackground = "#161e29", TextPrimary = "rgba(255,255,255,.87)",
+            Primary = "#8cbcec", PrimaryContrastText = "#0d1b2a", Secondary = "#90a4ae", AppbarBackground = "#14293f", AppbarText = "#ffffff",
+            Background = "#121821", Surface = "#1b2330", DrawerBackground = "#161e29", TextPrimary = "rgba(255,255,255,.87)",
         },
     };
 

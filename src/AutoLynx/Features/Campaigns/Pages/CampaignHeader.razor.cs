@@ -19,6 +19,14 @@ public sealed partial class CampaignHeader
     [Inject] private NavigationManager Nav { get; set; } = default!;
 
     private bool _busy;
+    /// <summary>The last message about the campaign's state: the next one replaces it, so they never pile up over the page.</summary>
+    private Snackbar? _said;
+
+    private void Say(string message, Severity severity)
+    {
+        if (_said is not null) Snackbar.Remove(_said);
+        _said = Snackbar.Add(message, severity);
+    }
 
     private bool Finished => Summary.Status is CampaignStatus.Completed or CampaignStatus.Stopped or CampaignStatus.Failed;
 
@@ -27,20 +35,20 @@ public sealed partial class CampaignHeader
         var status = await RunAsync(sp => sp.GetRequiredService<CampaignService>().StartAsync(Summary.Id, CancellationToken.None));
         if (status is null) return;
         // Start can end in PAUSED when Vapi no longer has the assistant; say so rather than "started".
-        if (status.Value.Status == CampaignStatus.Paused) Snackbar.Add(status.Value.Reason ?? "The campaign was paused.", Severity.Warning);
-        else Snackbar.Add("Campaign started — calls are being placed.", Severity.Success);
+        if (status.Value.Status == CampaignStatus.Paused) Say(status.Value.Reason ?? "The campaign was paused.", Severity.Warning);
+        else Say("Campaign started — calls are being placed.", Severity.Success);
     }
 
     private async Task PauseAsync()
     {
         if (await RunAsync(sp => sp.GetRequiredService<CampaignService>().PauseAsync(Summary.Id, CancellationToken.None)) is not null)
-            Snackbar.Add("Campaign paused: no new calls. Calls in progress finish and are still tracked.", Severity.Info);
+            Say("Campaign paused: no new calls. Calls in progress finish and are still tracked.", Severity.Info);
     }
 
     private async Task ResumeAsync()
     {
         if (await RunAsync(sp => sp.GetRequiredService<CampaignService>().ResumeAsync(Summary.Id, CancellationToken.None)) is not null)
-            Snackbar.Add("Campaign resumed — calls are being placed again.", Severity.Success);
+            Say("Campaign resumed — calls are being placed again.", Severity.Success);
     }
 
     private async Task StopAsync()
@@ -55,9 +63,9 @@ public sealed partial class CampaignHeader
             return r;
         });
         if (status is null) return;
-        if (ended is { Failed: > 0 } e) Snackbar.Add($"Campaign stopped; {e.Failed} of {e.Asked} live calls could not be hung up and will finish on their own.", Severity.Warning);
-        else if (ended is { Asked: > 0 } a) Snackbar.Add($"Campaign stopped; hanging up {a.Asked} live call{(a.Asked == 1 ? "" : "s")}.", Severity.Success);
-        else Snackbar.Add("Campaign stopped.", Severity.Success);
+        if (ended is { Failed: > 0 } e) Say($"Campaign stopped; {e.Failed} of {e.Asked} live calls could not be hung up and will finish on their own.", Severity.Warning);
+        else if (ended is { Asked: > 0 } a) Say($"Campaign stopped; hanging up {a.Asked} live call{(a.Asked == 1 ? "" : "s")}.", Severity.Success);
+        else Say("Campaign stopped.", Severity.Success);
     }
 
     private async Task EditAsync()
@@ -65,7 +73,7 @@ public sealed partial class CampaignHeader
         var edit = await EditCampaignDialog.AskAsync(Dialogs, Summary.Name, Summary.Cap);
         if (edit is not { } e) return;
         if (await RunAsync(sp => sp.GetRequiredService<CampaignService>().UpdateAsync(Summary.Id, e.Name, e.Cap, CancellationToken.None)) is not null)
-            Snackbar.Add("Campaign saved.", Severity.Success);
+            Say("Campaign saved.", Severity.Success);
     }
 
     private async Task DeleteAsync()
@@ -81,10 +89,10 @@ public sealed partial class CampaignHeader
                 sp => sp.GetRequiredService<CampaignService>().DeleteAsync(Summary.Id, CancellationToken.None));
             if (!r.Ok)
             {
-                Snackbar.Add(r.Error ?? "The campaign could not be deleted.", Severity.Error);
+                Say(r.Error ?? "The campaign could not be deleted.", Severity.Error);
                 return;
             }
-            Snackbar.Add($"Campaign \"{Summary.Name}\" deleted.", Severity.Success);
+            Say($"Campaign \"{Summary.Name}\" deleted.", Severity.Success);
             Nav.NavigateTo("/campaigns");
         }
         finally { _busy = false; }
@@ -109,7 +117,7 @@ public sealed partial class CampaignHeader
                 if (result.Ok) after = await sp.GetRequiredService<CampaignQueries>().GetSummaryAsync(Summary.Id, CancellationToken.None);
                 return result;
             });
-            if (!r.Ok) Snackbar.Add(r.Error ?? "That did not work.", Severity.Error);
+            if (!r.Ok) Say(r.Error ?? "That did not work.", Severity.Error);
             await Changed.InvokeAsync();
             return r.Ok && after is not null ? (after.Status, after.StatusReason) : null;
         }
