@@ -23,10 +23,20 @@ public sealed class VapiClient(HttpClient http)
     {
         using var resp = await http.PostAsJsonAsync("call", request, VapiJson.Options, ct);
         var body = await ReadOrThrowAsync(resp, ct);
-        var node = JsonNode.Parse(body) as JsonObject ?? throw new VapiApiException(resp.StatusCode, ["Vapi answered POST /call with a body that is not a JSON object."], null, body);
-        var limits = node["subscriptionLimits"]?.Deserialize<VapiSubscriptionLimits>(VapiJson.Options);
-        var call = node.Deserialize<VapiCall>(VapiJson.Options)!;
-        return new CreateCallResult(call, limits);
+        // A 2xx means the call exists: a body we cannot read is reported with that 2xx status, so the caller knows.
+        try
+        {
+            var node = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not a JSON object");
+            var limits = node["subscriptionLimits"]?.Deserialize<VapiSubscriptionLimits>(VapiJson.Options);
+            var call = node.Deserialize<VapiCall>(VapiJson.Options);
+            if (string.IsNullOrEmpty(call?.Id)) throw new JsonException("no call id");
+            return new CreateCallResult(call, limits);
+        }
+        catch (JsonException ex)
+        {
+            throw new VapiApiException(resp.StatusCode, [$"Vapi answered POST /call with {(int)resp.StatusCode} but its body could not be read ({ex.Message})."], null,
+                body.Length > 2000 ? body[..2000] : body);
+        }
     }
 
     public Task<VapiCall> GetCallAsync(string id, CancellationToken ct = default)

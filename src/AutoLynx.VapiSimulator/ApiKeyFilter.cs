@@ -22,6 +22,11 @@ internal sealed class ApiKeyFilter(SimulatorOptions options, FaultInjector fault
 
         if (faults.TakeScripted(http.Request.Method, http.Request.Path.Value ?? "/") is { } scripted)
         {
+            if (scripted.RetryAfterSeconds is { } seconds)
+            {
+                http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             return ScriptedAnswer(scripted);
         }
 

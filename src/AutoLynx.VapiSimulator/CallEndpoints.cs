@@ -88,11 +88,17 @@ internal static class CallEndpoints
         });
     }
 
-    private static IResult Get(string id, CallStore store)
+    private static IResult Get(string id, CallStore store, FaultInjector faults)
     {
         if (store.Find(id) is not { } call)
         {
             return CallNotFound();
+        }
+
+        if (call.LookupsFail)
+        {
+            faults.CountLookupFailure();
+            return SimJson.Error(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", System.Text.Json.Nodes.JsonValue.Create("Service Unavailable")!);
         }
 
         lock (call.Gate)

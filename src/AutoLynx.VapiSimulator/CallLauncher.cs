@@ -56,6 +56,15 @@ internal sealed class CallLauncher(
             return (InternalError(), fault);
         }
 
+        if (fault == CreateFault.LateCreate)
+        {
+            // The gateway gives up at once; Vapi's backend finishes the job a little later and dials.
+            store.Count(FaultKind.LateCreate);
+            var request = (JsonObject)body.DeepClone();
+            _ = CreateLaterAsync(request, (JsonObject)request["customer"]!, phone, assistant, baseUrl);
+            return (SimJson.Json(new JsonObject { ["statusCode"] = 504, ["message"] = "Gateway Timeout" }, StatusCodes.Status504GatewayTimeout), fault);
+        }
+
         var (call, limits, rejected) = CreateOne(body, customer, phone, assistant, baseUrl);
         if (rejected)
         {
@@ -71,9 +80,26 @@ internal sealed class CallLauncher(
             case CreateFault.TimeoutAfterCreate:
                 store.Count(FaultKind.TimeoutAfterCreate);
                 break;
+            case CreateFault.GarbledCreate:
+                store.Count(FaultKind.GarbledCreate);
+                // A misbehaving gateway's answer: 201, but no call in the body.
+                return (Results.Text("null", "application/json", statusCode: StatusCodes.Status201Created), fault);
         }
 
         return (SimJson.Json(call, StatusCodes.Status201Created), fault);
+    }
+
+    private async Task CreateLaterAsync(JsonObject request, JsonObject customer, SimPhoneNumber phone, JsonObject assistant, string baseUrl)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(options.Faults.LateCreateMs), time);
+            CreateOne(request, customer, phone, assistant, baseUrl);
+        }
+        catch (Exception)
+        {
+            // The simulator is shutting down (or was reset): the late call is simply never made.
+        }
     }
 
     private IResult LaunchBatch(JsonObject body, JsonArray customers, SimPhoneNumber phone, JsonObject assistant, string baseUrl)
@@ -178,6 +204,7 @@ internal sealed class CallLauncher(
             BaseUrl = baseUrl,
             Server = WebhookSender.ServerFor(assistant, phoneJson),
             ControlAuthenticationEnabled = assistant["monitorPlan"].GetBool("controlAuthenticationEnabled") == true,
+            LookupsFail = faults.DrawLookupsFail(number, admission.Sequence),
             Generation = admission.Generation,
             FlowCancellation = CancellationTokenSource.CreateLinkedTokenSource(admission.Generation),
             FaultRandom = new Random(plan.FaultSeed),

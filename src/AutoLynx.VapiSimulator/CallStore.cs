@@ -23,6 +23,9 @@ internal enum FaultKind
     Error500AfterCreate,
     TimeoutAfterCreate,
     NeverEnds,
+    LateCreate,
+    GarbledCreate,
+    GetCallError,
 }
 
 /// <summary>All calls plus the counters behind /_sim/stats. Lock order: a call's Gate may be held while taking the
@@ -266,7 +269,10 @@ internal sealed class CallStore(SimulatorOptions options) : IDisposable
                     Read(_faults, FaultKind.Error500BeforeCreate),
                     Read(_faults, FaultKind.Error500AfterCreate),
                     Read(_faults, FaultKind.TimeoutAfterCreate),
-                    Read(_faults, FaultKind.NeverEnds)),
+                    Read(_faults, FaultKind.NeverEnds),
+                    Read(_faults, FaultKind.LateCreate),
+                    Read(_faults, FaultKind.GarbledCreate),
+                    Read(_faults, FaultKind.GetCallError)),
                 Interlocked.Read(ref _listRequests));
         }
     }

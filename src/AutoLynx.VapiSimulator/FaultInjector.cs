@@ -9,10 +9,14 @@ internal enum CreateFault
     Error500BeforeCreate,
     Error500AfterCreate,
     TimeoutAfterCreate,
+    /// <summary>504 at once; the call is created <see cref="FaultPlan.LateCreateMs"/> later.</summary>
+    LateCreate,
+    /// <summary>Created; answered 201 with a body cut short.</summary>
+    GarbledCreate,
 }
 
 /// <summary>One scripted failure: the next <see cref="Count"/> requests matching method and path prefix get this status.</summary>
-internal sealed record ScriptedFault(string? Method, string PathPrefix, int Status, string? Message, int Count);
+internal sealed record ScriptedFault(string? Method, string PathPrefix, int Status, string? Message, int Count, int? RetryAfterSeconds = null);
 
 /// <summary>Decides the API-level faults. POST /call faults are drawn from (seed, customer number, how many times
 /// that number was posted) so they too are independent of the order of concurrent requests; 429 and slow responses
@@ -102,7 +106,8 @@ internal sealed class FaultInjector(SimulatorOptions options, CallStore store)
     public CreateFault ForCreate(string customerNumber)
     {
         var faults = options.Faults;
-        if (faults.Rate500BeforeCreate <= 0 && faults.Rate500AfterCreate <= 0 && faults.RateTimeoutAfterCreate <= 0)
+        if (faults.Rate500BeforeCreate <= 0 && faults.Rate500AfterCreate <= 0 && faults.RateTimeoutAfterCreate <= 0
+            && faults.RateLateCreate <= 0 && faults.RateGarbledCreate <= 0)
         {
             return CreateFault.None;
         }
@@ -119,8 +124,27 @@ internal sealed class FaultInjector(SimulatorOptions options, CallStore store)
             return CreateFault.Error500AfterCreate;
         }
 
-        return random.Roll(faults.RateTimeoutAfterCreate) ? CreateFault.TimeoutAfterCreate : CreateFault.None;
+        if (random.Roll(faults.RateTimeoutAfterCreate))
+        {
+            return CreateFault.TimeoutAfterCreate;
+        }
+
+        if (random.Roll(faults.RateLateCreate))
+        {
+            return CreateFault.LateCreate;
+        }
+
+        return random.Roll(faults.RateGarbledCreate) ? CreateFault.GarbledCreate : CreateFault.None;
     }
+
+    /// <summary>Whether GET /call/{id} will fail for a call created now, every time (drawn once per call from the seed).</summary>
+    public bool DrawLookupsFail(string customerNumber, long sequence)
+    {
+        var rate = options.Faults.RateGetCallError;
+        return rate > 0 && Seeds.For(options.Seed, "get-call-error", customerNumber, sequence.ToString(CultureInfo.InvariantCulture)).Roll(rate);
+    }
+
+    public void CountLookupFailure() => store.Count(FaultKind.GetCallError);
 
     public void Reset()
     {

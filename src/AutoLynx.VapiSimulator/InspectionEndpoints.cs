@@ -122,8 +122,9 @@ internal static class InspectionEndpoints
             return SimJson.BadRequest(["status must be an HTTP error status (400-599)"]);
         }
 
+        var retryAfter = body.GetNumber("retryAfter") is { } ra ? (int?)Math.Clamp((int)ra, 0, 3600) : null;
         var fault = new ScriptedFault(body.GetString("method"), body.GetString("path") ?? "/", status, body.GetString("message"),
-            Math.Max(1, (int)(body.GetNumber("count") ?? 1)));
+            Math.Max(1, (int)(body.GetNumber("count") ?? 1)), retryAfter);
         faults.Script(fault);
         return SimJson.Json(fault);
     }

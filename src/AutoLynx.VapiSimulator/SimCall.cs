@@ -35,6 +35,9 @@ internal sealed class SimCall
     /// <summary>monitorPlan.controlAuthenticationEnabled of the assistant the call runs.</summary>
     public required bool ControlAuthenticationEnabled { get; init; }
 
+    /// <summary>GET /call/{id} fails for this call, every time (FaultPlan.RateGetCallError, drawn when it was created).</summary>
+    public bool LookupsFail { get; init; }
+
     /// <summary>Cancelled by /_sim/reset and shutdown.</summary>
     public required CancellationToken Generation { get; init; }
 

@@ -30,7 +30,8 @@ public sealed record WebhookStats(
 
 /// <summary>How many times each API fault was injected.</summary>
 public sealed record FaultStats(
-    long RateLimited, long SlowResponses, long Error500BeforeCreate, long Error500AfterCreate, long TimeoutAfterCreate, long NeverEnds);
+    long RateLimited, long SlowResponses, long Error500BeforeCreate, long Error500AfterCreate, long TimeoutAfterCreate, long NeverEnds,
+    long LateCreates = 0, long GarbledCreates = 0, long GetCallErrors = 0);
 
 /// <summary>Fixed values of the simulation that tests and the app's demo may want to name.</summary>
 public static class SimulatorDefaults

@@ -125,6 +125,7 @@ public sealed class SimulatorOptions
         }
 
         Range(errors, "faults.slowResponseMs", Faults.SlowResponseMs, 0, 600_000);
+        Range(errors, "faults.lateCreateMs", Faults.LateCreateMs, 0, 600_000);
         Range(errors, "faults.burstIntervalMs", Faults.BurstIntervalMs, 1, 600_000);
         return errors;
     }
@@ -205,6 +206,20 @@ public sealed class FaultPlan
     /// <summary>POST /call creates (and dials) the call, then holds the response until the client gives up (504 after 100 s).</summary>
     public double RateTimeoutAfterCreate { get; set; }
 
+    /// <summary>POST /call answers 504 at once (a gateway gave up), and Vapi creates and dials the call
+    /// <see cref="LateCreateMs"/> later anyway: "not found" right after the 504 proves nothing.</summary>
+    public double RateLateCreate { get; set; }
+
+    /// <summary>How long after its 504 a late-created call appears, in real milliseconds.</summary>
+    public int LateCreateMs { get; set; } = 5000;
+
+    /// <summary>POST /call creates (and dials) the call, then answers 201 with a body that is no call (JSON <c>null</c>, as a
+    /// misbehaving gateway may send).</summary>
+    public double RateGarbledCreate { get; set; }
+
+    /// <summary>GET /call/{id} answers 503 for this share of calls, every time (chosen per call id): their lookups never work.</summary>
+    public double RateGetCallError { get; set; }
+
     /// <summary>Any authenticated API request is answered only after <see cref="SlowResponseMs"/>.</summary>
     public double RateSlowResponse { get; set; }
 
@@ -239,7 +254,8 @@ public sealed class FaultPlan
     internal IEnumerable<(string Name, double Rate)> Rates() =>
     [
         ("rate429", Rate429), ("rate500BeforeCreate", Rate500BeforeCreate), ("rate500AfterCreate", Rate500AfterCreate),
-        ("rateTimeoutAfterCreate", RateTimeoutAfterCreate), ("rateSlowResponse", RateSlowResponse),
+        ("rateTimeoutAfterCreate", RateTimeoutAfterCreate), ("rateLateCreate", RateLateCreate), ("rateGarbledCreate", RateGarbledCreate),
+        ("rateGetCallError", RateGetCallError), ("rateSlowResponse", RateSlowResponse),
         ("rateDuplicateWebhook", RateDuplicateWebhook), ("rateReorderWebhook", RateReorderWebhook),
         ("rateDropWebhook", RateDropWebhook), ("rateBurst", RateBurst), ("rateNeverEnds", RateNeverEnds),
     ];

@@ -35,6 +35,21 @@ public sealed class DialerOptions
     public TimeSpan LeaseRenewEvery { get; set; } = TimeSpan.FromSeconds(3);
     /// <summary>Immediate wake-ups on call end/start/resume; off only to measure the tick-only design.</summary>
     public bool WakeUps { get; set; } = true;
+
+    /// <summary>A claimed call's one POST is sent within this, or not at all (given back). Bounds when a call can exist.</summary>
+    public TimeSpan LaunchDeadline { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long after the request timeout Vapi may still finish creating a call: "not found" proves nothing before.</summary>
+    public TimeSpan LateCreateGrace { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>A LAUNCHING call whose lookups keep failing (or that Vapi accepted but never shows) becomes TIMEOUT after this.</summary>
+    public TimeSpan LookupGiveUpAfter { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>A silent call whose lookups keep failing becomes TIMEOUT this long after <see cref="StuckAfter"/>.</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Silent calls looked up per reconciliation pass.</summary>
+    [Range(1, 10000)] public int ReconcileBatch { get; set; } = 200;
+    /// <summary>A contact whose calls Vapi never created (proven by lookup) this many times fails instead of waiting again.</summary>
+    [Range(1, 100)] public int MaxPlacementTries { get; set; } = 5;
+    /// <summary>Concurrency-limit refusals in a row (no call accepted in between) before the campaign is paused with the reason.</summary>
+    [Range(1, 10000)] public int RefusalsBeforePause { get; set; } = 20;
 }
 
 /// <summary>Section "Phone".</summary>

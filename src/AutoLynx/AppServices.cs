@@ -5,6 +5,7 @@ using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.Demo;
+using AutoLynx.Features.Engine;
 using AutoLynx.Features.PhoneLines;
 using AutoLynx.Vapi;
 using Microsoft.Extensions.Options;
@@ -56,34 +57,15 @@ public static class AppServices
         services.AddScoped<CampaignQueries>();
         services.AddScoped<PhoneLineSync>();
         services.AddSingleton<CampaignEventHub>();
-        services.AddSingleton<DispatcherSignal>();
-        services.AddSingleton<ActiveCallCounts>();
-        services.AddSingleton<WebhookInboxSignal>();
-        services.AddSingleton<ProviderLimits>();
-        services.AddSingleton<EngineMetrics>();
-        services.AddSingleton<SqliteWriteGate>();
-        services.AddSingleton<LeaderWrites>();
-        services.AddSingleton<LineQuietCheck>();
-        services.AddSingleton<CallLauncher>();
         services.AddScoped<WebhookApplier>();
         services.AddSingleton<RunningCampaigns>();
         services.AddScoped<CallControl>();
+        services.AddEngine();
 
         // Start-up first (simulator, migrations, seed), then the background loops.
         services.AddSingleton<AppStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<AppStartup>());
-        services.AddSingleton<EngineLease>();
-        services.AddHostedService(sp => sp.GetRequiredService<EngineLease>());
-        services.AddSingleton<PgNotifications>();
-        services.AddHostedService(sp => sp.GetRequiredService<PgNotifications>());
-        services.AddSingleton<CallDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<CallDispatcher>());
-        services.AddSingleton<WebhookProcessor>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
-        services.AddSingleton<WebhookIntake>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookIntake>());
-        services.AddSingleton<StuckCallReconciler>();
-        services.AddHostedService(sp => sp.GetRequiredService<StuckCallReconciler>());
+        services.AddEngineLoops();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {

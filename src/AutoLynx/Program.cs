@@ -4,6 +4,7 @@ using AutoLynx.Components.Pages;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Engine;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.PhoneLines;
 

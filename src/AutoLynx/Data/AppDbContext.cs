@@ -3,6 +3,7 @@ using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Engine;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Contacts;
@@ -88,16 +89,19 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.ToTable("contacts");
             e.Property(x => x.Phone).HasMaxLength(40);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
-            e.Property(x => x.LastOutcome).HasConversion<string>();
+            e.Property(x => x.LastOutcome).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.Reason).HasConversion<string>().HasMaxLength(32);
             e.HasIndex(x => new { x.CampaignId, x.Phone }).IsUnique();
             e.HasIndex(x => new { x.CampaignId, x.State, x.RowNumber });
+            e.HasIndex(x => new { x.CampaignId, x.State, x.NextAttemptAt });
             e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Call>(e =>
         {
             e.ToTable("calls");
-            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
-            e.Property(x => x.Outcome).HasConversion<string>();
+            // Two writers that both saw a call live (a webhook, the reconciler) cannot both end it: the second one's UPDATE misses.
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
+            e.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(32);
             e.HasIndex(x => x.LaunchKey).IsUnique();
             e.HasIndex(x => x.ProviderCallId).IsUnique();
             e.HasIndex(x => new { x.CampaignId, x.Status });

@@ -106,7 +106,7 @@ public sealed class AppHost : IAsyncDisposable
     /// one PostgreSQL database. Only the instance with <paramref name="ownsDatabase"/> drops it at the end.
     /// </summary>
     public static AppHost StartAgainst(Uri vapiBaseUrl, string apiKey, string webhookSecret, string pgDatabase, bool ownsDatabase,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var cs = new NpgsqlConnectionStringBuilder(PostgresServer) { Database = pgDatabase }.ToString();
         // Instances sharing a database share its admin token, as they would share configuration.
@@ -124,6 +124,7 @@ public sealed class AppHost : IAsyncDisposable
             b.UseSetting("Dialer:TickSeconds", "5");
             UseAuth(b, token, null, demo: false);
             foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) b.UseSetting(k, v);
+            if (services is not null) b.ConfigureServices(services);
         });
         return new AppHost(factory, null, ownsDatabase ? pgDatabase : null, webhookSecret, token, mail, vapiBaseUrl);
     }
@@ -205,11 +206,73 @@ public sealed class AppHost : IAsyncDisposable
         throw new TimeoutException($"Campaign {campaignId} did not reach {status} in {timeout}; last: {last}");
     }
 
+    /// <summary>Simulator settings that make every call end with one outcome (e.g. "Talked"), merged with <paramref name="more"/>.</summary>
+    public static Dictionary<string, string?> OutcomesOnly(string outcome, IDictionary<string, string?>? more = null)
+    {
+        var settings = new[] { "Talked", "NoAnswer", "Busy", "Voicemail", "FailedToConnect", "Forwarded", "ProviderFault", "VapiFault" }
+            .ToDictionary(o => $"Simulator:Outcomes:{o}", o => (string?)(o == outcome ? "1" : "0"));
+        foreach (var (k, v) in more ?? new Dictionary<string, string?>()) settings[k] = v;
+        return settings;
+    }
+
     public static string SampleCsv(int rows, int firstNumber = 100)
     {
         var sb = new System.Text.StringBuilder("name,business_name,phone,city\n");
         for (var i = 0; i < rows; i++) sb.Append($"Person {i},Business {i},+1415555{(firstNumber + i) % 10000:0000},Town {i % 7}\n");
         return sb.ToString();
+    }
+
+    /// <summary>Changes the simulator's live settings (PUT /_sim/config), e.g. <c>new { faults = new { rate429 = 0.5 } }</c>.</summary>
+    public async Task SimConfigAsync(object change)
+    {
+        using var resp = await Simulator.PutAsJsonAsync("_sim/config", change);
+        if (!resp.IsSuccessStatusCode) throw new InvalidOperationException($"PUT /_sim/config: {(int)resp.StatusCode} {await resp.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The next matching API request(s) at the simulator answer this status (POST /_sim/faults/next).</summary>
+    public async Task ScriptFaultAsync(int status, string path, string? method = null, string? message = null, int count = 1, int? retryAfter = null)
+    {
+        using var resp = await Simulator.PostAsJsonAsync("_sim/faults/next", new { status, path, method, message, count, retryAfter });
+        resp.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Every call the simulator saw (GET /_sim/calls).</summary>
+    public async Task<List<JsonElement>> SimCallsAsync()
+        => (await Simulator.GetFromJsonAsync<JsonElement>("_sim/calls")).EnumerateArray().ToList();
+
+    /// <summary>
+    /// Judged by the simulator: each of the campaign's numbers rang exactly once. A call Vapi refused at its concurrency
+    /// limit (created and ended at once, never dialled) does not ring.
+    /// </summary>
+    public async Task AssertEachNumberRangOnceAsync(int expectedNumbers)
+    {
+        var rang = (await SimCallsAsync()).Where(c => c.GetProperty("outcome").GetString() != "ConcurrencyBlocked")
+            .GroupBy(c => c.GetProperty("customerNumber").GetString()!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(expectedNumbers, rang.Count);
+        Assert.All(rang, p => Assert.True(p.Value == 1, $"{p.Key} rang {p.Value} times"));
+    }
+
+    /// <summary>Stops the app the way a deploy does (graceful shutdown), keeping its database for inspection.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        var lifetime = Service<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+        var stopped = new TaskCompletionSource();
+        lifetime.ApplicationStopped.Register(() => stopped.TrySetResult());
+        lifetime.StopApplication();
+        await stopped.Task.WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds; fails after <paramref name="timeout"/> (a hang, not a timing judgement).</summary>
+    public static async Task<T> WaitUntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan? timeout = null, string? what = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(1));
+        T last;
+        while (!done(last = await read()))
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{what ?? "condition"} not reached; last value {last}");
+            await Task.Delay(100);
+        }
+        return last;
     }
 
     public async ValueTask DisposeAsync()

@@ -16,7 +16,20 @@ namespace AutoLynx.Tests.Integration;
 public sealed class CrashRecoveryTests
 {
     [Fact]
-    public async Task Sigkill_MidCampaign_RestartCompletesEveryContactCalledOnce()
+    public Task Sigkill_MidCampaign_RestartCompletesEveryContactCalledOnce()
+        => KillAndRestartAsync(new FaultPlan(), killWhen: s => s.TotalCalls >= 12);
+
+    /// <summary>
+    /// Issue 11: the kill lands while POSTs are answered 504 and their calls appear only later, and while Vapi answers
+    /// 429s. After the restart nobody may ring twice: the lookups of the dead process's LAUNCHING rows use the same
+    /// cut-off rule as a live one.
+    /// </summary>
+    [Fact]
+    public Task Sigkill_DuringLateCreatesAnd429s_RestartCompletesEveryContactCalledOnce()
+        => KillAndRestartAsync(new FaultPlan { RateLateCreate = 0.3, LateCreateMs = 1500, Rate429 = 0.15 },
+            killWhen: s => s.Faults.LateCreates >= 3 && s.TotalCalls >= 8);
+
+    private static async Task KillAndRestartAsync(FaultPlan faults, Func<SimulatorStats, bool> killWhen)
     {
         const string secret = "crash-secret";
         var port = FreePort();
@@ -24,7 +37,7 @@ public sealed class CrashRecoveryTests
         await using var sim = await VapiSimulatorHost.StartAsync(new SimulatorOptions
         {
             TimeScale = 0.01, Seed = 3, WebhookSecret = secret, ConcurrencyLimit = 10,
-            WebhookUrl = new Uri(baseUrl, "api/webhooks/vapi").ToString(),
+            WebhookUrl = new Uri(baseUrl, "api/webhooks/vapi").ToString(), Faults = faults,
         });
         var dbFile = Path.Combine(Path.GetTempPath(), $"autolynx-crash-{Guid.NewGuid():N}.db");
         var env = new Dictionary<string, string>
@@ -38,6 +51,7 @@ public sealed class CrashRecoveryTests
             ["Vapi__WebhookSecret"] = secret,
             ["Dialer__TickSeconds"] = "2",
             ["Dialer__StuckAfter"] = "00:00:04",
+            ["Vapi__RequestTimeout"] = "00:00:02",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Auth__BootstrapApiToken"] = "alx_crash_test_token_0123456789",
             ["Auth__BootstrapAdminEmail"] = "ops@example.com",
@@ -64,8 +78,8 @@ public sealed class CrashRecoveryTests
 
             // Let it get well under way, then kill it without warning.
             var until = DateTime.UtcNow.AddSeconds(90);
-            while (DateTime.UtcNow < until && sim.GetStats().TotalCalls < 12) await Task.Delay(50);
-            Assert.True(sim.GetStats().TotalCalls >= 12);
+            while (DateTime.UtcNow < until && !killWhen(sim.GetStats())) await Task.Delay(20);
+            Assert.True(killWhen(sim.GetStats()), "the moment to kill never came");
             app.Kill(entireProcessTree: true);
             await app.WaitForExitAsync();
             app.Dispose();
@@ -83,10 +97,14 @@ public sealed class CrashRecoveryTests
             }
             Assert.Equal("COMPLETED", status);
 
+            // Late calls of the dead process may still be appearing: wait until Vapi is quiet, then count.
+            until = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < until && sim.GetStats().ActiveCalls > 0) await Task.Delay(100);
+            await Task.Delay(faults.LateCreateMs);
             var stats = JsonSerializer.SerializeToElement(sim.GetStats(), JsonSerializerOptions.Web);
             var perNumber = stats.GetProperty("callsByCustomerNumber").EnumerateObject().ToList();
             Assert.Equal(contacts, perNumber.Count);
-            Assert.All(perNumber, p => Assert.Equal(1, p.Value.GetInt32()));
+            Assert.All(perNumber, p => Assert.True(p.Value.GetInt32() == 1, $"{p.Name} rang {p.Value} times"));
             Assert.InRange(stats.GetProperty("maxConcurrentAccount").GetInt32(), 1, 5);
             var calls = (await http.GetFromJsonAsync<JsonElement>($"api/campaigns/{campaign}/calls")).EnumerateArray().ToList();
             Assert.All(calls.Where(c => c.GetProperty("providerCallId").ValueKind == JsonValueKind.String),

@@ -1,4 +1,5 @@
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Engine;
 using AutoLynx.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Engine;
 using AutoLynx.Tests.Infrastructure;
 using AutoLynx.VapiSimulator;
 

@@ -1,4 +1,5 @@
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Engine;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Vapi.Models;
 
@@ -57,15 +58,15 @@ public sealed class EngineRuleTests
     [InlineData("ended", "manually-canceled", CallStatus.Canceled)]
     [InlineData("not-a-status", null, null)]
     public void MapStatus_VapiToOurs(string status, string? reason, CallStatus? expected)
-        => Assert.Equal(expected, WebhookApplier.MapStatus(status, reason));
+        => Assert.Equal(expected, EngineTransitions.ProviderStatus(status, reason));
 
     [Fact]
     public void Rank_TerminalOutranksLive_SoLateEventsNeverMoveBack()
     {
-        Assert.True(Call.Rank(CallStatus.Ended) > Call.Rank(CallStatus.InProgress));
-        Assert.True(Call.Rank(CallStatus.InProgress) > Call.Rank(CallStatus.Ringing));
-        Assert.True(Call.Rank(CallStatus.Ringing) > Call.Rank(CallStatus.Queued));
-        Assert.True(Call.Rank(CallStatus.Queued) > Call.Rank(CallStatus.Launching));
+        Assert.True(CallStateMachine.Rank(CallStatus.Ended) > CallStateMachine.Rank(CallStatus.InProgress));
+        Assert.True(CallStateMachine.Rank(CallStatus.InProgress) > CallStateMachine.Rank(CallStatus.Ringing));
+        Assert.True(CallStateMachine.Rank(CallStatus.Ringing) > CallStateMachine.Rank(CallStatus.Queued));
+        Assert.True(CallStateMachine.Rank(CallStatus.Queued) > CallStateMachine.Rank(CallStatus.Launching));
     }
 
     [Theory]

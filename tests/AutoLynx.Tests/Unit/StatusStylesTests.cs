@@ -2,6 +2,7 @@ using AutoLynx.Components.Shared;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Contacts;
+using AutoLynx.Wire;
 using MudBlazor;
 
 namespace AutoLynx.Tests.Unit;
@@ -38,6 +39,21 @@ public sealed class StatusStylesTests
         var look = StatusStyles.ContactLook(ContactState.Pending, CallOutcome.NoAnswer, "customer-did-not-answer", null, CampaignStatus.Running, attempts: 1);
         Assert.Equal("Waiting to retry (no answer)", look.Label);
         Assert.Equal("customer-did-not-answer", look.Hint);
+    }
+
+    [Theory]
+    [InlineData(ContactState.Skipped, ContactReason.CampaignStopped, "Not called: campaign stopped", "not-called-stopped")]
+    [InlineData(ContactState.Pending, ContactReason.AccountBusy, "Waiting: account at its call limit", "waiting-account-busy")]
+    [InlineData(ContactState.Pending, ContactReason.RateLimited, "Waiting: Vapi asked to slow down", "waiting-rate-limited")]
+    [InlineData(ContactState.Pending, ContactReason.CampaignPaused, "Waiting: campaign paused", "waiting-campaign-paused")]
+    public void ContactLook_EngineReason_SaysWhyInWordsWithTheWireNameOnHover(ContactState state, ContactReason reason, string label, string key)
+    {
+        var next = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        // The campaign's status alone would say "Waiting": the words come from the contact's own reason.
+        var look = StatusStyles.ContactLook(state, null, null, null, CampaignStatus.Running, 0, reason, state == ContactState.Pending ? next : null);
+        Assert.Equal((label, key, Color.Default), (look.Label, look.Key, look.Color));
+        Assert.Contains(WireNames.Kind(reason), look.Hint);
+        if (state == ContactState.Pending) Assert.Contains(next.ToLocalTime().ToString("yyyy-MM-dd HH:mm"), look.Hint);
     }
 
     [Fact]

@@ -36,7 +36,6 @@ public static class StatusStyles
         CampaignStatus.Paused => ("Paused", Color.Warning),
         CampaignStatus.Stopped => ("Stopped", Color.Dark),
         CampaignStatus.Completed => ("Completed", Color.Success),
-        CampaignStatus.Failed => ("Failed", Color.Error),
         _ => (s.ToString(), Color.Default),
     };
 
@@ -100,15 +99,20 @@ public static class StatusStyles
     }
 
     /// <summary>
-    /// What happened to a contact, in one chip: its state together with its last call's outcome, its live call and its
-    /// campaign. Completed + no answer reads "No answer" (amber), not a green "Done"; a contact whose live call is in
-    /// progress reads "In call"; a contact left waiting when the campaign was stopped reads "Not called: campaign stopped".
+    /// What happened to a contact, in one chip: its state together with its last call's outcome, its live call, why it
+    /// waits or was not called (<see cref="ContactView.Reason"/>) and its campaign. Completed + no answer reads
+    /// "No answer" (amber), not a green "Done"; a contact whose live call is in progress reads "In call"; a contact
+    /// skipped when the campaign was stopped reads "Not called: campaign stopped".
     /// </summary>
-    /// <param name="stateReason">Why the contact is where it is, when the engine recorded it (e.g. skipped: on the DNC list).</param>
+    public static StatusLook ContactLook(ContactView c, CampaignStatus campaign)
+        => ContactLook(c.State, c.LastOutcome, c.LastEndedReason, c.LiveCallStatus, campaign, c.Attempts, c.Reason, c.NextAttemptAt);
+
+    /// <param name="reason">Why the contact waits or was not called, as the engine recorded it.</param>
+    /// <param name="nextAttemptAt">When a waiting contact is tried again (UTC); shown on hover.</param>
     public static StatusLook ContactLook(ContactState state, CallOutcome? lastOutcome, string? lastEndedReason, CallStatus? liveCall,
-        CampaignStatus campaign, int attempts = 0, string? stateReason = null)
+        CampaignStatus campaign, int attempts = 0, ContactReason? reason = null, DateTime? nextAttemptAt = null)
     {
-        var reasonHint = lastEndedReason ?? stateReason;
+        var next = nextAttemptAt is { } at ? $"next try {at.ToLocalTime():yyyy-MM-dd HH:mm}" : null;
         switch (state)
         {
             case ContactState.Dialing:
@@ -118,28 +122,45 @@ public static class StatusStyles
                     CallStatus.Ringing => new("Ringing", Color.Info, "ringing"),
                     _ => new("Calling", Color.Info, "calling"),
                 };
+            case ContactState.Skipped when reason == ContactReason.CampaignStopped:
+                return new("Not called: campaign stopped", Color.Default, "not-called-stopped", WireNames.Kind(reason.Value));
+            // Stopped before the engine recorded a reason (contacts left pending by an older version).
             case ContactState.Pending or ContactState.Skipped when campaign == CampaignStatus.Stopped:
-                return new("Not called: campaign stopped", Color.Default, "not-called-stopped", stateReason);
-            case ContactState.Pending or ContactState.Skipped when campaign == CampaignStatus.Failed:
-                return new("Not called: campaign failed", Color.Default, "not-called-failed", stateReason);
+                return new("Not called: campaign stopped", Color.Default, "not-called-stopped");
             case ContactState.Skipped:
-                return new(stateReason is null ? "Not called" : $"Not called: {stateReason}", Color.Default, "not-called", stateReason);
+                return new("Not called", Color.Default, "not-called", reason is { } r ? WireNames.Kind(r) : null);
+            case ContactState.Pending when reason is { } waitReason and not ContactReason.CampaignStopped:
+                return new($"Waiting: {Waiting(waitReason)}", Color.Default, "waiting-" + WireNames.Kind(waitReason), Joined(next, WireNames.Kind(waitReason)));
             case ContactState.Pending when attempts > 0 && lastOutcome is { } previous:
-                return new($"Waiting to retry ({Outcome(previous).Item1.ToLowerInvariant()})", Color.Default, "retry-waiting", reasonHint);
+                return new($"Waiting to retry ({Outcome(previous).Item1.ToLowerInvariant()})", Color.Default, "retry-waiting", Joined(next, lastEndedReason));
             case ContactState.Pending:
-                return new("Waiting", Color.Default, "waiting", stateReason);
+                return new("Waiting", Color.Default, "waiting", next);
             case ContactState.Completed or ContactState.Failed when lastOutcome is { } outcome:
                 {
                     // The outcome's own colour: a call hung up when the campaign was stopped is not a failure.
                     var (label, color) = Outcome(outcome);
-                    return new(label, color, WireNames.Kind(outcome), reasonHint);
+                    return new(label, color, WireNames.Kind(outcome), lastEndedReason);
                 }
             case ContactState.Failed:
-                return new("Failed", Color.Error, "failed", reasonHint);
+                return new("Failed", Color.Error, "failed", lastEndedReason);
             default:
-                return new("Done", Color.Success, "done", reasonHint);
+                return new("Done", Color.Success, "done", lastEndedReason);
         }
     }
+
+    private static string? Joined(params string?[] parts)
+        => parts.Any(p => p is not null) ? string.Join(" · ", parts.Where(p => p is not null)) : null;
+
+    /// <summary>Why a contact waits, in words (after "Waiting: ").</summary>
+    public static string Waiting(ContactReason reason) => reason switch
+    {
+        ContactReason.AccountBusy => "account at its call limit",
+        ContactReason.RateLimited => "Vapi asked to slow down",
+        ContactReason.PlacementRetry => "call being placed again",
+        ContactReason.CampaignPaused => "campaign paused",
+        ContactReason.CampaignStopped => "campaign stopped",
+        _ => WireNames.Kind(reason),
+    };
 
     /// <summary>A call in one chip: its outcome once known (raw ended reason on hover), else its status.</summary>
     public static StatusLook CallLook(CallStatus status, CallOutcome? outcome, string? endedReason)

@@ -1,20 +1,9 @@
 namespace AutoLynx.Features.Calls;
 
-[System.Text.Json.Serialization.JsonConverter(typeof(AutoLynx.Wire.UpperSnakeEnumConverter<CallStatus>))]
-public enum CallStatus
-{
-    /// <summary>Our row exists, POST /call not answered yet.</summary>
-    Launching,
-    Queued,
-    Ringing,
-    InProgress,
-    Ended,
-    Failed,
-    Canceled,
-    Timeout,
-}
-
-/// <summary>One attempt to call one contact.</summary>
+/// <summary>
+/// One attempt to call one contact. Its status moves only through <see cref="AutoLynx.Features.Engine.EngineTransitions"/>,
+/// by the rules of <see cref="AutoLynx.Features.Engine.CallStateMachine"/>.
+/// </summary>
 public sealed class Call
 {
     public long Id { get; set; }
@@ -26,18 +15,28 @@ public sealed class Call
     public required string LaunchKey { get; set; }
     /// <summary>Vapi's call id, unique when set.</summary>
     public string? ProviderCallId { get; set; }
+    /// <summary>A concurrency token: two writers that both saw the call live cannot both end it.</summary>
     public CallStatus Status { get; set; }
     /// <summary>What the call amounted to, once it ended (or the engine decided).</summary>
     public CallOutcome? Outcome { get; set; }
     public string? EndedReason { get; set; }
-    /// <summary>Why we failed it ourselves (Vapi's 4xx message, timeout reason).</summary>
+    /// <summary>Why we ended or held it ourselves (Vapi's 4xx message, timeout reason), in words.</summary>
     public string? ErrorMessage { get; set; }
 
     public DateTime CreatedAt { get; set; }
+    /// <summary>When its one POST /call was sent, recorded when the answer was ambiguous (timeout, 5xx).</summary>
+    public DateTime? PostedAt { get; set; }
     public DateTime? LaunchedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? EndedAt { get; set; }
     public DateTime? LastEventAt { get; set; }
+
+    /// <summary>When the engine may next look this call up at the provider (LAUNCHING resolution, silent calls).</summary>
+    public DateTime? LookupAfter { get; set; }
+    /// <summary>Lookups in a row that failed (the provider could not be asked), for backoff and a bounded give-up.</summary>
+    public int LookupFailures { get; set; }
+    /// <summary>Vapi certainly created the call (it answered 2xx) but we could not read its id: never given back.</summary>
+    public bool ProviderCreated { get; set; }
 
     public double? DurationSeconds { get; set; }
     public decimal? Cost { get; set; }
@@ -57,51 +56,5 @@ public sealed class Call
 
     public static bool IsTerminal(CallStatus s) => s is CallStatus.Ended or CallStatus.Failed or CallStatus.Canceled or CallStatus.Timeout;
 
-    /// <summary>Order used to keep status monotonic: a late or duplicate event never moves a call back.</summary>
-    public static int Rank(CallStatus s) => s switch
-    {
-        CallStatus.Launching => 0,
-        CallStatus.Queued => 1,
-        CallStatus.Ringing => 2,
-        CallStatus.InProgress => 3,
-        _ => 4,
-    };
-}
-
-/// <summary>Append-only audit of every webhook and every change the engine made itself.</summary>
-public sealed class CallEvent
-{
-    public long Id { get; set; }
-    public long? CallId { get; set; }
-    public long? CampaignId { get; set; }
-    /// <summary>Webhook type (status-update, end-of-call-report…) or engine action (launch, launch-failed, lookup, timeout…).</summary>
-    public required string Type { get; set; }
-    public string? Status { get; set; }
-    public string? Payload { get; set; }
-    public DateTime ReceivedAt { get; set; }
-    /// <summary>Unique: the same webhook delivered twice is stored once.</summary>
-    public required string DedupeKey { get; set; }
-}
-
-/// <summary>A webhook body accepted (stored before the 2xx), applied asynchronously by the processor.</summary>
-public sealed class WebhookInboxItem
-{
-    public long Id { get; set; }
-    public DateTime ReceivedAt { get; set; }
-    public required string Body { get; set; }
-    public string? MessageType { get; set; }
-    public string? ProviderCallId { get; set; }
-    public DateTime? ProcessedAt { get; set; }
-    public int Attempts { get; set; }
-    public DateTime? NextAttemptAt { get; set; }
-    /// <summary>Why it was set aside (no matching call after retries, unreadable…).</summary>
-    public string? Error { get; set; }
-}
-
-/// <summary>Lease row: the one instance that holds it runs the background work.</summary>
-public sealed class Lease
-{
-    public required string Name { get; set; }
-    public required string Owner { get; set; }
-    public DateTime ExpiresAt { get; set; }
+    public static bool IsActive(CallStatus s) => !IsTerminal(s);
 }

@@ -4,9 +4,6 @@ using AutoLynx.Wire;
 
 namespace AutoLynx.Features.Calls;
 
-[JsonConverter(typeof(KebabEnumConverter<ChangeKind>))]
-public enum ChangeKind { Created, Updated, Deleted, Status, Call }
-
 /// <summary>
 /// What changed: pages and SSE clients re-read what they show. <see cref="Status"/> is always a wire name (a campaign's
 /// status for <see cref="ChangeKind.Status"/>, the call's for <see cref="ChangeKind.Call"/>), made by the factories below.

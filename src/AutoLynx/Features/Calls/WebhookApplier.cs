@@ -1,28 +1,19 @@
-using System.Text.Json;
 using AutoLynx.Data;
 using AutoLynx.Features.Campaigns;
-using AutoLynx.Features.Contacts;
+using AutoLynx.Features.Engine;
 using AutoLynx.Vapi.Models;
 using AutoLynx.Vapi.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Calls;
 
-/// <summary>What a batch of applied webhooks changed, acted on once the batch's transaction has committed.</summary>
-public sealed class AppliedBatch
-{
-    public List<CampaignChange> Changes { get; } = [];
-    /// <summary>Campaigns with a call that became terminal in this batch: a slot freed, and maybe the campaign is done.</summary>
-    public HashSet<long> Freed { get; } = [];
-    public int Rows { get; set; }
-}
-
 /// <summary>
-/// Applies stored webhooks to their calls: the call row and a call_events row per webhook, deduplicated by key,
-/// status only moving forward. The processor runs a whole batch in one fenced transaction (one commit, not one per
-/// row). This is the one place where Vapi's word changes a call.
+/// Applies stored webhooks to their calls: the call's details and a call_events row per webhook, deduplicated by key;
+/// the status moves only through <see cref="EngineTransitions"/> (forward only, the provider's word over our guesses).
+/// The processor runs a whole batch in one fenced transaction (one commit, not one per row). This is the one place
+/// where a webhook changes a call.
 /// </summary>
-public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, TimeProvider time,
+public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, EngineTransitions transitions, TimeProvider time,
     ProviderLimits providerLimits, RunningCampaigns runningCampaigns, ActiveCallCounts counts, ILogger<WebhookApplier> logger)
 {
     /// <summary>Applies one inbox row (tracked by this applier's context) inside the caller's transaction.</summary>
@@ -61,21 +52,20 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
             return;
         }
 
-        var before = call.Status;
         if (call.ProviderCallId is null && msg.Call?.Id is { } pid) call.ProviderCallId = pid;
         call.ControlUrl ??= msg.Call?.Monitor?.ControlUrl;
-        if (msg.IsStatusUpdate) ApplyStatusUpdate(call, msg, now);
-        else if (msg.IsEndOfCallReport) ApplyEndOfCallReport(call, msg, now);
         call.LastEventAt = now;
+        CallStatus? target = null;
+        if (msg.IsStatusUpdate) target = StatusUpdate(call, msg, now);
+        else if (msg.IsEndOfCallReport) target = EndOfCallReport(call, msg, now);
+        var moved = target is { } t && await transitions.MoveByProviderAsync(call, t, ct);
+        // A report that does not move the status may still correct the outcome, and its details always show.
+        if (!moved && msg.IsEndOfCallReport) await transitions.ReportedAsync(call, ct);
 
-        var becameTerminal = !Call.IsTerminal(before) && Call.IsTerminal(call.Status);
-        var outcome = EndedReasons.Classify(call.EndedReason);
-        if (becameTerminal)
+        if (moved && call.Outcome == CallOutcome.ConcurrencyLimited)
         {
-            call.Outcome ??= CallOutcomes.FromEndedReason(call.EndedReason);
-            await SettleContactAsync(call, outcome, now, ct);
-            batch.Freed.Add(call.CampaignId);
-            counts.ReleaseOnCommit(call.CampaignId, call.PhoneLineId);
+            var inARow = providerLimits.ReportRefused(counts.Account - 1);
+            logger.LogWarning("Vapi refused call {CallId} for its concurrency limit ({InARow} in a row); contact given back", call.Id, inARow);
         }
 
         db.CallEvents.Add(new CallEvent
@@ -85,14 +75,12 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         });
         await db.SaveChangesAsync(ct);
 
-        if (Call.Rank(call.Status) >= Call.Rank(CallStatus.Ringing) && call.Outcome is not CallOutcome.ConcurrencyLimited
+        if (CallStateMachine.Rank(call.Status) >= CallStateMachine.Rank(CallStatus.Ringing) && call.Outcome is not CallOutcome.ConcurrencyLimited
             && !runningCampaigns.Contains(call.CampaignId))
         {
             await campaigns.MarkRunningAsync(call.CampaignId, ct);
             runningCampaigns.Add(call.CampaignId);
         }
-        if (call.Status != before || msg.IsEndOfCallReport)
-            batch.Changes.Add(CampaignChange.ForCall(call.CampaignId, call.Id, call.Status, now));
     }
 
     /// <summary>Marks a row that lost a race to the same event (a duplicate delivered twice at once) as a duplicate.</summary>
@@ -104,7 +92,8 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         if (!parsed.Ok) return false;
         var call = await FindCallAsync(parsed.Message!, ct);
         var key = DedupeKey(parsed.Message!, parsed.Message!.Call?.Id ?? call?.ProviderCallId ?? "?", row.Id);
-        if (!await IsDuplicateAsync(key, ct)) return false;
+        db.ChangeTracker.Clear();
+        if (!await db.CallEvents.AnyAsync(e => e.DedupeKey == key, ct)) return false;
         var now = time.GetUtcNow().UtcDateTime;
         await db.WebhookInbox.Where(x => x.Id == inboxId).ExecuteUpdateAsync(s => s.SetProperty(x => x.ProcessedAt, now).SetProperty(x => x.Error, "duplicate"), ct);
         return true;
@@ -116,12 +105,6 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         VapiMessageTypes.EndOfCallReport => $"{providerId}:end-of-call-report",
         _ => $"{providerId}:{msg.Type}:inbox-{inboxId}",
     };
-
-    private async Task<bool> IsDuplicateAsync(string key, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        return await db.CallEvents.AnyAsync(e => e.DedupeKey == key, ct);
-    }
 
     /// <summary>By our own ids echoed back (metadata.callId, customer.externalId), else by Vapi's call id.</summary>
     private async Task<Call?> FindCallAsync(VapiServerMessage msg, CancellationToken ct)
@@ -137,25 +120,25 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         return null;
     }
 
-    private static void ApplyStatusUpdate(Call call, VapiServerMessage msg, DateTime now)
+    /// <summary>A status-update's details; returns the status it reports.</summary>
+    private static CallStatus? StatusUpdate(Call call, VapiServerMessage msg, DateTime now)
     {
         var at = msg.Timestamp?.UtcDateTime ?? now;
-        var target = MapStatus(msg.Status, msg.EndedReason ?? msg.Call?.EndedReason);
-        if (target is null) return;
-        if (Call.Rank(target.Value) > Call.Rank(call.Status)) call.Status = target.Value;
+        var reason = msg.EndedReason ?? msg.Call?.EndedReason;
+        var target = EngineTransitions.ProviderStatus(msg.Status, reason);
         if (target == CallStatus.InProgress) call.StartedAt ??= msg.Call?.StartedAt?.UtcDateTime ?? at;
-        if (Call.IsTerminal(target.Value))
+        if (target is { } t && Call.IsTerminal(t) && (Call.IsActive(call.Status) || CallStateMachine.IsGuess(call.Status, call.Outcome)))
         {
-            call.EndedReason ??= msg.EndedReason ?? msg.Call?.EndedReason;
-            call.EndedAt ??= msg.Call?.EndedAt?.UtcDateTime ?? at;
+            call.EndedReason = reason ?? call.EndedReason;
+            call.EndedAt = msg.Call?.EndedAt?.UtcDateTime ?? at;
         }
+        return target;
     }
 
-    private static void ApplyEndOfCallReport(Call call, VapiServerMessage msg, DateTime now)
+    /// <summary>The end-of-call report's details (the provider's final word); returns the status it reports.</summary>
+    private static CallStatus EndOfCallReport(Call call, VapiServerMessage msg, DateTime now)
     {
         var reason = msg.EndedReason ?? msg.Call?.EndedReason;
-        var terminal = MapStatus(VapiCallStatus.Ended, reason)!.Value;
-        if (Call.Rank(terminal) > Call.Rank(call.Status)) call.Status = terminal;
         if (reason is not null) call.EndedReason = reason;
         var started = msg.StartedAt ?? msg.Call?.StartedAt;
         var ended = msg.EndedAt ?? msg.Call?.EndedAt;
@@ -175,45 +158,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         call.Summary = analysis?.Summary ?? msg.Summary ?? call.Summary;
         call.SuccessEvaluation = analysis?.SuccessEvaluation ?? call.SuccessEvaluation;
         if (analysis?.StructuredData is { } sd) call.StructuredDataJson = sd.ToJsonString();
-        var outcome = EndedReasons.Classify(call.EndedReason);
-        if (outcome != CallOutcomeClass.Unknown) call.Outcome = CallOutcomes.FromEndedReason(call.EndedReason);
-    }
-
-    /// <summary>Vapi status → ours: scheduled/queued → QUEUED, ringing → RINGING, in-progress/forwarding → IN_PROGRESS, ended → ENDED or FAILED/CANCELED by ended reason.</summary>
-    public static CallStatus? MapStatus(string? status, string? endedReason) => status switch
-    {
-        VapiCallStatus.Scheduled or VapiCallStatus.Queued => CallStatus.Queued,
-        VapiCallStatus.Ringing => CallStatus.Ringing,
-        VapiCallStatus.InProgress or VapiCallStatus.Forwarding => CallStatus.InProgress,
-        VapiCallStatus.Ended => EndedReasons.Classify(endedReason) switch
-        {
-            CallOutcomeClass.Canceled => CallStatus.Canceled,
-            CallOutcomeClass.StartFailed or CallOutcomeClass.Error or CallOutcomeClass.FailedToConnect or CallOutcomeClass.ProviderFault
-                or CallOutcomeClass.VapiFault or CallOutcomeClass.ConcurrencyLimited => CallStatus.Failed,
-            _ => CallStatus.Ended,
-        },
-        _ => null,
-    };
-
-    /// <summary>The contact's state follows its call's end. A call refused for the account's concurrency limit gives the contact back.</summary>
-    private async Task SettleContactAsync(Call call, CallOutcomeClass outcome, DateTime now, CancellationToken ct)
-    {
-        var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == call.ContactId, ct);
-        if (contact is null || contact.State != ContactState.Dialing) return;
-        contact.UpdatedAt = now;
-        contact.LastEndedReason = call.EndedReason;
-        if (outcome == CallOutcomeClass.ConcurrencyLimited)
-        {
-            contact.State = ContactState.Pending;
-            contact.Attempts = Math.Max(0, contact.Attempts - 1);
-            contact.NextAttemptAt = now.AddSeconds(2);
-            var active = await db.Calls.CountAsync(c => Call.ActiveStatuses.Contains(c.Status) && c.Id != call.Id, ct);
-            providerLimits.ReportRefused(active);
-            logger.LogWarning("Vapi refused call {CallId} for its concurrency limit; contact back to pending", call.Id);
-            return;
-        }
-        contact.LastOutcome = call.Outcome;
-        contact.State = call.Status == CallStatus.Ended ? ContactState.Completed : ContactState.Failed;
+        return EngineTransitions.ProviderStatus(VapiCallStatus.Ended, reason)!.Value;
     }
 
     private static void SetAside(WebhookInboxItem row, DateTime now, string why)
@@ -221,15 +166,4 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, T
         row.ProcessedAt = now;
         row.Error = why.Length > 500 ? why[..500] : why;
     }
-}
-
-/// <summary>
-/// Campaigns this instance has already moved to RUNNING: the transition happens once (resume restores RUNNING
-/// itself), so later webhooks skip the UPDATE.
-/// </summary>
-public sealed class RunningCampaigns
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> _ids = new();
-    public bool Contains(long id) => _ids.ContainsKey(id);
-    public void Add(long id) => _ids.TryAdd(id, true);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using AutoLynx.Data;
+using AutoLynx.Features.Engine;
 using AutoLynx.Vapi.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -44,13 +45,23 @@ public static class WebhookEndpoints
             return TypedResults.Problem(statusCode: 400, title: "Not a Vapi server message",
                 detail: "Expected a JSON body of the form {\"message\": {\"type\": …}}.");
 
-        await intake.StoreAsync(new WebhookInboxItem
+        try
         {
-            ReceivedAt = time.GetUtcNow().UtcDateTime,
-            Body = Encoding.UTF8.GetString(body),
-            MessageType = Truncate(parsed.Message?.Type, 100),
-            ProviderCallId = Truncate(parsed.Message?.Call?.Id, 100),
-        }, ct);
+            await intake.StoreAsync(new WebhookInboxItem
+            {
+                ReceivedAt = time.GetUtcNow().UtcDateTime,
+                Body = Encoding.UTF8.GetString(body),
+                MessageType = Truncate(parsed.Message?.Type, 100),
+                ProviderCallId = Truncate(parsed.Message?.Call?.Id, 100),
+            }, ct);
+        }
+        catch (WebhookNotStoredException ex)
+        {
+            // Not stored, so not acknowledged: a sender with retries tries again, and the reconciler recovers the rest.
+            logger.LogWarning("Webhook not stored: {Error}", ex.InnerException?.Message ?? ex.Message);
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: 503, title: "Webhook not stored", detail: "AutoLynx could not store the webhook just now; try again.");
+        }
         metrics.WebhookStore.Record(EngineMetrics.Ms(started));
         return TypedResults.Ok(new { });
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using AutoLynx.Data;
+using AutoLynx.Features.Engine;
 
 namespace AutoLynx.Features.Calls;
 
@@ -10,7 +11,8 @@ namespace AutoLynx.Features.Calls;
 /// transaction also applies them (fenced by the lease, under the processor's apply lock, so calls are still changed
 /// by one applier at a time), which takes a whole transaction and the inbox wait off the path from "call ended" to
 /// the next POST /call. If applying fails, or this instance does not lead, the rows are stored unapplied and the
-/// processor applies them, exactly as before.
+/// processor applies them. If the database cannot store them at all, each waiting request gets the failure (a 503),
+/// never silence, and the loop carries on with the next webhooks.
 /// </summary>
 public sealed class WebhookIntake(IServiceScopeFactory scopes, EngineLease lease, LeaderWrites writes, SqliteWriteGate gate,
     WebhookProcessor processor, WebhookInboxSignal inboxSignal, ILogger<WebhookIntake> logger) : BackgroundService
@@ -18,11 +20,11 @@ public sealed class WebhookIntake(IServiceScopeFactory scopes, EngineLease lease
     private const int MaxBatch = 100;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Completes once the row is committed (never before): only then may the webhook be answered 2xx.</summary>
+    /// <summary>Completes once the row is committed (never before): only then may the webhook be answered 2xx. Throws when it could not be stored.</summary>
     public Task StoreAsync(WebhookInboxItem row, CancellationToken ct)
     {
         var pending = new Pending(row);
-        if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException("The webhook intake has stopped.");
+        if (!_queue.Writer.TryWrite(pending)) throw new WebhookNotStoredException("The webhook intake has stopped.", null);
         return pending.Stored.Task.WaitAsync(ct);
     }
 
@@ -35,11 +37,21 @@ public sealed class WebhookIntake(IServiceScopeFactory scopes, EngineLease lease
             {
                 batch.Clear();
                 while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var p)) batch.Add(p);
-                await StoreBatchAsync(batch, stoppingToken);
+                try
+                {
+                    await StoreBatchAsync(batch, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Whatever went wrong, every request of this batch gets an answer and the loop goes on.
+                    logger.LogError(ex, "Storing {Count} webhooks failed", batch.Count);
+                    foreach (var p in batch) p.Stored.TrySetException(new WebhookNotStoredException("The webhook could not be stored.", ex));
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         _queue.Writer.TryComplete();
+        foreach (var p in batch) p.Stored.TrySetCanceled(stoppingToken);
         while (_queue.Reader.TryRead(out var left)) left.Stored.TrySetCanceled(stoppingToken);
     }
 
@@ -49,15 +61,20 @@ public sealed class WebhookIntake(IServiceScopeFactory scopes, EngineLease lease
         try
         {
             await StoreOnlyAsync(batch, ct);
+            return;
         }
-        catch (Exception) when (batch.Count > 1 && !ct.IsCancellationRequested)
+        catch (Exception ex) when (batch.Count > 1 && !ct.IsCancellationRequested)
         {
-            // Find the row that cannot be stored; the others must not fail with it.
-            foreach (var p in batch) await StoreOnlyAsync([p], ct);
+            logger.LogWarning(ex, "Storing {Count} webhooks together failed; storing them one by one", batch.Count);
         }
-        catch (Exception ex)
+        // Find the row that cannot be stored; the others must not fail with it.
+        foreach (var p in batch)
         {
-            foreach (var p in batch) p.Stored.TrySetException(ex);
+            try { await StoreOnlyAsync([p], ct); }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                p.Stored.TrySetException(new WebhookNotStoredException("The webhook could not be stored.", ex));
+            }
         }
     }
 
@@ -88,7 +105,7 @@ public sealed class WebhookIntake(IServiceScopeFactory scopes, EngineLease lease
         }
         foreach (var p in batch) p.Stored.TrySetResult();
         if (rows.Any(r => r.ProcessedAt is null)) inboxSignal.WakeLocal(); // a call not known yet: the processor retries it
-        await processor.AfterCommitAsync(scope.ServiceProvider, applied, rows.Select(r => r.ReceivedAt).ToList(), started, ct);
+        processor.Applied(applied, rows.Select(r => r.ReceivedAt).ToList(), started);
         return true;
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using AutoLynx.Data;
-using AutoLynx.Features.Campaigns;
+using AutoLynx.Features.Engine;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Calls;
@@ -9,11 +9,10 @@ namespace AutoLynx.Features.Calls;
 /// Applies stored webhooks in arrival order, a batch per transaction (fenced by the engine lease). A row whose call
 /// is not known yet (the webhook beat the POST /call answer) is retried with backoff; after <see cref="MaxAttempts"/>
 /// it is set aside with the reason. A batch that fails is applied again one row per transaction, so one bad row
-/// cannot hold up the others.
+/// cannot hold up the others. What the applied webhooks changed is acted on by <see cref="EngineEffects"/> on commit.
 /// </summary>
-public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSignal signal, DispatcherSignal dispatcher, CampaignEventHub hub,
-    TimeProvider time, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ActiveCallCounts counts, ILogger<WebhookProcessor> logger)
-    : BackgroundService
+public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSignal signal, TimeProvider time, EngineLease lease, LeaderWrites writes,
+    EngineMetrics metrics, ILogger<WebhookProcessor> logger) : BackgroundService
 {
     public const int MaxAttempts = 40;
     private const int BatchSize = 200;
@@ -88,18 +87,20 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSi
         var applier = scope.ServiceProvider.GetRequiredService<WebhookApplier>();
         var started = Stopwatch.GetTimestamp();
         var batch = new AppliedBatch();
-        using var locked = await ApplyLockAsync(ct);
-        var stored = await writes.RunAsync(db, async () =>
+        List<DateTime> stored;
+        using (await ApplyLockAsync(ct))
         {
-            var rows = await db.WebhookInbox.Where(x => ids.Contains(x.Id) && x.ProcessedAt == null).OrderBy(x => x.Id).ToListAsync(ct);
-            foreach (var row in rows) await applier.ApplyAsync(row, batch, ct);
-            return rows.Select(r => r.ReceivedAt).ToList();
-        }, ct, urgent: true);
-        locked.Dispose();
-        await AfterCommitAsync(scope.ServiceProvider, batch, stored, started, ct);
+            stored = await writes.RunAsync(db, async () =>
+            {
+                var rows = await db.WebhookInbox.Where(x => ids.Contains(x.Id) && x.ProcessedAt == null).OrderBy(x => x.Id).ToListAsync(ct);
+                foreach (var row in rows) await applier.ApplyAsync(row, batch, ct);
+                return rows.Select(r => r.ReceivedAt).ToList();
+            }, ct, urgent: true);
+        }
+        Applied(batch, stored, started);
     }
 
-    /// <summary>One row in its own transaction; a failure is counted on the row and retried later.</summary>
+    /// <summary>One row in its own transaction; a failure is counted on the row and retried later. Never throws but for the lease.</summary>
     private async Task ApplyOneAsync(long id, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -107,52 +108,49 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSi
         var applier = scope.ServiceProvider.GetRequiredService<WebhookApplier>();
         var started = Stopwatch.GetTimestamp();
         var batch = new AppliedBatch();
-        using var locked = await ApplyLockAsync(ct);
         try
         {
-            var stored = await writes.RunAsync(db, async () =>
+            List<DateTime> stored;
+            using (await ApplyLockAsync(ct))
             {
-                var row = await db.WebhookInbox.FirstOrDefaultAsync(x => x.Id == id && x.ProcessedAt == null, ct);
-                if (row is not null) await applier.ApplyAsync(row, batch, ct);
-                return row is null ? new List<DateTime>() : [row.ReceivedAt];
-            }, ct);
-            locked.Dispose();
-            await AfterCommitAsync(scope.ServiceProvider, batch, stored, started, ct);
+                stored = await writes.RunAsync(db, async () =>
+                {
+                    var row = await db.WebhookInbox.FirstOrDefaultAsync(x => x.Id == id && x.ProcessedAt == null, ct);
+                    if (row is not null) await applier.ApplyAsync(row, batch, ct);
+                    return row is null ? new List<DateTime>() : [row.ReceivedAt];
+                }, ct);
+            }
+            Applied(batch, stored, started);
         }
         catch (Exception ex) when (ex is not LeaseLostException && !ct.IsCancellationRequested)
         {
-            // The same event stored first by another delivery: nothing to change.
-            if (ex is DbUpdateException && await writes.RunAsync(db, () => applier.SetAsideIfDuplicateAsync(id, ct), ct)) return;
-            logger.LogError(ex, "Webhook inbox row {InboxId} failed; will retry", id);
-            var t = time.GetUtcNow().UtcDateTime;
-            db.ChangeTracker.Clear();
-            await writes.RunAsync(db, () => db.WebhookInbox.Where(x => x.Id == id).ExecuteUpdateAsync(u => u
-                .SetProperty(x => x.Attempts, x => x.Attempts + 1)
-                .SetProperty(x => x.NextAttemptAt, t.AddSeconds(5))
-                .SetProperty(x => x.ProcessedAt, x => x.Attempts + 1 >= MaxAttempts ? t : null)
-                .SetProperty(x => x.Error, ex.GetType().Name), ct), ct);
+            try
+            {
+                // The same event stored first by another delivery: nothing to change.
+                if (ex is DbUpdateException && await writes.RunAsync(db, () => applier.SetAsideIfDuplicateAsync(id, ct), ct)) return;
+                logger.LogError(ex, "Webhook inbox row {InboxId} failed; will retry", id);
+                var t = time.GetUtcNow().UtcDateTime;
+                db.ChangeTracker.Clear();
+                await writes.RunAsync(db, () => db.WebhookInbox.Where(x => x.Id == id).ExecuteUpdateAsync(u => u
+                    .SetProperty(x => x.Attempts, x => x.Attempts + 1)
+                    .SetProperty(x => x.NextAttemptAt, t.AddSeconds(5))
+                    .SetProperty(x => x.ProcessedAt, x => x.Attempts + 1 >= MaxAttempts ? t : null)
+                    .SetProperty(x => x.Error, ex.GetType().Name), ct), ct);
+            }
+            catch (Exception inner) when (inner is not LeaseLostException && !ct.IsCancellationRequested)
+            {
+                // The database itself is failing: the row stays unprocessed and the next pass tries it again.
+                logger.LogError(inner, "Could not record the failure of webhook inbox row {InboxId}; the next pass retries it", id);
+            }
         }
     }
 
-    /// <summary>A freed slot first: the dispatcher refills it while we publish and check for completion.</summary>
-    public async Task AfterCommitAsync(IServiceProvider sp, AppliedBatch batch, List<DateTime> receivedAt, long started, CancellationToken ct)
+    /// <summary>Timings of a committed batch (its effects ran on commit).</summary>
+    public void Applied(AppliedBatch batch, List<DateTime> receivedAt, long started)
     {
-        if (batch.Freed.Count > 0)
-        {
-            metrics.SlotFreed();
-            dispatcher.Wake();
-        }
         metrics.ApplyBatch.Record(EngineMetrics.Ms(started));
         metrics.ApplyBatchSize.Record(batch.Rows);
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var at in receivedAt) metrics.InboxLag.Record((now - at).TotalMilliseconds);
-        foreach (var change in batch.Changes) hub.Publish(change);
-        if (batch.Freed.Count == 0) return;
-        var db = sp.GetRequiredService<AppDbContext>();
-        var campaigns = sp.GetRequiredService<CampaignService>();
-        db.ChangeTracker.Clear();
-        foreach (var id in batch.Freed)
-            if (counts.IsValid ? counts.CertainlyIdle(id) : !await campaigns.HasActiveCallsAsync(id, ct))
-                await writes.RunAsync(db, () => campaigns.TryCompleteAsync(id, ct), ct);
     }
 }

@@ -1,11 +1,5 @@
 namespace AutoLynx.Features.Campaigns;
 
-[System.Text.Json.Serialization.JsonConverter(typeof(AutoLynx.Wire.UpperSnakeEnumConverter<CampaignStatus>))]
-public enum CampaignStatus { Created, Queued, Dialing, Running, Paused, Stopped, Completed, Failed }
-
-[System.Text.Json.Serialization.JsonConverter(typeof(AutoLynx.Wire.KebabEnumConverter<DialMode>))]
-public enum DialMode { Continuous, Batch }
-
 /// <summary>A list of contacts called with one assistant over one phone line, under a concurrency cap.</summary>
 public sealed class Campaign
 {
@@ -20,20 +14,8 @@ public sealed class Campaign
     /// <summary>Batch mode: also wait for the line to be quiet at the provider before the next batch.</summary>
     public bool LineQuietGating { get; set; }
     public CampaignStatus Status { get; set; }
-    /// <summary>Why the campaign is PAUSED by the engine or FAILED, in words for the operator.</summary>
+    /// <summary>Why the engine PAUSED the campaign, in words for the operator.</summary>
     public string? StatusReason { get; set; }
-
-    // Calling window and time-zone policy (Compliance).
-    public TimeOnly? WindowStart { get; set; }
-    public TimeOnly? WindowEnd { get; set; }
-    /// <summary>IANA zone used when a contact's own zone is unknown.</summary>
-    public string? TimeZone { get; set; }
-
-    // Retry policy (Compliance).
-    public int MaxAttempts { get; set; } = 1;
-    /// <summary>Comma-separated outcomes retried, e.g. "NoAnswer,Busy,Voicemail".</summary>
-    public string? RetryOn { get; set; }
-    public int RetryDelayMinutes { get; set; } = 60;
 
     public int TotalContacts { get; set; }
 
@@ -44,7 +26,6 @@ public sealed class Campaign
     public DateTime? PausedAt { get; set; }
     public DateTime? StoppedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
-    public DateTime? FailedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
     public long Version { get; set; }

@@ -18,7 +18,7 @@ public sealed record CampaignSummary(
     long Id, string Name, CampaignStatus Status, string? StatusReason, DialMode Mode, int Cap, bool LineQuietGating,
     long AssistantId, string? AssistantName, long PhoneLineId, string? PhoneLineName, string? PhoneLineNumber,
     DateTime CreatedAt, DateTime? QueuedAt, DateTime? StartedAt, DateTime? RunningAt, DateTime? PausedAt,
-    DateTime? StoppedAt, DateTime? CompletedAt, DateTime? FailedAt, CampaignCounters Counters,
+    DateTime? StoppedAt, DateTime? CompletedAt, CampaignCounters Counters,
     IReadOnlyList<BatchProgress>? Batches);
 
 /// <summary>Strict batch mode: one batch's contacts. Terminal = called, failed or skipped; active = being dialled now.</summary>
@@ -30,7 +30,7 @@ public sealed record CreateCampaignResult(long CampaignId, ImportReport ImportRe
 public sealed record ContactView(
     long Id, int RowNumber, string Name, string BusinessName, string Phone, ContactState State, int Attempts,
     int BatchIndex, CallOutcome? LastOutcome, string? LastEndedReason, IReadOnlyDictionary<string, string>? Extra,
-    CallStatus? LiveCallStatus = null);
+    ContactReason? Reason = null, DateTime? NextAttemptAt = null, CallStatus? LiveCallStatus = null);
 
 public sealed record CallView(
     long Id, long ContactId, long CampaignId, int AttemptNumber, CallStatus Status, CallOutcome? Outcome, string? EndedReason,

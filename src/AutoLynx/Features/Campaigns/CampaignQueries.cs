@@ -21,7 +21,7 @@ public sealed class CampaignQueries(AppDbContext db)
         var batches = c.Mode == DialMode.Batch ? await BatchesAsync(id, ct) : null;
         return new CampaignSummary(c.Id, c.Name, c.Status, c.StatusReason, c.Mode, c.Cap, c.LineQuietGating,
             c.AssistantId, assistant, c.PhoneLineId, line?.Name, line?.Number,
-            c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, c.FailedAt, counters, batches);
+            c.CreatedAt, c.QueuedAt, c.DialingAt, c.RunningAt, c.PausedAt, c.StoppedAt, c.CompletedAt, counters, batches);
     }
 
     /// <summary>Progress per batch, in one grouped query.</summary>
@@ -47,8 +47,10 @@ public sealed class CampaignQueries(AppDbContext db)
         var byState = await db.Contacts.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
             .GroupBy(x => new { x.CampaignId, x.State, x.LastOutcome })
             .Select(g => new { g.Key.CampaignId, g.Key.State, g.Key.LastOutcome, Count = g.Count() }).ToListAsync(ct);
+        // "Accepted": Vapi created and dialled the call (a provider id, and not refused at once for the account's limit).
         var byStatus = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
-            .GroupBy(x => new { x.CampaignId, x.Status }).Select(g => new { g.Key.CampaignId, g.Key.Status, Count = g.Count() }).ToListAsync(ct);
+            .GroupBy(x => new { x.CampaignId, x.Status, Accepted = x.ProviderCallId != null && (x.Outcome == null || x.Outcome != CallOutcome.ConcurrencyLimited) })
+            .Select(g => new { g.Key.CampaignId, g.Key.Status, g.Key.Accepted, Count = g.Count() }).ToListAsync(ct);
         var byOutcome = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId) && x.Outcome != null)
             .GroupBy(x => new { x.CampaignId, Outcome = x.Outcome!.Value }).Select(g => new { g.Key.CampaignId, g.Key.Outcome, Count = g.Count() }).ToListAsync(ct);
         var costs = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId) && x.Cost != null)
@@ -69,9 +71,12 @@ public sealed class CampaignQueries(AppDbContext db)
             var cost = costs.FirstOrDefault(x => x.CampaignId == id)?.Cost ?? 0m;
             result[id] = new CampaignCounters(
                 total, State(ContactState.Pending), active, State(ContactState.Completed), State(ContactState.Failed), State(ContactState.Skipped),
-                statuses.ToDictionary(x => WireNames.State(x.Status), x => x.Count),
-                byOutcome.Where(x => x.CampaignId == id).ToDictionary(x => WireNames.Kind(x.Outcome), x => x.Count),
-                statuses.Sum(x => x.Count), Math.Round(cost, 4),
+                // Calls by status: those Vapi accepted, and those being placed right now (not the attempts it never created).
+                statuses.Where(x => x.Accepted || x.Status == CallStatus.Launching).GroupBy(x => x.Status)
+                    .ToDictionary(g => WireNames.State(g.Key), g => g.Sum(x => x.Count)),
+                byOutcome.Where(x => x.CampaignId == id && x.Outcome is not (CallOutcome.NotPlaced or CallOutcome.ConcurrencyLimited))
+                    .ToDictionary(x => WireNames.Kind(x.Outcome), x => x.Count),
+                statuses.Where(x => x.Accepted).Sum(x => x.Count), Math.Round(cost, 4),
                 total == 0 ? 0 : Math.Round(100.0 * done / total, 1),
                 Talked: Over(CallOutcomes.IsConnected),
                 NotReached: Over(o => o is CallOutcome.NoAnswer or CallOutcome.Busy or CallOutcome.Voicemail),
@@ -220,7 +225,7 @@ public sealed class CampaignQueries(AppDbContext db)
 
     private static ContactView ToView(Contact c, CallStatus? liveCall) => new(c.Id, c.RowNumber, c.Name, c.BusinessName, c.Phone, c.State, c.Attempts,
         c.BatchIndex, c.LastOutcome, c.LastEndedReason,
-        c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson), liveCall);
+        c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson), c.Reason, c.NextAttemptAt, liveCall);
 
     private static (int, int) Clamp(int page, int pageSize) => (Math.Max(1, page), Math.Clamp(pageSize <= 0 ? 25 : pageSize, 1, 500));
 }

@@ -4,6 +4,7 @@ using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Calls;
+using AutoLynx.Features.Engine;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.PhoneLines;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,7 @@ public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error
 
 /// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
 public sealed class CampaignService(AppDbContext db, ContactImporter importer, TimeProvider time, DispatcherSignal dispatcher, CampaignEventHub hub,
-    AssistantService assistants, Actor actor)
+    AssistantService assistants, EngineTransitions transitions, Actor actor)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -91,7 +92,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     /// <summary>
     /// A new CREATED campaign from another's contacts: all of them, or those whose last call ended in one of
     /// <see cref="DuplicateCampaignCommand.Outcomes"/> ("not-called": never called). Their extra columns and row numbers
-    /// come along; mode, gating, window and retry policy are copied; name, assistant, line and cap may be changed.
+    /// come along; mode and line-quiet gating are copied; name, assistant, line and cap may be changed.
     /// Contacts are copied in pages, in one transaction: all or nothing.
     /// </summary>
     public async Task<(DuplicateCampaignResult? Result, Dictionary<string, string[]>? Errors, bool NotFound)> DuplicateAsync(
@@ -114,8 +115,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         {
             Name = name, OwnerId = actor.UserId ?? source.OwnerId, AssistantId = cmd.AssistantId ?? source.AssistantId,
             PhoneLineId = cmd.PhoneLineId ?? source.PhoneLineId, Cap = cmd.Cap ?? source.Cap, Mode = source.Mode,
-            LineQuietGating = source.LineQuietGating, WindowStart = source.WindowStart, WindowEnd = source.WindowEnd, TimeZone = source.TimeZone,
-            MaxAttempts = source.MaxAttempts, RetryOn = source.RetryOn, RetryDelayMinutes = source.RetryDelayMinutes,
+            LineQuietGating = source.LineQuietGating,
             Status = CampaignStatus.Created, CreatedAt = now, UpdatedAt = now,
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -186,17 +186,19 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             c.StatusReason = null;
         }, null, ct);
 
+    /// <summary>STOPPED: no new calls; live calls finish and are still tracked; every contact still waiting is SKIPPED (campaign stopped).</summary>
     public Task<CommandResult> StopAsync(long id, CancellationToken ct)
         => TransitionAsync(id, "campaign.stop", [CampaignStatus.Created, .. Campaign.Dialable, CampaignStatus.Paused], CampaignStatus.Stopped,
-            c => c.StoppedAt = Now, null, ct);
+            c => c.StoppedAt = Now, null, ct, also: () => transitions.SkipPendingAsync(id, ContactReason.CampaignStopped, ct));
 
     /// <summary>
     /// An operator's command against the campaign as it is now. The engine moves a campaign too (QUEUED → DIALING →
     /// RUNNING, a version bump each time), so a Pause pressed just after Start can lose the optimistic race: then the
     /// command is judged again against the fresh row, and only a real state conflict reaches the user.
     /// </summary>
+    /// <param name="also">More work in the same transaction (Stop skips the waiting contacts).</param>
     private async Task<CommandResult> TransitionAsync(long id, string action, CampaignStatus[] from, CampaignStatus? to,
-        Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct)
+        Action<Campaign> apply, Func<Campaign, string?>? guard, CancellationToken ct, Func<Task>? also = null)
     {
         const int attempts = 3;
         Campaign? c;
@@ -214,7 +216,10 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() });
             try
             {
+                await using var tx = also is null ? null : await db.Database.BeginTransactionAsync(ct);
                 await db.SaveChangesAsync(ct);
+                if (also is not null) await also();
+                if (tx is not null) await tx.CommitAsync(ct);
                 break;
             }
             catch (DbUpdateConcurrencyException) when (attempt < attempts)

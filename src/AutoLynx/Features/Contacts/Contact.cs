@@ -1,21 +1,9 @@
 namespace AutoLynx.Features.Contacts;
 
-[System.Text.Json.Serialization.JsonConverter(typeof(AutoLynx.Wire.UpperSnakeEnumConverter<ContactState>))]
-public enum ContactState
-{
-    /// <summary>Waiting to be dialled (first time or a retry).</summary>
-    Pending,
-    /// <summary>Has a live call (LAUNCHING … IN_PROGRESS).</summary>
-    Dialing,
-    /// <summary>Called; the call ended normally (talked, no answer, busy, voicemail…).</summary>
-    Completed,
-    /// <summary>Called; the call failed.</summary>
-    Failed,
-    /// <summary>Not called on purpose (do-not-call, outside window for good, campaign stopped).</summary>
-    Skipped,
-}
-
-/// <summary>One row of the uploaded CSV, to be called once (or up to the retry policy).</summary>
+/// <summary>
+/// One row of the uploaded CSV, to be called once (or up to the retry policy). Its state moves only through
+/// <see cref="AutoLynx.Features.Engine.EngineTransitions"/>, by the rules of <see cref="AutoLynx.Features.Engine.ContactStateMachine"/>.
+/// </summary>
 public sealed class Contact
 {
     public long Id { get; set; }
@@ -35,5 +23,9 @@ public sealed class Contact
     /// <summary>Outcome of the last call.</summary>
     public AutoLynx.Features.Calls.CallOutcome? LastOutcome { get; set; }
     public string? LastEndedReason { get; set; }
+    /// <summary>Why it waits (PENDING) or was not called (SKIPPED); null when there is nothing to say.</summary>
+    public ContactReason? Reason { get; set; }
+    /// <summary>Calls that Vapi never created after an ambiguous answer (proven absent by lookup); bounded by Dialer:MaxPlacementTries.</summary>
+    public int LaunchFailures { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -406,21 +406,38 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("launched_at");
 
+                    b.Property<DateTime?>("LookupAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lookup_after");
+
+                    b.Property<int>("LookupFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("lookup_failures");
+
                     b.Property<string>("MessagesJson")
                         .HasColumnType("text")
                         .HasColumnName("messages_json");
 
                     b.Property<string>("Outcome")
-                        .HasColumnType("text")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("outcome");
 
                     b.Property<long>("PhoneLineId")
                         .HasColumnType("bigint")
                         .HasColumnName("phone_line_id");
 
+                    b.Property<DateTime?>("PostedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("posted_at");
+
                     b.Property<string>("ProviderCallId")
                         .HasColumnType("text")
                         .HasColumnName("provider_call_id");
+
+                    b.Property<bool>("ProviderCreated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("provider_created");
 
                     b.Property<string>("RecordingUrl")
                         .HasColumnType("text")
@@ -431,6 +448,7 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnName("started_at");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -534,27 +552,6 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.ToTable("call_events", (string)null);
                 });
 
-            modelBuilder.Entity("AutoLynx.Features.Calls.Lease", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasColumnType("text")
-                        .HasColumnName("name");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("expires_at");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("owner");
-
-                    b.HasKey("Name")
-                        .HasName("pk_leases");
-
-                    b.ToTable("leases", (string)null);
-                });
-
             modelBuilder.Entity("AutoLynx.Features.Calls.WebhookInboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -635,17 +632,9 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("dialing_at");
 
-                    b.Property<DateTime?>("FailedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("failed_at");
-
                     b.Property<bool>("LineQuietGating")
                         .HasColumnType("boolean")
                         .HasColumnName("line_quiet_gating");
-
-                    b.Property<int>("MaxAttempts")
-                        .HasColumnType("integer")
-                        .HasColumnName("max_attempts");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -675,14 +664,6 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("queued_at");
 
-                    b.Property<int>("RetryDelayMinutes")
-                        .HasColumnType("integer")
-                        .HasColumnName("retry_delay_minutes");
-
-                    b.Property<string>("RetryOn")
-                        .HasColumnType("text")
-                        .HasColumnName("retry_on");
-
                     b.Property<DateTime?>("RunningAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("running_at");
@@ -701,10 +682,6 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("stopped_at");
 
-                    b.Property<string>("TimeZone")
-                        .HasColumnType("text")
-                        .HasColumnName("time_zone");
-
                     b.Property<int>("TotalContacts")
                         .HasColumnType("integer")
                         .HasColumnName("total_contacts");
@@ -717,14 +694,6 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("bigint")
                         .HasColumnName("version");
-
-                    b.Property<TimeOnly?>("WindowEnd")
-                        .HasColumnType("time without time zone")
-                        .HasColumnName("window_end");
-
-                    b.Property<TimeOnly?>("WindowStart")
-                        .HasColumnType("time without time zone")
-                        .HasColumnName("window_start");
 
                     b.HasKey("Id")
                         .HasName("pk_campaigns");
@@ -821,8 +790,13 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnName("last_ended_reason");
 
                     b.Property<string>("LastOutcome")
-                        .HasColumnType("text")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("last_outcome");
+
+                    b.Property<int>("LaunchFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("launch_failures");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -838,6 +812,11 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("phone");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
 
                     b.Property<int>("RowNumber")
                         .HasColumnType("integer")
@@ -860,10 +839,34 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_contacts_campaign_id_phone");
 
+                    b.HasIndex("CampaignId", "State", "NextAttemptAt")
+                        .HasDatabaseName("ix_contacts_campaign_id_state_next_attempt_at");
+
                     b.HasIndex("CampaignId", "State", "RowNumber")
                         .HasDatabaseName("ix_contacts_campaign_id_state_row_number");
 
                     b.ToTable("contacts", (string)null);
+                });
+
+            modelBuilder.Entity("AutoLynx.Features.Engine.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Name")
+                        .HasName("pk_leases");
+
+                    b.ToTable("leases", (string)null);
                 });
 
             modelBuilder.Entity("AutoLynx.Features.PhoneLines.PhoneLine", b =>

@@ -390,11 +390,20 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("launched_at");
 
+                    b.Property<DateTime?>("LookupAfter")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lookup_after");
+
+                    b.Property<int>("LookupFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lookup_failures");
+
                     b.Property<string>("MessagesJson")
                         .HasColumnType("TEXT")
                         .HasColumnName("messages_json");
 
                     b.Property<string>("Outcome")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("outcome");
 
@@ -402,9 +411,17 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("phone_line_id");
 
+                    b.Property<DateTime?>("PostedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("posted_at");
+
                     b.Property<string>("ProviderCallId")
                         .HasColumnType("TEXT")
                         .HasColumnName("provider_call_id");
+
+                    b.Property<bool>("ProviderCreated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("provider_created");
 
                     b.Property<string>("RecordingUrl")
                         .HasColumnType("TEXT")
@@ -415,6 +432,7 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnName("started_at");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -516,27 +534,6 @@ namespace AutoLynx.Data.Migrations.Sqlite
                     b.ToTable("call_events", (string)null);
                 });
 
-            modelBuilder.Entity("AutoLynx.Features.Calls.Lease", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("expires_at");
-
-                    b.Property<string>("Owner")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("owner");
-
-                    b.HasKey("Name")
-                        .HasName("pk_leases");
-
-                    b.ToTable("leases", (string)null);
-                });
-
             modelBuilder.Entity("AutoLynx.Features.Calls.WebhookInboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -613,17 +610,9 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("dialing_at");
 
-                    b.Property<DateTime?>("FailedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("failed_at");
-
                     b.Property<bool>("LineQuietGating")
                         .HasColumnType("INTEGER")
                         .HasColumnName("line_quiet_gating");
-
-                    b.Property<int>("MaxAttempts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("max_attempts");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -653,14 +642,6 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("queued_at");
 
-                    b.Property<int>("RetryDelayMinutes")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("retry_delay_minutes");
-
-                    b.Property<string>("RetryOn")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("retry_on");
-
                     b.Property<DateTime?>("RunningAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("running_at");
@@ -679,10 +660,6 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("stopped_at");
 
-                    b.Property<string>("TimeZone")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("time_zone");
-
                     b.Property<int>("TotalContacts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("total_contacts");
@@ -695,14 +672,6 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("version");
-
-                    b.Property<TimeOnly?>("WindowEnd")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("window_end");
-
-                    b.Property<TimeOnly?>("WindowStart")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("window_start");
 
                     b.HasKey("Id")
                         .HasName("pk_campaigns");
@@ -795,8 +764,13 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnName("last_ended_reason");
 
                     b.Property<string>("LastOutcome")
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("last_outcome");
+
+                    b.Property<int>("LaunchFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("launch_failures");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -812,6 +786,11 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("phone");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
 
                     b.Property<int>("RowNumber")
                         .HasColumnType("INTEGER")
@@ -834,10 +813,34 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_contacts_campaign_id_phone");
 
+                    b.HasIndex("CampaignId", "State", "NextAttemptAt")
+                        .HasDatabaseName("ix_contacts_campaign_id_state_next_attempt_at");
+
                     b.HasIndex("CampaignId", "State", "RowNumber")
                         .HasDatabaseName("ix_contacts_campaign_id_state_row_number");
 
                     b.ToTable("contacts", (string)null);
+                });
+
+            modelBuilder.Entity("AutoLynx.Features.Engine.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Name")
+                        .HasName("pk_leases");
+
+                    b.ToTable("leases", (string)null);
                 });
 
             modelBuilder.Entity("AutoLynx.Features.PhoneLines.PhoneLine", b =>

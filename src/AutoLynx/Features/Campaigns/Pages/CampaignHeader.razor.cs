@@ -28,7 +28,7 @@ public sealed partial class CampaignHeader
         _said = Snackbar.Add(message, severity);
     }
 
-    private bool Finished => Summary.Status is CampaignStatus.Completed or CampaignStatus.Stopped or CampaignStatus.Failed;
+    private bool Finished => Summary.Status is CampaignStatus.Completed or CampaignStatus.Stopped;
 
     private async Task StartAsync()
     {

@@ -23,7 +23,7 @@ public sealed partial class DuplicateCampaignDialog
     private string? _error;
     private bool _busy;
 
-    private bool Rerun => Summary.Status is CampaignStatus.Completed or CampaignStatus.Stopped or CampaignStatus.Failed;
+    private bool Rerun => Summary.Status is CampaignStatus.Completed or CampaignStatus.Stopped;
     private int Count => _chosen.Count == 0 ? Summary.Counters.Total : _chosen.Sum(k => _groups?.GetValueOrDefault(k) ?? 0);
     private string DefaultName => $"{Summary.Name} ({(_chosen.Count == 0 ? "copy" : "re-run")})";
 

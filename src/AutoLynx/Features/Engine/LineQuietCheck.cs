@@ -1,12 +1,13 @@
 using AutoLynx.Vapi;
 using AutoLynx.Vapi.Models;
 
-namespace AutoLynx.Features.Calls;
+namespace AutoLynx.Features.Engine;
 
 /// <summary>
 /// Strict batch mode with line-quiet gating: the next batch starts only when the phone line has no live call at the
 /// provider, whoever placed it (another tool, a person in Vapi's dashboard). Vapi's GET /call has no status filter,
-/// so it lists the line's calls created in the last 12 hours (Vapi's longest possible call) and counts those not ended.
+/// so it reads every call of the line created in the last 12 hours (Vapi's longest possible call), paged through
+/// <see cref="ProviderCallSearch"/>, and counts those not ended.
 /// </summary>
 public sealed class LineQuietCheck(IServiceScopeFactory scopes, TimeProvider time, ILogger<LineQuietCheck> logger)
 {
@@ -20,10 +21,8 @@ public sealed class LineQuietCheck(IServiceScopeFactory scopes, TimeProvider tim
         {
             await using var scope = scopes.CreateAsyncScope();
             var vapi = scope.ServiceProvider.GetRequiredService<VapiClient>();
-            var calls = await vapi.ListCallsAsync(new ListCallsQuery
-            {
-                PhoneNumberId = providerPhoneNumberId, CreatedAtGe = time.GetUtcNow() - LongestCall, Limit = 1000,
-            }, ct);
+            var now = time.GetUtcNow();
+            var calls = await ProviderCallSearch.ListAsync(vapi, providerPhoneNumberId, now - LongestCall, now + TimeSpan.FromMinutes(1), ct);
             return calls.Count(c => !Over.Contains(c.Status));
         }
         catch (Exception ex) when (ex is VapiApiException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)

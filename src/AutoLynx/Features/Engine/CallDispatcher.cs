@@ -1,44 +1,47 @@
 using AutoLynx.Data;
+using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.PhoneLines;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace AutoLynx.Features.Calls;
+namespace AutoLynx.Features.Engine;
 
 /// <summary>
-/// Keeps every running campaign's slots full. Runs on a periodic tick (with jitter) and at once when woken
-/// (start, resume, call ended, cap change). Each pass: compute room from the leader's in-memory active call counts
-/// (<see cref="ActiveCallCounts"/>), claim due contacts and write their call rows (LAUNCHING) in one transaction, then
-/// POST /call for each through <see cref="CallLauncher"/>.
+/// Keeps every running campaign's slots full. Runs on a periodic tick (with jitter), at once when woken (start,
+/// resume, call ended, cap change), and when the next waiting contact falls due. Each pass: try to complete the
+/// campaigns whose calls ended (<see cref="CampaignCompletions"/>), compute room from the leader's in-memory active
+/// call counts (<see cref="ActiveCallCounts"/>), claim due contacts and write their call rows (LAUNCHING) in one
+/// transaction through <see cref="EngineTransitions"/>, then POST /call for each through <see cref="CallLauncher"/>.
+/// At shutdown it stops claiming and lets the POSTs under way finish (graceful drain).
 /// </summary>
 public sealed class CallDispatcher(
-    IServiceScopeFactory scopes, DispatcherSignal signal, IOptionsMonitor<DialerOptions> options, TimeProvider time,
+    IServiceScopeFactory scopes, DispatcherSignal signal, IOptionsMonitor<DialerOptions> options, IOptionsMonitor<VapiOptions> vapiOptions, TimeProvider time,
     ProviderLimits providerLimits, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, LineQuietCheck lineQuiet,
-    ActiveCallCounts counts, ILogger<CallDispatcher> logger) : BackgroundService
+    ActiveCallCounts counts, CampaignCompletions completions, CallLauncher launcher, ILogger<CallDispatcher> logger) : BackgroundService
 {
     /// <summary>How soon a batch held back by line-quiet gating is looked at again (the outside call sends us no webhook).</summary>
     public static readonly TimeSpan GateRecheck = TimeSpan.FromSeconds(1);
     private volatile bool _gateWaiting;
 
-    // Launches run on their own (a POST, maybe retries with backoff): a pass never waits for them, their LAUNCHING
-    // rows already count against every cap. Kept here so shutdown can let them finish their bookkeeping.
+    // Launches run on their own (one POST each): a pass never waits for them, their LAUNCHING rows already count
+    // against every cap. Kept here so shutdown can let them finish.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _launches = new();
+    // Cancelled only when a drain at shutdown has waited long enough; POSTs do not run on the stopping token.
+    private readonly CancellationTokenSource _drain = new();
+    private DateTime? _nextDue;
+    private bool _warm;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try { await lease.WaitForLeadershipAsync(stoppingToken); }
-        catch (OperationCanceledException) { return; }
-        await using (var scope = scopes.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<CallLauncher>().RecoverLaunchingAsync(stoppingToken);
-        await WarmUpAsync(stoppingToken);
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await lease.WaitForLeadershipAsync(stoppingToken);
+                if (!_warm) await WarmUpAsync(stoppingToken);
+                _warm = true;
                 // Keep passing while passes launch something: a pass bounded by room may leave work for the next.
                 while (await DispatchOnceAsync(stoppingToken) > 0 && !stoppingToken.IsCancellationRequested) { }
             }
@@ -47,25 +50,54 @@ public sealed class CallDispatcher(
             catch (Exception ex)
             {
                 logger.LogError(ex, "Dispatcher pass failed; retrying shortly");
-                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken); }
+                catch (OperationCanceledException) { break; }
             }
-            var o = options.CurrentValue;
-            var tick = TimeSpan.FromSeconds(o.TickSeconds * (0.9 + Random.Shared.NextDouble() * 0.2));
-            if (_gateWaiting && tick > GateRecheck) tick = GateRecheck;
-            try
-            {
-                if (o.WakeUps)
-                {
-                    // The counts' periodic rebuild rides on a pass; it is due no later than this.
-                    var reconcile = counts.UntilReconcile() + TimeSpan.FromMilliseconds(1);
-                    await signal.WaitAsync(reconcile < tick ? reconcile : tick, stoppingToken);
-                }
-                else await Task.Delay(tick, time, stoppingToken);
-            }
+            try { await SleepAsync(stoppingToken); }
             catch (OperationCanceledException) { break; }
         }
-        try { await Task.WhenAll(_launches.Keys).WaitAsync(TimeSpan.FromSeconds(5)); }
-        catch (Exception) { /* shutting down: what is unfinished stays LAUNCHING and is resolved by lookup at the next start */ }
+        await DrainAsync();
+    }
+
+    /// <summary>Until the next tick, a wake-up, the next waiting contact falling due, the end of a 429 hold, or the counts' rebuild.</summary>
+    private async Task SleepAsync(CancellationToken ct)
+    {
+        var o = options.CurrentValue;
+        var tick = TimeSpan.FromSeconds(o.TickSeconds * (0.9 + Random.Shared.NextDouble() * 0.2));
+        if (_gateWaiting && tick > GateRecheck) tick = GateRecheck;
+        var now = time.GetUtcNow();
+        foreach (var at in new[] { _nextDue is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : (DateTimeOffset?)null, providerLimits.PostsAllowedAt })
+            if (at is { } due && due > now && due - now + TimeSpan.FromMilliseconds(5) < tick) tick = due - now + TimeSpan.FromMilliseconds(5);
+        if (!o.WakeUps)
+        {
+            await Task.Delay(tick, time, ct);
+            return;
+        }
+        // The counts' periodic rebuild rides on a pass; it is due no later than this.
+        var reconcile = counts.UntilReconcile() + TimeSpan.FromMilliseconds(1);
+        await signal.WaitAsync(reconcile < tick ? reconcile : tick, ct);
+    }
+
+    /// <summary>Shutdown: no new claims; the POSTs under way finish and record their answers (bounded by the request timeout).</summary>
+    private async Task DrainAsync()
+    {
+        var pending = _launches.Keys.ToList();
+        if (pending.Count == 0) return;
+        var limit = vapiOptions.CurrentValue.RequestTimeout + TimeSpan.FromSeconds(5);
+        logger.LogInformation("Shutting down: letting {Count} POST /call finish (at most {Seconds} s)", pending.Count, limit.TotalSeconds);
+        try { await Task.WhenAll(pending).WaitAsync(limit); }
+        catch (TimeoutException)
+        {
+            await _drain.CancelAsync(); // what is unfinished stays LAUNCHING and is resolved by lookup at the next start
+            try { await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(2)); } catch (Exception) { /* logged by the launches */ }
+        }
+        catch (Exception) { /* each launch logs its own failure */ }
+    }
+
+    public override void Dispose()
+    {
+        _drain.Dispose();
+        base.Dispose();
     }
 
     /// <summary>
@@ -88,6 +120,7 @@ public sealed class CallDispatcher(
             await DueContacts(Due(db, -1, now).Where(x => x.BatchIndex == batch), room).ToListAsync(ct);
             await BatchStateAsync(db, -1, now, ct);
             await BatchStartedAsync(db, -1, 0, ct);
+            await NextDueAsync(db, [-1], now, ct);
             var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
             await writes.RunAsync(db, () => campaigns.TryCompleteAsync(-1, ct), ct); // fence + the completion UPDATE, matching no row
             await campaigns.StartAsync(-1, ct); // the Start command's reads: no such campaign, nothing changes
@@ -129,6 +162,11 @@ public sealed class CallDispatcher(
     private static Task<bool> BatchStartedAsync(AppDbContext db, long campaignId, int batch, CancellationToken ct)
         => db.Contacts.AnyAsync(x => x.CampaignId == campaignId && x.BatchIndex == batch && (x.Attempts > 0 || x.State != ContactState.Pending), ct);
 
+    /// <summary>The earliest moment a waiting contact of these campaigns falls due (a retry, a give-back), if any.</summary>
+    private static async Task<DateTime?> NextDueAsync(AppDbContext db, IReadOnlyCollection<long> campaignIds, DateTime now, CancellationToken ct)
+        => await db.Contacts.Where(x => campaignIds.Contains(x.CampaignId) && x.State == ContactState.Pending && x.NextAttemptAt > now)
+            .MinAsync(x => x.NextAttemptAt, ct);
+
     /// <summary>One pass over every dialable campaign. Returns how many calls it launched (their POSTs are under way).</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
@@ -139,13 +177,15 @@ public sealed class CallDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
-        var launcher = scope.ServiceProvider.GetRequiredService<CallLauncher>();
+        var transitions = scope.ServiceProvider.GetRequiredService<EngineTransitions>();
         var now = time.GetUtcNow().UtcDateTime;
 
         // A new lease term, something uncertain, or simply time: read the active calls from the database again.
         if (!counts.IsCurrent(term)) await counts.RebuildAsync(db, term, ct);
+        await CompleteFinishedAsync(db, campaigns, ct);
         var running = await DialableAsync(db, ct);
-        if (running.Count == 0)
+        _nextDue = running.Count == 0 ? null : await NextDueAsync(db, running.Select(c => c.Id).ToList(), now, ct);
+        if (running.Count == 0 || providerLimits.PostsAllowedAt > time.GetUtcNow())
         {
             metrics.NothingToRefill(freed);
             return 0;
@@ -185,7 +225,7 @@ public sealed class CallDispatcher(
                 }
                 due = due.Where(x => x.BatchIndex == batch);
             }
-            var claimed = await ClaimAsync(db, campaign, due, room, now, ct);
+            var claimed = await ClaimAsync(db, transitions, campaign, due, room, now, term, ct);
             if (claimed.Count == 0)
             {
                 if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
@@ -203,7 +243,7 @@ public sealed class CallDispatcher(
         metrics.Refilled(freed);
         foreach (var item in launches)
         {
-            var task = launcher.LaunchAsync(item, ct);
+            var task = launcher.LaunchAsync(item, _drain.Token);
             _launches[task] = true;
             _ = task.ContinueWith(t => _launches.TryRemove(t, out _), TaskScheduler.Default);
         }
@@ -211,13 +251,14 @@ public sealed class CallDispatcher(
     }
 
     /// <summary>Write-ahead: contacts → DIALING and call rows LAUNCHING with their launch keys, in one transaction, before any HTTP.</summary>
-    private async Task<List<LaunchItem>> ClaimAsync(AppDbContext db, DialableCampaign campaign, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
+    private async Task<List<LaunchItem>> ClaimAsync(AppDbContext db, EngineTransitions transitions, DialableCampaign campaign, IQueryable<Contact> due, int room,
+        DateTime now, long term, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         List<LaunchItem> result;
         try
         {
-            result = await writes.RunAsync(db, () => ClaimInTransactionAsync(db, campaign, due, room, now, ct), ct, urgent: true);
+            result = await writes.RunAsync(db, () => ClaimInTransactionAsync(db, transitions, campaign, due, room, now, term, ct), ct, urgent: true);
         }
         catch
         {
@@ -231,48 +272,36 @@ public sealed class CallDispatcher(
         return result;
     }
 
-    private async Task<List<LaunchItem>> ClaimInTransactionAsync(AppDbContext db, DialableCampaign campaign, IQueryable<Contact> due, int room, DateTime now, CancellationToken ct)
+    private async Task<List<LaunchItem>> ClaimInTransactionAsync(AppDbContext db, EngineTransitions transitions, DialableCampaign campaign, IQueryable<Contact> due,
+        int room, DateTime now, long term, CancellationToken ct)
     {
         var contacts = await DueContacts(due, room).ToListAsync(ct);
         if (contacts.Count == 0) return [];
-        var claimed = await CallClaims.WriteAsync(db, campaign.Id, campaign.PhoneLineId, contacts, now, ct);
-        logger.LogInformation("Claimed {Count} contacts of campaign {CampaignId}", contacts.Count, campaign.Id);
+        var claimed = await transitions.ClaimAsync(campaign.Id, campaign.PhoneLineId, contacts, now, ct);
+        if (claimed.Count > 0) logger.LogInformation("Claimed {Count} contacts of campaign {CampaignId}", claimed.Count, campaign.Id);
         return claimed.Select(c => new LaunchItem(c.CallId, c.LaunchKey, now, campaign.Id, campaign.ProviderAssistantId, campaign.ProviderPhoneNumberId,
-            campaign.PhoneLineId, c.Contact.Id, c.Contact.Name, c.Contact.BusinessName, c.Contact.Phone, c.Contact.ExtraJson)).ToList();
+            campaign.PhoneLineId, c.Contact.Id, c.Contact.Name, c.Contact.BusinessName, c.Contact.Phone, c.Contact.ExtraJson, term)).ToList();
+    }
+
+    /// <summary>Campaigns whose calls ended since the last pass: complete each one that certainly has no call active.</summary>
+    private async Task CompleteFinishedAsync(AppDbContext db, CampaignService campaigns, CancellationToken ct)
+    {
+        foreach (var id in completions.Drain())
+        {
+            if (counts.IsValid ? !counts.CertainlyIdle(id) : await campaigns.HasActiveCallsAsync(id, ct)) continue;
+            try
+            {
+                await writes.RunAsync(db, () => campaigns.TryCompleteAsync(id, ct), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                completions.Request(id); // tried again at the next pass
+                throw;
+            }
+        }
     }
 
     /// <summary>The next <paramref name="room"/> due contacts in file order (one query shape, so the warm-up compiles it).</summary>
     private static IQueryable<DueContact> DueContacts(IQueryable<Contact> due, int room)
         => due.OrderBy(x => x.RowNumber).Take(room).Select(x => new DueContact(x.Id, x.Attempts, x.Name, x.BusinessName, x.Phone, x.ExtraJson));
-}
-
-/// <summary>Everything needed to place one call, read in the claim transaction.</summary>
-public sealed record LaunchItem(long CallId, string LaunchKey, DateTime CreatedAt, long CampaignId, string ProviderAssistantId, string ProviderPhoneNumberId,
-    long PhoneLineId, long ContactId, string Name, string BusinessName, string Phone, string? ExtraJson);
-
-/// <summary>What Vapi told us about the account's concurrency limit (subscriptionLimits, concurrency-limit ended reasons).</summary>
-public sealed class ProviderLimits(TimeProvider time)
-{
-    private int? _limit;
-    private DateTimeOffset _backoffUntil;
-    private int _backoffCap;
-
-    public void ReportLimit(int? limit)
-    {
-        if (limit is > 0) _limit = limit;
-    }
-
-    /// <summary>The provider refused a call for concurrency: hold the account to what is in flight for a short while.</summary>
-    public void ReportRefused(int activeNow)
-    {
-        _backoffCap = Math.Max(1, activeNow);
-        _backoffUntil = time.GetUtcNow().AddSeconds(5);
-    }
-
-    public int EffectiveAccountCap(int configured)
-    {
-        var cap = _limit is { } l ? Math.Min(configured, l) : configured;
-        if (time.GetUtcNow() < _backoffUntil) cap = Math.Min(cap, _backoffCap);
-        return cap;
-    }
 }

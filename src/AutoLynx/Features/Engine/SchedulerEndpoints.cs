@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace AutoLynx.Features.Calls;
+namespace AutoLynx.Features.Engine;
 
 /// <summary>POST /api/scheduler/tick: an external cron can wake the dispatcher (shared secret in X-Scheduler-Secret).</summary>
 public static class SchedulerEndpoints

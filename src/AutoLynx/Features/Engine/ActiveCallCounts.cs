@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using AutoLynx.Data;
+using AutoLynx.Features.Calls;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoLynx.Features.Calls;
+namespace AutoLynx.Features.Engine;
 
 /// <summary>
 /// The leader's count of active calls (LAUNCHING, QUEUED, RINGING, IN_PROGRESS) per campaign, per phone line and over
@@ -11,7 +12,7 @@ namespace AutoLynx.Features.Calls;
 /// Safety rule: the count may be too high for a moment (fewer calls than allowed), never too low. So the dispatcher adds
 /// its claims once their transaction has committed (it is the only writer that makes calls active, and it is also the
 /// only reader that decides, on one loop), and a call that became terminal is taken off only after its transaction
-/// committed (<see cref="LeaderWrites.AfterCommit"/>). Anything uncertain — a claim whose commit failed, a new lease
+/// committed (<see cref="EngineEffects"/>). Anything uncertain — a claim whose commit failed, a new lease
 /// term, a count that would go negative — invalidates the counts, and the dispatcher rebuilds them from the database
 /// before its next decision. It also rebuilds them every <see cref="ReconcileEvery"/>, which corrects any count left
 /// too high.
@@ -134,9 +135,6 @@ public sealed class ActiveCallCounts(ILogger<ActiveCallCounts> logger)
             _account += n;
         }
     }
-
-    /// <summary>Inside a leader write that moved a call from active to terminal: released once that transaction commits.</summary>
-    public void ReleaseOnCommit(long campaignId, long lineId) => LeaderWrites.AfterCommit(started => Released(campaignId, lineId, started));
 
     /// <summary>A call of this campaign on this line became terminal in a transaction whose commit started at <paramref name="commitStarted"/>.</summary>
     public void Released(long campaignId, long lineId, long commitStarted)

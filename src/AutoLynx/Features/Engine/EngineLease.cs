@@ -1,36 +1,40 @@
+using System.Diagnostics;
 using AutoLynx.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutoLynx.Features.Calls;
+namespace AutoLynx.Features.Engine;
 
 /// <summary>
-/// One leader runs the background work (dispatcher, inbox processor, reconciler) when several instances share
-/// one PostgreSQL. The leader holds a lease row and renews it every few seconds; another instance takes over
-/// when it expires. The leader acts only while its lease has a safe margin left, so a leader that was paused
-/// (GC, VM freeze) stops acting before anyone else can take over.
+/// One leader runs the background work (dispatcher, inbox processor, reconciler) when several instances share one
+/// PostgreSQL. The leader holds a lease row and renews it every few seconds; another instance takes over when it
+/// expires. Expiry is judged on the database's clock (PostgreSQL <c>now()</c>), so instances whose clocks disagree
+/// still agree on who leads; on SQLite there is one instance and its clock is the database's. The leader acts only
+/// while its lease has a safe margin left, measured on its own monotonic clock from the moment it asked, so a leader
+/// that was paused (GC, VM freeze) stops acting before anyone else can take over.
 /// </summary>
-public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, SqliteWriteGate gate, Microsoft.Extensions.Options.IOptionsMonitor<DialerOptions> options,
-    ILogger<EngineLease> logger) : BackgroundService
+public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, SqliteWriteGate gate, DatabaseInfo database,
+    Microsoft.Extensions.Options.IOptionsMonitor<DialerOptions> options, ILogger<EngineLease> logger) : BackgroundService
 {
     public const string Name = "engine";
     private TimeSpan Ttl => options.CurrentValue.LeaseTtl;
     private TimeSpan RenewEvery => options.CurrentValue.LeaseRenewEvery;
     /// <summary>The leader stops acting this long before its lease expires (a third of it).</summary>
     private TimeSpan SafetyMargin => Ttl / 3;
+    private bool OnPostgres => database.Provider == DatabaseProvider.Postgres;
 
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    // UTC ticks; written by the renew loop and by fenced writes on other threads.
+    // Stopwatch timestamp until which this instance may act; written by the renew loop and by fenced writes.
     private long _actUntil;
 
     /// <summary>This instance's identity in the lease row.</summary>
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
-    public bool IsLeader => time.GetUtcNow().UtcTicks < Volatile.Read(ref _actUntil);
+    public bool IsLeader => Stopwatch.GetTimestamp() < Volatile.Read(ref _actUntil);
 
     private long _term;
     /// <summary>
-    /// Changes every time this instance (re)gains the lease, so state the leader keeps in memory (active call counts)
-    /// is rebuilt from the database for each term: another leader may have acted in between.
+    /// Changes every time this instance (re)gains the lease, so state the leader keeps in memory (active call counts,
+    /// launches in flight) is judged per term: another leader may have acted in between.
     /// </summary>
     public long Term => Interlocked.Read(ref _term);
 
@@ -66,23 +70,35 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var started = time.GetUtcNow();
-        var now = started.UtcDateTime;
-        var expires = now + Ttl;
+        var asked = Stopwatch.GetTimestamp();
         var me = InstanceId;
         using var held = await gate.EnterAsync(ct);
-        var n = await db.Leases.Where(l => l.Name == Name && (l.Owner == me || l.ExpiresAt < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, me).SetProperty(l => l.ExpiresAt, expires), ct);
-        if (n == 0 && !await db.Leases.AnyAsync(l => l.Name == Name, ct))
+        int n;
+        if (OnPostgres)
         {
-            db.Leases.Add(new Lease { Name = Name, Owner = me, ExpiresAt = expires });
-            try { await db.SaveChangesAsync(ct); n = 1; }
-            catch (DbUpdateException) { n = 0; /* another instance inserted it first */ }
+            n = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE leases SET owner = {me}, expires_at = now() + {Ttl} WHERE name = {Name} AND (owner = {me} OR expires_at < now())", ct);
+            if (n == 0)
+                n = await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"INSERT INTO leases (name, owner, expires_at) VALUES ({Name}, {me}, now() + {Ttl}) ON CONFLICT (name) DO NOTHING", ct);
+        }
+        else
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var expires = now + Ttl;
+            n = await db.Leases.Where(l => l.Name == Name && (l.Owner == me || l.ExpiresAt < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, me).SetProperty(l => l.ExpiresAt, expires), ct);
+            if (n == 0 && !await db.Leases.AnyAsync(l => l.Name == Name, ct))
+            {
+                db.Leases.Add(new Lease { Name = Name, Owner = me, ExpiresAt = expires });
+                try { await db.SaveChangesAsync(ct); n = 1; }
+                catch (DbUpdateException) { n = 0; /* another instance inserted it first */ }
+            }
         }
         var wasLeader = IsLeader;
         if (n == 1 && !wasLeader) Interlocked.Increment(ref _term);
         // Measured from when we asked, not when we got the answer: a slow round trip shortens our window.
-        Volatile.Write(ref _actUntil, n == 1 ? (started + Ttl - SafetyMargin).UtcTicks : 0);
+        Volatile.Write(ref _actUntil, n == 1 ? ActUntil(asked) : 0);
         if (IsLeader != wasLeader)
             logger.LogInformation(IsLeader ? "This instance ({Instance}) now leads the background work" : "This instance ({Instance}) no longer leads", me);
         return n == 1;
@@ -94,12 +110,21 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
     /// </summary>
     public async Task FenceAsync(AppDbContext db, CancellationToken ct)
     {
-        var started = time.GetUtcNow();
-        var now = started.UtcDateTime;
-        var expires = now + Ttl;
+        var asked = Stopwatch.GetTimestamp();
         var me = InstanceId;
-        var n = await db.Leases.Where(l => l.Name == Name && l.Owner == me && l.ExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, expires), ct);
+        int n;
+        if (OnPostgres)
+        {
+            n = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE leases SET expires_at = now() + {Ttl} WHERE name = {Name} AND owner = {me} AND expires_at > now()", ct);
+        }
+        else
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var expires = now + Ttl;
+            n = await db.Leases.Where(l => l.Name == Name && l.Owner == me && l.ExpiresAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, expires), ct);
+        }
         if (n != 1)
         {
             var was = IsLeader;
@@ -107,10 +132,12 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
             if (was) logger.LogWarning("This instance ({Instance}) lost the engine lease; its write was rolled back", me);
             throw new LeaseLostException();
         }
-        var until = (started + Ttl - SafetyMargin).UtcTicks;
+        var until = ActUntil(asked);
         long seen;
         while ((seen = Volatile.Read(ref _actUntil)) < until && Interlocked.CompareExchange(ref _actUntil, until, seen) != seen) { }
     }
+
+    private long ActUntil(long asked) => asked + (long)((Ttl - SafetyMargin).TotalSeconds * Stopwatch.Frequency);
 
     private async Task ReleaseAsync()
     {

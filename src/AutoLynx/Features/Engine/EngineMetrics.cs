@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace AutoLynx.Features.Calls;
+namespace AutoLynx.Features.Engine;
 
 /// <summary>
 /// Where the time goes between a call ending at the provider and the next POST /call: one histogram per stage, in

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using AutoLynx.Data;
+using AutoLynx.Features.Calls;
 using Npgsql;
 
-namespace AutoLynx.Features.Calls;
+namespace AutoLynx.Features.Engine;
 
 /// <summary>
 /// On PostgreSQL, fans wake-ups and live events out to every instance with LISTEN/NOTIFY: a webhook stored by

@@ -1,4 +1,4 @@
-namespace AutoLynx.Features.Calls;
+namespace AutoLynx.Features.Engine;
 
 /// <summary>How many calls one campaign may launch right now. Pure, so the rule is tested on its own.</summary>
 public static class DispatchRoom

@@ -1,0 +1,4 @@
+namespace AutoLynx.Features.Engine;
+
+/// <summary>Wakes the dispatcher at once (campaign started or resumed, call ended, cap changed) instead of waiting for the tick.</summary>
+public sealed class DispatcherSignal : WakeSignal;

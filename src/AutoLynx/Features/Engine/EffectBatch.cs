@@ -1,0 +1,12 @@
+using AutoLynx.Features.Calls;
+
+namespace AutoLynx.Features.Engine;
+
+/// <summary>What one leader write changed, acted on by <see cref="EngineEffects"/> once it commits.</summary>
+public sealed class EffectBatch
+{
+    public List<(long Campaign, long Line)> Releases { get; } = [];
+    public List<CampaignChange> Changes { get; } = [];
+    public bool Wake { get; set; }
+    public bool CountsRaised { get; set; }
+}
