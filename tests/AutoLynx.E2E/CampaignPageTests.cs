@@ -216,12 +216,17 @@ public sealed class CampaignPageTests(E2EFixture app, ITestOutputHelper output) 
             await Expect(page.Locator("[data-testid=campaign-meta]")).ToContainTextAsync("stopped ");
             var notCalled = page.Locator("[data-testid=contacts-table] td[data-label=Status] [data-status]", new() { HasText = "Not called: campaign stopped" });
             await Expect(notCalled).ToHaveCountAsync(3);
+            // The two hung up are not failures, and the note offers the three never called as a new campaign.
+            await Expect(page.Locator("[data-testid=counter-failed]")).ToHaveTextAsync("0");
+            await Expect(page.Locator("[data-testid=counter-failed-detail]")).ToContainTextAsync("2 more cancelled");
+            await Expect(page.Locator("[data-testid=counter-skipped]")).ToHaveTextAsync("3");
+            await Expect(page.Locator("[data-testid=stopped-note]")).ToContainTextAsync("3 contacts were not called");
             await Shot(page, "49-stopped");
 
             // Re-run the ones never called: a new campaign with exactly them, their extra columns kept.
-            await page.Locator("[data-testid=duplicate]").ClickAsync();
+            await page.Locator("[data-testid=rerun-not-called]").ClickAsync();
             dialog = page.Locator(".mud-dialog");
-            await CheckBox(dialog, "dup-filter-not-called").CheckAsync();
+            await Expect(CheckBox(dialog, "dup-filter-not-called")).ToBeCheckedAsync();
             await Expect(dialog.Locator("[data-testid=duplicate-create]")).ToContainTextAsync("3 contacts");
             await dialog.Locator("[data-testid=duplicate-create]").ClickAsync();
             await Expect(page).Not.ToHaveURLAsync(new Regex($"/campaigns/{id}$"));
@@ -233,8 +238,10 @@ public sealed class CampaignPageTests(E2EFixture app, ITestOutputHelper output) 
             Assert.Equal(["Person 13-02", "Person 13-03", "Person 13-04"], copied.Select(c => c.GetProperty("name").GetString()).Order().ToArray());
             Assert.All(copied, c => Assert.StartsWith("Town ", c.GetProperty("extra").GetProperty("city").GetString()));
 
-            // A never-started campaign can be edited and deleted from its page.
+            // A never-started campaign can be edited and deleted from its page; there is nothing to stop.
             await WaitForCircuitAsync(page);
+            await Expect(page.Locator("[data-testid=start]")).ToBeVisibleAsync();
+            await Expect(page.Locator("[data-testid=stop]")).ToHaveCountAsync(0);
             await page.Locator("[data-testid=edit]").ClickAsync();
             await Input(page, "edit-name").FillAsync("Live — second try");
             await Input(page, "edit-cap").FillAsync("3");

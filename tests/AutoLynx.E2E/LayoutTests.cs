@@ -93,12 +93,22 @@ public sealed class LayoutTests(E2EFixture app, ITestOutputHelper output) : UiTe
         await WaitForBackgroundAsync(light, isDark: true);
     }
 
-    /// <summary>Every navigation entry, a campaign's page and the not-found page, at 1280×800, 1440×900 and 390×844: screenshots, and nothing wider than the screen.</summary>
-    [Fact(Timeout = 420_000)]
+    /// <summary>
+    /// Every navigation entry, a new and a finished campaign's page, a contact's calls and the not-found page, at
+    /// 1280×800, 1440×900 and 390×844: screenshots, nothing wider than the screen, no table scrolled sideways.
+    /// </summary>
+    [Fact(Timeout = 480_000)]
     public async Task EveryPage_ThreeSizes_FitsTheScreen()
     {
         using var api = App.ApiClient();
+        using var sim = App.SimulatorClient();
         var id = await E2EApi.CreateCampaignAsync(api, "Screenshot pass", E2EApi.Csv(8, 21));
+        await E2EApi.SimConfigAsync(sim, E2EApi.Outcomes(talked: 2, noAnswer: 1, busy: 1, voicemail: 1));
+        var finished = await E2EApi.CreateCampaignAsync(api, "Screenshot pass — finished", E2EApi.Csv(12, 22), cap: 10);
+        await E2EApi.StartAsync(api, finished);
+        await E2EApi.WaitForStatusAsync(api, finished, "COMPLETED");
+        var talkedTo = (await E2EApi.ContactsAsync(api, finished)).EnumerateArray()
+            .First(c => c.GetProperty("lastOutcome").GetString() == "talked").GetProperty("name").GetString()!;
         foreach (var (w, h) in Sizes)
         {
             var page = await NewPageAsync(width: w, height: h);
@@ -106,7 +116,7 @@ public sealed class LayoutTests(E2EFixture app, ITestOutputHelper output) : UiTe
             await WaitForCircuitAsync(page);
             var entries = await page.Locator(".mud-navmenu a.mud-nav-link").EvaluateAllAsync<string[]>("as => as.map(a => a.getAttribute('href'))");
             Assert.Contains("/campaigns", entries);
-            var paths = entries.Distinct().Concat([$"/campaigns/{id}", "/no-such-page"]).ToList();
+            var paths = entries.Distinct().Concat([$"/campaigns/{id}", $"/campaigns/{finished}", "/no-such-page"]).ToList();
             foreach (var path in paths)
             {
                 await page.GotoAsync(path);
@@ -116,10 +126,31 @@ public sealed class LayoutTests(E2EFixture app, ITestOutputHelper output) : UiTe
                 await Shot(page, name, fullPage: true);
                 Output.WriteLine($"{w}x{h} {path} → {name}.png");
                 await AssertNoSidewaysScrollAsync(page, path);
+                await AssertNoTableScrolledSidewaysAsync(page, $"{path} at {w}px");
                 var account = (await page.Locator("[data-testid=user-chip]").BoundingBoxAsync())!;
                 Assert.True(account.X + account.Width <= w, $"{path} at {w}px: account button ends at {account.X + account.Width}");
             }
+
+            // A contact's calls over the finished campaign's page.
+            await page.GotoAsync($"/campaigns/{finished}");
+            await WaitForCircuitAsync(page);
+            await page.Locator("[data-testid=contact-open]", new() { HasText = talkedTo }).ClickAsync();
+            var drawer = page.Locator("[data-testid=contact-drawer]");
+            await Expect(drawer.Locator("[data-testid=call-card]")).ToHaveCountAsync(1);
+            await Shot(page, $"60-{w}x{h}-contact-drawer");
+            var sheet = (await page.Locator(".al-side-sheet").BoundingBoxAsync())!;
+            Assert.True(sheet.X >= 0 && sheet.X + sheet.Width <= w + 1, $"side sheet at x={sheet.X}..{sheet.X + sheet.Width} on a {w} px screen");
         }
+    }
+
+    /// <summary>A table cut off at the screen's edge and scrolled inside its card hides columns: narrow tables stack instead.</summary>
+    private static async Task AssertNoTableScrolledSidewaysAsync(IPage page, string what)
+    {
+        var wide = await page.Locator(".mud-table-container").EvaluateAllAsync<string[]>("""
+            els => els.filter(e => e.scrollWidth > e.clientWidth + 1)
+                      .map(e => `${e.closest('[data-testid]')?.getAttribute('data-testid') ?? 'table'} ${e.scrollWidth}>${e.clientWidth}`)
+            """);
+        Assert.True(wide.Length == 0, $"{what}: tables scrolled sideways: {string.Join(", ", wide)}");
     }
 
     private static async Task AssertNoSidewaysScrollAsync(IPage page, string? what = null)

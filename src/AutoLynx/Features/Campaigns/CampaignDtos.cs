@@ -6,13 +6,14 @@ namespace AutoLynx.Features.Campaigns;
 /// <summary>
 /// A campaign's figures. Contacts by state (total … skipped), and the contacts whose calls are over by what their
 /// last call amounted to: <c>Talked</c> (a person answered: talked or was transferred), <c>NotReached</c> (no answer,
-/// busy or voicemail, also given one by one). <c>ByCallStatus</c> and <c>ByOutcome</c> count calls, not contacts.
+/// busy or voicemail, also given one by one), <c>HungUp</c> (their call was cancelled, e.g. hung up at Stop; they are
+/// among <c>Failed</c>). <c>ByCallStatus</c> and <c>ByOutcome</c> count calls, not contacts.
 /// </summary>
 public sealed record CampaignCounters(
     int Total, int Pending, int Active, int Completed, int Failed, int Skipped,
     IReadOnlyDictionary<string, int> ByCallStatus, IReadOnlyDictionary<string, int> ByOutcome,
     int CallsPlaced, decimal Cost, double Progress,
-    int Talked = 0, int NotReached = 0, int NoAnswer = 0, int Busy = 0, int Voicemail = 0);
+    int Talked = 0, int NotReached = 0, int NoAnswer = 0, int Busy = 0, int Voicemail = 0, int HungUp = 0);
 
 public sealed record CampaignSummary(
     long Id, string Name, CampaignStatus Status, string? StatusReason, DialMode Mode, int Cap, bool LineQuietGating,

@@ -80,7 +80,8 @@ public sealed class CampaignQueries(AppDbContext db)
                 total == 0 ? 0 : Math.Round(100.0 * done / total, 1),
                 Talked: Over(CallOutcomes.IsConnected),
                 NotReached: Over(o => o is CallOutcome.NoAnswer or CallOutcome.Busy or CallOutcome.Voicemail),
-                NoAnswer: Over(o => o == CallOutcome.NoAnswer), Busy: Over(o => o == CallOutcome.Busy), Voicemail: Over(o => o == CallOutcome.Voicemail));
+                NoAnswer: Over(o => o == CallOutcome.NoAnswer), Busy: Over(o => o == CallOutcome.Busy), Voicemail: Over(o => o == CallOutcome.Voicemail),
+                HungUp: Over(o => o == CallOutcome.Canceled));
         }
         return result;
     }

@@ -12,6 +12,8 @@ public sealed partial class CampaignHeader
     [Parameter, EditorRequired] public Viewer Viewer { get; set; } = default!;
     /// <summary>Raised after a command changed the campaign: the page reloads.</summary>
     [Parameter] public EventCallback Changed { get; set; }
+    /// <summary>More commands after the campaign's own (e.g. export), one line each on the page.</summary>
+    [Parameter] public RenderFragment? ChildContent { get; set; }
 
     [Inject] private IServiceScopeFactory Scopes { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -98,9 +100,14 @@ public sealed partial class CampaignHeader
         finally { _busy = false; }
     }
 
-    private async Task DuplicateAsync()
+    private Task DuplicateAsync() => DuplicateAsync(null);
+
+    /// <summary>From the stopped note: the re-run dialog opens with "not called" ticked.</summary>
+    private Task RerunNotCalledAsync() => DuplicateAsync([ContactFilter.NotCalledValue]);
+
+    private async Task DuplicateAsync(IReadOnlyCollection<string>? preselect)
     {
-        var newId = await DuplicateCampaignDialog.ShowAsync(Dialogs, Summary, Viewer);
+        var newId = await DuplicateCampaignDialog.ShowAsync(Dialogs, Summary, Viewer, preselect);
         if (newId is { } id) Nav.NavigateTo($"/campaigns/{id}");
     }
 
@@ -125,6 +132,8 @@ public sealed partial class CampaignHeader
     }
 
     private static string Local(DateTime? utc) => utc is null ? "—" : utc.Value.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss");
+
+    private static string NotCalled(int n) => n == 1 ? "1 contact was" : $"{n:N0} contacts were";
 
     private static string When(string what, DateTime? utc) => utc is null ? "" : $" · {what} {Local(utc)}";
 }

@@ -13,6 +13,8 @@ public sealed partial class DuplicateCampaignDialog
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
     [Parameter, EditorRequired] public CampaignSummary Summary { get; set; } = default!;
     [Parameter, EditorRequired] public Viewer Viewer { get; set; } = default!;
+    /// <summary>Groups ticked when the dialog opens (e.g. "not-called" from the stopped note).</summary>
+    [Parameter] public IReadOnlyCollection<string>? Preselect { get; set; }
     [Inject] private IServiceScopeFactory Scopes { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
@@ -32,6 +34,7 @@ public sealed partial class DuplicateCampaignDialog
         _cap = Summary.Cap;
         await using var scope = Scopes.CreateAsyncScope();
         _groups = await scope.ServiceProvider.GetRequiredService<CampaignQueries>().RerunGroupsAsync(Summary.Id, CancellationToken.None);
+        foreach (var key in Preselect ?? []) if (_groups.ContainsKey(key)) _chosen.Add(key);
     }
 
     private void Toggle(string key, bool on)
@@ -76,9 +79,9 @@ public sealed partial class DuplicateCampaignDialog
         } : 99;
 
     /// <summary>The new campaign's id, or null when cancelled.</summary>
-    public static async Task<long?> ShowAsync(IDialogService dialogs, CampaignSummary summary, Viewer viewer)
+    public static async Task<long?> ShowAsync(IDialogService dialogs, CampaignSummary summary, Viewer viewer, IReadOnlyCollection<string>? preselect = null)
     {
-        var parameters = new DialogParameters<DuplicateCampaignDialog> { { x => x.Summary, summary }, { x => x.Viewer, viewer } };
+        var parameters = new DialogParameters<DuplicateCampaignDialog> { { x => x.Summary, summary }, { x => x.Viewer, viewer }, { x => x.Preselect, preselect } };
         var dialog = await dialogs.ShowAsync<DuplicateCampaignDialog>("Duplicate campaign", parameters,
             new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true });
         var result = await dialog.Result;
