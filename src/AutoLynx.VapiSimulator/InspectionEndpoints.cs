@@ -14,7 +14,7 @@ internal static class InspectionEndpoints
         sim.MapPost("/reset", Reset);
         sim.MapConfigEndpoints();
         sim.MapPost("/faults/next", ScriptFaultAsync);
-        sim.MapGet("/recordings/{file}", (string file) => Results.File(SilentWav, "audio/wav", file));
+        sim.MapGet("/recordings/{file}", Recording);
     }
 
     /// <summary>Every call since the last reset (deleted ones too, up to MaxRetainedCalls), oldest first.</summary>
@@ -136,29 +136,29 @@ internal static class InspectionEndpoints
         return SimJson.Json(new JsonObject { ["reset"] = true });
     }
 
-    /// <summary>One second of 8 kHz mono silence, so recording links play in a browser.</summary>
-    private static readonly byte[] SilentWav = BuildSilentWav();
-
-    private static byte[] BuildSilentWav()
+    /// <summary>
+    /// A call's recording: a tone per speaker turn (see <see cref="RecordingAudio"/>), served inline like Vapi's storage
+    /// (a browser plays it instead of downloading it), with ranges so a player can seek.
+    /// </summary>
+    private static IResult Recording(string file, CallStore store)
     {
-        const int sampleRate = 8000;
-        const int dataLength = sampleRate * 2;
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream);
-        writer.Write("RIFF"u8);
-        writer.Write(36 + dataLength);
-        writer.Write("WAVEfmt "u8);
-        writer.Write(16);
-        writer.Write((short)1); // PCM
-        writer.Write((short)1); // mono
-        writer.Write(sampleRate);
-        writer.Write(sampleRate * 2);
-        writer.Write((short)2);
-        writer.Write((short)16);
-        writer.Write("data"u8);
-        writer.Write(dataLength);
-        writer.Write(new byte[dataLength]);
-        writer.Flush();
-        return stream.ToArray();
+        if (!RecordingAudio.TryParseFile(file, out var callId, out var track))
+        {
+            return SimJson.NotFound($"No recording named {file}.");
+        }
+
+        var call = store.Find(callId);
+        if (call is null)
+        {
+            return SimJson.NotFound($"No call with id {callId}.");
+        }
+
+        JsonNode? body;
+        lock (call.Gate)
+        {
+            body = JsonNode.Parse(call.BodyBytes());
+        }
+
+        return Results.File(RecordingAudio.Wav(RecordingAudio.Turns(body), track), "audio/wav", enableRangeProcessing: true);
     }
 }

@@ -89,8 +89,11 @@ public static class AppServices
             // Bottom-right keeps messages clear of the page's action buttons.
             c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
             c.SnackbarConfiguration.VisibleStateDuration = 4000;
+            // The same message twice is shown once; a page's messages about one thing replace each other (campaign page).
+            c.SnackbarConfiguration.PreventDuplicates = true;
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddHttpContextAccessor(); // the layout reads the theme cookies while pre-rendering
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;

@@ -1,5 +1,6 @@
 using AutoLynx;
 using AutoLynx.Components;
+using AutoLynx.Components.Pages;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
@@ -19,7 +20,10 @@ try
     var app = builder.Build();
 
     app.UseExceptionHandler();
-    app.UseStatusCodePages();
+    // A status without a body: ProblemDetails under /api; everywhere else the app's own page, in its layout, with a way back.
+    app.UseWhen(ctx => AuthSetup.IsApi(ctx.Request), api => api.UseStatusCodePages());
+    app.UseWhen(ctx => !AuthSetup.IsApi(ctx.Request), pages => pages.UseStatusCodePagesWithReExecute(NotFound.Path, createScopeForStatusCodePages: true));
+    app.UseRouting(); // after the status-code pages: a re-executed request is routed again (to the Not found page)
     app.UseForwardedHeaders();
     if (!app.Environment.IsDevelopment()) app.UseHsts();
     app.UseAutoLynxAuth();

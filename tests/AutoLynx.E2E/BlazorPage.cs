@@ -11,33 +11,52 @@ internal static class BlazorPage
     public static ILocator Input(IPage page, string testId)
         => page.Locator($"input[data-testid={testId}], textarea[data-testid={testId}], [data-testid={testId}] input, [data-testid={testId}] textarea").First;
 
+    /// <summary>The checkbox input of a MudCheckBox, wherever its data-testid landed (the input or a wrapper).</summary>
+    public static ILocator CheckBox(ILocator scope, string testId)
+        => scope.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
+
     /// <summary>
     /// A prerendered Blazor Server page ignores events until its circuit is attached. Toggle the navigation drawer
-    /// (pure client/server round trip, no side effects) until it reacts, then put it back.
+    /// (pure client/server round trip, no side effects) until it reacts, then put it back as it was (open on wide
+    /// screens, closed on narrow ones).
     /// </summary>
     public static async Task WaitForCircuitAsync(IPage page)
     {
         var toggle = page.Locator("[aria-label='Toggle navigation']");
         var drawer = page.Locator(".mud-drawer").First;
+        async Task<bool> IsOpen() => (await drawer.GetAttributeAsync("class") ?? "").Contains("mud-drawer--open", StringComparison.Ordinal);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await toggle.ClickAsync();
-            try
-            {
-                await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--closed"), new() { Timeout = 500 });
-                break;
+        // A change of the drawer's classes proves the circuit is attached (the prerendered page never changes them). Watched
+        // over the whole body: the interactive render may replace the prerendered drawer element.
+        await page.EvaluateAsync("""
+            () => {
+              window.__drawerChanged = false;
+              new MutationObserver(records => {
+                if (records.some(r => r.target.classList && r.target.classList.contains('mud-drawer'))) window.__drawerChanged = true;
+              }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['class'] });
             }
-            catch (PlaywrightException) when (DateTime.UtcNow < deadline) { }
-        }
-        // And back open; a click can be lost while the page re-renders (live updates), so try again until it opens.
-        while (true)
+            """);
+        while (!await page.EvaluateAsync<bool>("() => window.__drawerChanged"))
         {
-            await toggle.ClickAsync();
             try
             {
-                await Expect(drawer).ToHaveClassAsync(new Regex("mud-drawer--open"), new() { Timeout = 2000 });
-                break;
+                await toggle.ClickAsync(new() { Timeout = 2000 });
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline) { } // the drawer's overlay is over it: then it has opened
+            await page.WaitForTimeoutAsync(300);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The page's circuit did not attach within 30 s.");
+        }
+        // Then as the layout has it at this width: open beside the page on wide screens, closed on narrow ones. A click
+        // can be lost while the page re-renders (live updates), so try again until it is.
+        var wide = (page.ViewportSize?.Width ?? 1280) >= 960;
+        while (await IsOpen() != wide)
+        {
+            // On a narrow screen the open drawer lies over the page (app bar included): a tap beside it closes it.
+            if (!wide) await page.Locator(".mud-drawer-overlay").ClickAsync(new() { Position = new() { X = page.ViewportSize!.Width - 20, Y = 400 } });
+            else await toggle.ClickAsync();
+            try
+            {
+                await Expect(drawer).ToHaveClassAsync(new Regex(wide ? "mud-drawer--open" : "mud-drawer--closed"), new() { Timeout = 2000 });
             }
             catch (PlaywrightException) when (DateTime.UtcNow < deadline.AddSeconds(30)) { }
         }

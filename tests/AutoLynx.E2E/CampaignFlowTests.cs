@@ -116,9 +116,11 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
         await Expect(page.Locator("[data-testid=counter-active]")).ToHaveTextAsync("0");
         await Expect(page.Locator("[data-testid=counter-pending]")).ToHaveTextAsync("0");
 
-        var completed = int.Parse(await page.Locator("[data-testid=counter-completed]").InnerTextAsync());
+        // Every contact is accounted for in words: talked, not reached (no answer, busy, voicemail) or failed.
+        var talked = int.Parse(await page.Locator("[data-testid=counter-talked]").InnerTextAsync());
+        var notReached = int.Parse(await page.Locator("[data-testid=counter-not-reached]").InnerTextAsync());
         var failed = int.Parse(await page.Locator("[data-testid=counter-failed]").InnerTextAsync());
-        Assert.Equal(50, completed + failed);
+        Assert.Equal(50, talked + notReached + failed);
 
         // Same document all along: the marker set on the first page survived, and no full page load happened.
         Assert.Equal(1, await page.EvaluateAsync<int?>("() => window.__marker ?? null"));
@@ -133,7 +135,7 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
 
         await Shot(page, "03-campaign-completed");
         await Shot(page, "03-campaign-completed-fullpage", fullPage: true);
-        output.WriteLine($"completed {completed}, failed {failed}; test took {clock.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"talked {talked}, not reached {notReached}, failed {failed}; test took {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
     [Fact(Timeout = 120_000)]
@@ -201,7 +203,7 @@ public sealed class CampaignFlowTests(E2EFixture app, ITestOutputHelper output) 
             await Expect(page).ToHaveURLAsync(new Regex(@"/campaigns/\d+$"));
             await Expect(page.Locator("[data-testid=counter-total]")).ToHaveTextAsync("3");
             await Expect(page.Locator("[data-testid=contacts-table] tbody tr")).ToHaveCountAsync(3);
-            await Expect(page.Locator("[data-testid=calls-by-status]")).ToContainTextAsync("no calls yet");
+            await Expect(page.Locator("[data-testid=calls-by-status]")).ToContainTextAsync("No calls yet");
 
             // Server-side sort: click "Name" → ascending by name.
             await page.Locator("[data-testid=contacts-table] th", new() { HasText = "Name" }).Locator(".mud-table-sort-label").ClickAsync();

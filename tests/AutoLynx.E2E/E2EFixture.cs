@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -92,8 +93,11 @@ public sealed class E2EFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context; signed in as the demo admin unless <paramref name="signedIn"/> is false.</summary>
-    public async Task<IBrowserContext> NewContextAsync(bool signedIn = true)
+    /// <summary>
+    /// A fresh browser context; signed in as the demo admin unless <paramref name="signedIn"/> is false. 1280×800 unless
+    /// told otherwise; <paramref name="colorScheme"/> is what the "system" prefers (prefers-color-scheme).
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(bool signedIn = true, int width = 1280, int height = 800, ColorScheme? colorScheme = null)
     {
         if (signedIn && _adminState is null)
         {
@@ -106,7 +110,8 @@ public sealed class E2EFixture : IAsyncLifetime
         return await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
-            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = colorScheme ?? ColorScheme.Light,
             Locale = "en-US",
             StorageState = signedIn ? _adminState : null,
         });
@@ -122,6 +127,29 @@ public sealed class E2EFixture : IAsyncLifetime
     }
 
     public HttpClient ApiClient() => AuthFlows.TokenClient(new Uri(BaseUrl + "/"), AdminToken);
+
+    /// <summary>The in-process Vapi simulator's own API (/_sim/config, /_sim/calls).</summary>
+    public HttpClient SimulatorClient() => new() { BaseAddress = Services.GetRequiredService<AutoLynx.Features.Demo.DemoEnvironment>().Simulator!.BaseUrl };
+
+    /// <summary>Allowlists <paramref name="email"/> as an operator (once), then signs them in on <paramref name="page"/> with an emailed link.</summary>
+    public async Task SignInAsOperatorAsync(IPage page, string email)
+    {
+        using (var api = ApiClient())
+        {
+            var invite = await api.PostAsJsonAsync("api/allowlist", new { email, role = "Operator" });
+            if (invite.StatusCode is not (System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.Conflict))
+                throw new InvalidOperationException($"Allowlisting {email} answered {(int)invite.StatusCode}: {await invite.Content.ReadAsStringAsync()}");
+        }
+        await page.GotoAsync("/signin");
+        await page.Locator("#magic-email").FillAsync(email);
+        var asked = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await page.Locator("[data-testid=send-link]").ClickAsync();
+        await page.Locator("[data-testid=link-sent]").WaitForAsync();
+        var mail = await Mail.WaitForAsync(email, TimeSpan.FromSeconds(30), m => m.Date >= asked);
+        await page.GotoAsync("/" + AuthFlows.LinkIn(mail.TextBody));
+        await page.Locator("[data-testid=continue]").ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 30_000 });
+    }
 
     public async Task DisposeAsync()
     {

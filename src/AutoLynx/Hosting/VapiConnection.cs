@@ -10,6 +10,9 @@ public sealed class VapiConnection
     public string ApiKey { get; set; } = "";
     public bool Simulated { get; set; }
 
+    /// <summary>Demo mode: the simulator's live time scale (a simulated second lasts this many real seconds); null with real Vapi.</summary>
+    public Func<double>? SimulatorTimeScale { get; set; }
+
     /// <summary>This app's address as Vapi reaches it (no trailing slash): Vapi:PublicBaseUrl, or in demo mode the local
     /// address once the server listens. Null when unknown; assistants then rely on the Vapi org's server URL.</summary>
     public string? PublicBaseUrl { get; set; }

@@ -90,6 +90,8 @@ public sealed class FaultToleranceTests
         // The three never called are not left "pending" forever: they are skipped, and say why.
         Assert.Equal(0, summary.GetProperty("counters").GetProperty("pending").GetInt32());
         Assert.Equal(3, summary.GetProperty("counters").GetProperty("skipped").GetInt32());
+        // The three hung up are said apart from failures (the page's "Failed" figure leaves them out).
+        Assert.Equal(3, summary.GetProperty("counters").GetProperty("hungUp").GetInt32());
         var skipped = (await app.GetJsonAsync($"api/campaigns/{id}/contacts?status=skipped")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(3, skipped.Count);
         Assert.All(skipped, c => Assert.Equal("campaign-stopped", c.GetProperty("reason").GetString()));

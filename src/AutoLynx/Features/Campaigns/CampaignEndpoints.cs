@@ -15,6 +15,9 @@ namespace AutoLynx.Features.Campaigns;
 /// <summary>PATCH: any of name, cap and policy (the policy fields sent replace the campaign's, the rest stay).</summary>
 public sealed record UpdateCampaignRequest(string? Name, int? Cap, JsonElement? Policy = null);
 
+/// <summary>Body of POST /api/campaigns/{id}/duplicate; every field optional.</summary>
+public sealed record DuplicateCampaignRequest(string[]? Outcomes, string? Name, long? AssistantId, long? PhoneLineId, int? Cap);
+
 public static class CampaignEndpoints
 {
     public static IEndpointRouteBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
@@ -31,6 +34,7 @@ public static class CampaignEndpoints
         g.MapPost("/{id:long}/pause", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.PauseAsync, q, ct));
         g.MapPost("/{id:long}/resume", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.ResumeAsync, q, ct));
         g.MapPost("/{id:long}/stop", StopAsync);
+        g.MapPost("/{id:long}/duplicate", DuplicateAsync);
         g.MapGet("/{id:long}/contacts", ContactsAsync);
         g.MapGet("/{id:long}/calls", CallsAsync);
         g.MapGet("/{id:long}/calls/{callId:long}/events", CallEventsAsync);
@@ -151,7 +155,7 @@ public static class CampaignEndpoints
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"Unknown status \"{status}\"; use one of {WireNames.StateList<CampaignStatus>()}."] });
             s = parsed;
         }
-        return TypedResults.Ok(await q.ListAsync(page ?? 1, pageSize ?? 25, s, search, Viewer.Require(user).OwnerFilter, ct));
+        return TypedResults.Ok(await q.ListAsync(page ?? 1, pageSize ?? 25, s, search, Viewer.Require(user), ct));
     }
 
     private static async Task<IResult> GetAsync(long id, CampaignQueries q, CancellationToken ct)
@@ -180,6 +184,19 @@ public static class CampaignEndpoints
         if (!r.Ok) return ToProblem(r);
         if (endLiveCalls == true) await control.EndLiveCallsAsync(id, ct);
         return TypedResults.Ok(await q.GetSummaryAsync(id, ct));
+    }
+
+    /// <summary>
+    /// A new CREATED campaign from this one's contacts (all, or by last outcome: <c>{"outcomes": ["no-answer", "busy"]}</c>,
+    /// <c>"not-called"</c> for those never called), owned by the caller. 201 with the new id.
+    /// </summary>
+    private static async Task<IResult> DuplicateAsync(long id, DuplicateCampaignRequest? body, CampaignService s, CancellationToken ct)
+    {
+        var (result, errors, notFound) = await s.DuplicateAsync(id,
+            new DuplicateCampaignCommand(body?.Outcomes, body?.Name, body?.AssistantId, body?.PhoneLineId, body?.Cap), ct);
+        if (notFound) return NotFound(id);
+        if (errors is not null) return TypedResults.ValidationProblem(errors, title: "The campaign cannot be copied");
+        return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
     }
 
     private static async Task<IResult> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search,

@@ -59,8 +59,10 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
     /// <summary>Counters of several campaigns in four grouped queries, whatever their number (the list page shows a page of them).</summary>
     public async Task<IReadOnlyDictionary<long, CampaignCounters>> CountersAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
+        // Contacts by state and last outcome in one grouped query: "talked" counts people, not calls.
         var byState = await db.Contacts.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
-            .GroupBy(x => new { x.CampaignId, x.State }).Select(g => new { g.Key.CampaignId, g.Key.State, Count = g.Count() }).ToListAsync(ct);
+            .GroupBy(x => new { x.CampaignId, x.State, x.LastOutcome })
+            .Select(g => new { g.Key.CampaignId, g.Key.State, g.Key.LastOutcome, Count = g.Count() }).ToListAsync(ct);
         // "Accepted": Vapi created and dialled the call (a provider id, and not refused at once for the account's limit).
         var byStatus = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
             .GroupBy(x => new { x.CampaignId, x.Status, Accepted = x.ProviderCallId != null && (x.Outcome == null || x.Outcome != CallOutcome.ConcurrencyLimited) })
@@ -75,7 +77,10 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
         {
             var states = byState.Where(x => x.CampaignId == id).ToList();
             var statuses = byStatus.Where(x => x.CampaignId == id).ToList();
-            int State(ContactState s) => states.FirstOrDefault(x => x.State == s)?.Count ?? 0;
+            int State(ContactState s) => states.Where(x => x.State == s).Sum(x => x.Count);
+            // Only contacts whose calls are over: a contact waiting to retry after "no answer" is not counted yet.
+            int Over(Func<CallOutcome, bool> which) => states
+                .Where(x => x.State is ContactState.Completed or ContactState.Failed && x.LastOutcome is { } o && which(o)).Sum(x => x.Count);
             var total = states.Sum(x => x.Count);
             var active = statuses.Where(x => Call.ActiveStatuses.Contains(x.Status)).Sum(x => x.Count);
             var done = State(ContactState.Completed) + State(ContactState.Failed) + State(ContactState.Skipped);
@@ -88,9 +93,26 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
                 byOutcome.Where(x => x.CampaignId == id && x.Outcome is not (CallOutcome.NotPlaced or CallOutcome.ConcurrencyLimited))
                     .ToDictionary(x => WireNames.Kind(x.Outcome), x => x.Count),
                 statuses.Where(x => x.Accepted).Sum(x => x.Count), Math.Round(cost, 4),
-                total == 0 ? 0 : Math.Round(100.0 * done / total, 1));
+                total == 0 ? 0 : Math.Round(100.0 * done / total, 1),
+                Talked: Over(CallOutcomes.IsConnected),
+                NotReached: Over(o => o is CallOutcome.NoAnswer or CallOutcome.Busy or CallOutcome.Voicemail),
+                NoAnswer: Over(o => o == CallOutcome.NoAnswer), Busy: Over(o => o == CallOutcome.Busy), Voicemail: Over(o => o == CallOutcome.Voicemail),
+                HungUp: Over(o => o == CallOutcome.Canceled));
         }
         return result;
+    }
+
+    /// <summary>
+    /// How many contacts each choice of a re-run takes (<see cref="ContactFilter"/>): "not-called", or the wire name of
+    /// their last call's outcome. A contact being dialled for the first time is in no group.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> RerunGroupsAsync(long campaignId, CancellationToken ct)
+    {
+        var rows = await db.Contacts.AsNoTracking().Where(c => c.CampaignId == campaignId)
+            .GroupBy(c => new { c.LastOutcome, Dialing = c.State == ContactState.Dialing })
+            .Select(g => new { g.Key.LastOutcome, g.Key.Dialing, Count = g.Count() }).ToListAsync(ct);
+        return rows.Where(r => !(r.Dialing && ContactFilter.IsNeverPlaced(r.LastOutcome)))
+            .GroupBy(r => ContactFilter.GroupOf(r.LastOutcome)).ToDictionary(g => g.Key, g => g.Sum(r => r.Count));
     }
 
     /// <summary>True when the campaign exists and the viewer may see it (an admin, or its owner).</summary>
@@ -100,12 +122,12 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
         return await db.Campaigns.AnyAsync(c => c.Id == id && (owner == null || c.OwnerId == owner), ct);
     }
 
-    /// <param name="ownerId">Only this owner's campaigns (an operator); null for all (an admin).</param>
-    public async Task<Paged<CampaignListItem>> ListAsync(int page, int pageSize, CampaignStatus? status, string? search, string? ownerId, CancellationToken ct)
+    /// <summary>The campaigns <paramref name="viewer"/> may see (an admin everyone's, an operator their own), newest first.</summary>
+    public async Task<Paged<CampaignListItem>> ListAsync(int page, int pageSize, CampaignStatus? status, string? search, Viewer viewer, CancellationToken ct)
     {
         (page, pageSize) = Clamp(page, pageSize);
         var q = db.Campaigns.AsNoTracking();
-        if (ownerId is not null) q = q.Where(c => c.OwnerId == ownerId);
+        if (viewer.OwnerFilter is { } ownerId) q = q.Where(c => c.OwnerId == ownerId);
         if (status is { } s) q = q.Where(c => c.Status == s);
         if (!string.IsNullOrWhiteSpace(search)) q = q.Where(c => c.Name.ToLower().Contains(search.Trim().ToLower()));
         var total = await q.CountAsync(ct);
@@ -139,7 +161,20 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
         }
         var total = await q.CountAsync(ct);
         var rows = await ContactSorts.Apply(q, query.Sort, query.Descending).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Paged<ContactView>(rows.Select(ToView).ToList(), page, pageSize, total);
+        var live = await LiveCallStatusesAsync(rows, ct);
+        return new Paged<ContactView>(rows.Select(c => ToView(c, live.GetValueOrDefault(c.Id))).ToList(), page, pageSize, total);
+    }
+
+    public Task<CampaignStatus?> StatusAsync(long campaignId, CancellationToken ct)
+        => db.Campaigns.AsNoTracking().Where(c => c.Id == campaignId).Select(c => (CampaignStatus?)c.Status).FirstOrDefaultAsync(ct);
+
+    /// <summary>One contact of the campaign, with its live call's status; null when the campaign has no such contact.</summary>
+    public async Task<ContactView?> ContactAsync(long campaignId, long contactId, CancellationToken ct)
+    {
+        var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == contactId && c.CampaignId == campaignId, ct);
+        if (contact is null) return null;
+        var live = await LiveCallStatusesAsync([contact], ct);
+        return ToView(contact, live.GetValueOrDefault(contact.Id));
     }
 
     public async Task<IReadOnlyList<CallView>?> CallsAsync(long campaignId, long? contactId, CancellationToken ct)
@@ -156,18 +191,58 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
     {
         if (!await db.Calls.AnyAsync(c => c.Id == callId && c.CampaignId == campaignId, ct)) return null;
         var rows = await db.CallEvents.AsNoTracking().Where(e => e.CallId == callId).OrderBy(e => e.Id)
-            .Select(e => new { e.Id, e.Type, e.Status, e.ReceivedAt, e.Payload }).ToListAsync(ct);
-        return rows.Select(e => new CallEventView(e.Id, e.Type, e.Status, e.ReceivedAt,
-            e.Payload is null || e.Payload.StartsWith('{') ? null : e.Payload.Length > 300 ? e.Payload[..300] + "…" : e.Payload)).ToList();
+            .Select(e => new { e.Id, e.Type, e.Status, e.ReceivedAt, Payload = e.Payload == null || e.Payload.StartsWith("{") ? null : e.Payload.Substring(0, 301) })
+            .ToListAsync(ct);
+        return rows.Select(e => new CallEventView(e.Id, e.Type, e.Status, e.ReceivedAt, Note(e.Payload))).ToList();
     }
+
+    /// <summary>The timelines of several calls of the campaign in one query (a contact's calls), oldest event first.</summary>
+    public async Task<Dictionary<long, IReadOnlyList<CallEventView>>> CallEventsAsync(long campaignId, IReadOnlyCollection<long> callIds, CancellationToken ct)
+    {
+        if (callIds.Count == 0) return [];
+        // Webhook bodies (JSON, with whole transcripts) stay in the database: only the engine's short notes come back.
+        var rows = await db.CallEvents.AsNoTracking().Where(e => e.CallId != null && callIds.Contains(e.CallId.Value))
+            .OrderBy(e => e.Id).Select(e => new
+            {
+                CallId = e.CallId!.Value, e.Id, e.Type, e.Status, e.ReceivedAt,
+                Payload = e.Payload == null || e.Payload.StartsWith("{") ? null : e.Payload.Substring(0, 301),
+            }).ToListAsync(ct);
+        return rows.GroupBy(e => e.CallId).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<CallEventView>)g.Select(e => new CallEventView(e.Id, e.Type, e.Status, e.ReceivedAt, Note(e.Payload))).ToList());
+    }
+
+    /// <summary>The engine's own words; webhook bodies (JSON) are not repeated in a timeline.</summary>
+    private static string? Note(string? payload) => payload is null || payload.StartsWith('{') ? null : payload.Length > 300 ? payload[..300] + "…" : payload;
 
     public static CallView ToView(Call c) => new(c.Id, c.ContactId, c.CampaignId, c.AttemptNumber, c.Status, c.Outcome, c.EndedReason,
         c.ErrorMessage, c.ProviderCallId, c.CreatedAt, c.LaunchedAt, c.StartedAt, c.EndedAt, c.LastEventAt, c.DurationSeconds, c.Cost,
         c.RecordingUrl, c.Summary, c.SuccessEvaluation, c.Transcript);
 
-    private static ContactView ToView(Contact c) => new(c.Id, c.RowNumber, c.Name, c.BusinessName, c.Phone, c.State, c.Attempts,
+    /// <summary>The live call's status of each contact being dialled on this page (one small query, only when there are any).</summary>
+    private async Task<Dictionary<long, CallStatus?>> LiveCallStatusesAsync(List<Contact> rows, CancellationToken ct)
+    {
+        var dialing = rows.Where(c => c.State == ContactState.Dialing).Select(c => c.Id).ToList();
+        if (dialing.Count == 0) return [];
+        var active = Call.ActiveStatuses;
+        var calls = await db.Calls.AsNoTracking().Where(c => dialing.Contains(c.ContactId) && active.Contains(c.Status))
+            .Select(c => new { c.ContactId, c.Status }).ToListAsync(ct);
+        return calls.GroupBy(c => c.ContactId).ToDictionary(g => g.Key, g => (CallStatus?)g.Max(c => c.Status));
+    }
+
+    /// <summary>Calls in progress now (starting, queued, ringing or live), oldest first, with whom they are with.</summary>
+    public async Task<IReadOnlyList<LiveCallView>> LiveCallsAsync(long campaignId, int max, CancellationToken ct)
+    {
+        var active = Call.ActiveStatuses;
+        var rows = await db.Calls.AsNoTracking().Where(c => c.CampaignId == campaignId && active.Contains(c.Status))
+            .OrderBy(c => c.Id).Take(max)
+            .Join(db.Contacts, c => c.ContactId, x => x.Id, (c, x) => new { c.Id, c.ContactId, x.Name, x.Phone, c.Status, c.CreatedAt, c.StartedAt, c.AttemptNumber })
+            .ToListAsync(ct);
+        return rows.Select(r => new LiveCallView(r.Id, r.ContactId, r.Name, r.Phone, r.Status, r.AttemptNumber, r.CreatedAt, r.StartedAt)).ToList();
+    }
+
+    private static ContactView ToView(Contact c, CallStatus? liveCall) => new(c.Id, c.RowNumber, c.Name, c.BusinessName, c.Phone, c.State, c.Attempts,
         c.BatchIndex, c.LastOutcome, c.LastEndedReason,
-        c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson), c.Reason, c.NextAttemptAt, c.Extension, c.PhoneSource);
+        c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson), c.Reason, c.NextAttemptAt, c.Extension, c.PhoneSource, liveCall);
 
     private static (int, int) Clamp(int page, int pageSize) => (Math.Max(1, page), Math.Clamp(pageSize <= 0 ? 25 : pageSize, 1, 500));
 }

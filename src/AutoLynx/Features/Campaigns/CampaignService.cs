@@ -12,6 +12,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Campaigns;
 
+/// <param name="Outcomes">Which contacts: those whose last call ended so (wire names, e.g. "no-answer"), or "not-called"; all when empty.</param>
+public sealed record DuplicateCampaignCommand(IReadOnlyList<string>? Outcomes = null, string? Name = null, long? AssistantId = null,
+    long? PhoneLineId = null, int? Cap = null);
+
+public sealed record DuplicateCampaignResult(long CampaignId, long SourceCampaignId, int Contacts);
+
 public sealed record CreateCampaignCommand(string Name, long AssistantId, long PhoneLineId, int Cap, DialMode Mode, string? OwnerId,
     bool LineQuietGating = false, string? Policy = null);
 
@@ -34,17 +40,8 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     public async Task<(CreateCampaignResult? Result, Dictionary<string, string[]>? Errors)> CreateAsync(CreateCampaignCommand cmd, Stream csv, CancellationToken ct,
         ImportSettings? import = null)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(cmd.Name)) errors["name"] = ["Give the campaign a name."];
-        else if (cmd.Name.Trim().Length > 200) errors["name"] = ["The name is longer than 200 characters."];
-        if (cmd.Cap is < 1 or > 1000) errors["cap"] = ["Cap must be between 1 and 1000 concurrent calls."];
+        var errors = await ValidateChoicesAsync(cmd.Name, cmd.Cap, cmd.AssistantId, cmd.PhoneLineId, ct);
         if (cmd.LineQuietGating && cmd.Mode != DialMode.Batch) errors["lineQuietGating"] = ["Line-quiet gating applies to strict batch mode only."];
-        var assistant = await db.Assistants.AsNoTracking().FirstOrDefaultAsync(a => a.Id == cmd.AssistantId, ct);
-        if (assistant is null || assistant.DeletedAt is not null) errors["assistantId"] = [$"There is no assistant with id {cmd.AssistantId}."];
-        else if (!assistant.Active) errors["assistantId"] = [$"The assistant \"{assistant.Name}\" is inactive."];
-        var line = await db.PhoneLines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == cmd.PhoneLineId, ct);
-        if (line is null) errors["phoneLineId"] = [$"There is no phone line with id {cmd.PhoneLineId}."];
-        else if (!line.Active) errors["phoneLineId"] = [$"The phone line \"{line.Name}\" is inactive."];
         var (policy, policyErrors) = PolicyReader.Read(cmd.Policy, compliance.NewCampaignPolicy(), Now);
         foreach (var (k, v) in policyErrors) errors[k] = v;
         await CheckPolicyLinesAsync(policy, errors, ct);
@@ -80,6 +77,86 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         await tx.CommitAsync(ct);
         hub.Publish(new CampaignChange(campaign.Id, ChangeKind.Created));
         return (new CreateCampaignResult(campaign.Id, report), null);
+    }
+
+    /// <summary>Name, cap, assistant and phone line of a new campaign: the messages name the field at fault.</summary>
+    private async Task<Dictionary<string, string[]>> ValidateChoicesAsync(string? name, int cap, long assistantId, long phoneLineId, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(name)) errors["name"] = ["Give the campaign a name."];
+        else if (name.Trim().Length > 200) errors["name"] = ["The name is longer than 200 characters."];
+        if (cap is < 1 or > 1000) errors["cap"] = ["Cap must be between 1 and 1000 concurrent calls."];
+        var assistant = await db.Assistants.AsNoTracking().FirstOrDefaultAsync(a => a.Id == assistantId, ct);
+        if (assistant is null || assistant.DeletedAt is not null) errors["assistantId"] = [$"There is no assistant with id {assistantId}."];
+        else if (!assistant.Active) errors["assistantId"] = [$"The assistant \"{assistant.Name}\" is inactive."];
+        var line = await db.PhoneLines.AsNoTracking().FirstOrDefaultAsync(l => l.Id == phoneLineId, ct);
+        if (line is null) errors["phoneLineId"] = [$"There is no phone line with id {phoneLineId}."];
+        else if (!line.Active) errors["phoneLineId"] = [$"The phone line \"{line.Name}\" is inactive."];
+        return errors;
+    }
+
+    /// <summary>
+    /// A new CREATED campaign from another's contacts: all of them, or those whose last call ended in one of
+    /// <see cref="DuplicateCampaignCommand.Outcomes"/> ("not-called": never called). Their extra columns and row numbers
+    /// come along; mode and line-quiet gating are copied; name, assistant, line and cap may be changed.
+    /// Contacts are copied in pages, in one transaction: all or nothing.
+    /// </summary>
+    public async Task<(DuplicateCampaignResult? Result, Dictionary<string, string[]>? Errors, bool NotFound)> DuplicateAsync(
+        long sourceId, DuplicateCampaignCommand cmd, CancellationToken ct)
+    {
+        var source = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == sourceId, ct);
+        if (source is null) return (null, null, true);
+        var filter = ContactFilter.Parse(cmd.Outcomes, out var filterError);
+        var name = cmd.Name?.Trim() is { Length: > 0 } n ? n : DefaultCopyName(source.Name, filter);
+        var errors = await ValidateChoicesAsync(name, cmd.Cap ?? source.Cap, cmd.AssistantId ?? source.AssistantId, cmd.PhoneLineId ?? source.PhoneLineId, ct);
+        if (filterError is not null) errors["outcomes"] = [filterError];
+        if (errors.Count > 0) return (null, errors, false);
+
+        var contacts = filter.Apply(db.Contacts.AsNoTracking().Where(c => c.CampaignId == sourceId));
+        if (!await contacts.AnyAsync(ct))
+            return (null, new() { ["outcomes"] = [$"No contact of \"{source.Name}\" {filter.Describe()}; nothing to copy."] }, false);
+
+        var now = Now;
+        var copy = new Campaign
+        {
+            Name = name, OwnerId = actor.UserId ?? source.OwnerId, AssistantId = cmd.AssistantId ?? source.AssistantId,
+            PhoneLineId = cmd.PhoneLineId ?? source.PhoneLineId, Cap = cmd.Cap ?? source.Cap, Mode = source.Mode,
+            LineQuietGating = source.LineQuietGating,
+            Status = CampaignStatus.Created, CreatedAt = now, UpdatedAt = now,
+        };
+        // The same rules (hours, retries, pool, guards), but not the source's schedule: the copy starts when told.
+        SetPolicy(copy, PolicyReader.Deserialize(source.PolicyJson) with { StartAt = null, EndAt = null });
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Campaigns.Add(copy);
+        await db.SaveChangesAsync(ct);
+        var copied = 0;
+        await using (var writer = ContactBulkWriter.Create(db, copy.Id, copy.Cap, now))
+        {
+            const int pageSize = 2000;
+            for (var lastRow = int.MinValue; ;)
+            {
+                var from = lastRow;
+                var page = await contacts.Where(c => c.RowNumber > from).OrderBy(c => c.RowNumber).Take(pageSize)
+                    .Select(c => new { c.RowNumber, c.Name, c.BusinessName, c.Phone, c.ExtraJson }).ToListAsync(ct);
+                if (page.Count == 0) break;
+                await writer.WriteAsync(page.Select(c => new ImportedContact(c.RowNumber, c.Name, c.BusinessName, c.Phone,
+                    c.ExtraJson is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(c.ExtraJson))).ToList(), ct);
+                copied += page.Count;
+                lastRow = page[^1].RowNumber;
+            }
+        }
+        copy.TotalContacts = copied;
+        Audit("campaign.duplicate", copy.Id, new { from = sourceId, copy.Name, outcomes = cmd.Outcomes, contacts = copied });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        hub.Publish(new CampaignChange(copy.Id, ChangeKind.Created));
+        return (new DuplicateCampaignResult(copy.Id, sourceId, copied), null, false);
+    }
+
+    private static string DefaultCopyName(string source, ContactFilter filter)
+    {
+        var name = $"{source} ({(filter.All ? "copy" : "re-run")})";
+        return name.Length <= 200 ? name : name[..200];
     }
 
     private static string FirstProblem(ImportReport r)

@@ -42,6 +42,8 @@ public sealed class DemoEnvironment(DemoMode mode, IConfiguration config, IOptio
         connection.BaseUrl = _simulator.BaseUrl;
         connection.ApiKey = simOptions.ApiKey;
         connection.Simulated = true;
+        var simulator = _simulator;
+        connection.SimulatorTimeScale = () => simulator.Options.TimeScale;
     }
 
     /// <summary>After migrations: a database this demo found fresh is demo-only from now on.</summary>

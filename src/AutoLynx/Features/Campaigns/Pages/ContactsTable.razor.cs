@@ -1,0 +1,44 @@
+using AutoLynx.Features.Contacts;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace AutoLynx.Features.Campaigns.Pages;
+
+/// <summary>The contacts of the campaign, one page at a time from the server; reloads when the campaign changes.</summary>
+public sealed partial class ContactsTable
+{
+    [Parameter, EditorRequired] public CampaignSummary Summary { get; set; } = default!;
+    /// <summary>Moves when the campaign changed: the page of contacts is read again.</summary>
+    [Parameter] public int Revision { get; set; }
+    /// <summary>A contact was chosen (click, or Enter on its name): its id.</summary>
+    [Parameter] public EventCallback<long> Open { get; set; }
+    [Inject] private IServiceScopeFactory Scopes { get; set; } = default!;
+
+    private MudTable<ContactView>? _table;
+    private string? _search;
+    private ContactState? _stateFilter;
+    private (long Id, int Revision)? _shown;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var now = (Summary.Id, Revision);
+        if (_shown is { } before && before != now && _table is not null)
+        {
+            _shown = now;
+            await _table.ReloadServerData();
+        }
+        _shown = now;
+    }
+
+    private async Task<TableData<ContactView>> LoadAsync(TableState state, CancellationToken ct)
+    {
+        await using var scope = Scopes.CreateAsyncScope();
+        var sort = state.SortLabel is { } label && ContactSorts.TryParse(label, out var parsed) ? parsed : ContactSort.Row;
+        var query = new ContactQuery(state.Page + 1, state.PageSize, _stateFilter, _search, sort, state.SortDirection == SortDirection.Descending);
+        var page = await scope.ServiceProvider.GetRequiredService<CampaignQueries>().ContactsAsync(Summary.Id, query, ct);
+        return page is null ? new TableData<ContactView> { Items = [], TotalItems = 0 } : new TableData<ContactView> { Items = page.Items, TotalItems = page.Total };
+    }
+
+    private async Task OnSearch(string? v) { _search = v; if (_table is not null) await _table.ReloadServerData(); }
+    private async Task OnState(ContactState? v) { _stateFilter = v; if (_table is not null) await _table.ReloadServerData(); }
+}
