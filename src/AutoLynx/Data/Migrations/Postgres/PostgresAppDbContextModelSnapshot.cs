@@ -796,6 +796,11 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("campaign_id");
 
+                    b.Property<string>("Extension")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("extension");
+
                     b.Property<string>("ExtraJson")
                         .HasColumnType("text")
                         .HasColumnName("extra_json");
@@ -827,6 +832,11 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("phone");
+
+                    b.Property<string>("PhoneSource")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("phone_source");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(32)
@@ -864,6 +874,67 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasDatabaseName("ix_contacts_campaign_id_state_row_number");
 
                     b.ToTable("contacts", (string)null);
+                });
+
+            modelBuilder.Entity("AutoLynx.Features.Contacts.ImportMapping", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("HeaderKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("header_key");
+
+                    b.Property<string>("HeadersJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("headers_json");
+
+                    b.Property<string>("MappingJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("mapping_json");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_mappings");
+
+                    b.HasIndex("UserId", "HeaderKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_import_mappings_user_id_header_key");
+
+                    b.ToTable("import_mappings", (string)null);
+                });
+
+            modelBuilder.Entity("AutoLynx.Features.Demo.DemoMarker", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_demo_markers");
+
+                    b.ToTable("demo_markers", (string)null);
                 });
 
             modelBuilder.Entity("AutoLynx.Features.Engine.Lease", b =>

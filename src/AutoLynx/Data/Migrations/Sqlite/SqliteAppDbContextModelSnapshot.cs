@@ -770,6 +770,11 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("campaign_id");
 
+                    b.Property<string>("Extension")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("extension");
+
                     b.Property<string>("ExtraJson")
                         .HasColumnType("TEXT")
                         .HasColumnName("extra_json");
@@ -801,6 +806,11 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("phone");
+
+                    b.Property<string>("PhoneSource")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone_source");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(32)
@@ -838,6 +848,65 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_contacts_campaign_id_state_row_number");
 
                     b.ToTable("contacts", (string)null);
+                });
+
+            modelBuilder.Entity("AutoLynx.Features.Contacts.ImportMapping", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("HeaderKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("header_key");
+
+                    b.Property<string>("HeadersJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("headers_json");
+
+                    b.Property<string>("MappingJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("mapping_json");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_mappings");
+
+                    b.HasIndex("UserId", "HeaderKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_import_mappings_user_id_header_key");
+
+                    b.ToTable("import_mappings", (string)null);
+                });
+
+            modelBuilder.Entity("AutoLynx.Features.Demo.DemoMarker", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_demo_markers");
+
+                    b.ToTable("demo_markers", (string)null);
                 });
 
             modelBuilder.Entity("AutoLynx.Features.Engine.Lease", b =>
