@@ -231,7 +231,7 @@ public static class AssistantTemplates
     /// Every template asks for these too: AutoLynx acts on them when the call ends (an opt-out goes on the do-not-call
     /// list at once; a callback time schedules the next attempt then). See <see cref="Compliance.CallAnalysis"/>.
     /// </summary>
-    private static readonly (string Name, string Type, string Description)[] ComplianceFields =
+    private static (string Name, string Type, string Description)[] ComplianceFields =>
     [
         ("doNotCall", "boolean", "True if the person asked not to be called again, in any words"),
         ("callbackAt", "string", "If the person asked to be called back at a particular time: that time, ISO 8601 with offset; otherwise empty"),

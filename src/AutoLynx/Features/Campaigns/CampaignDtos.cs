@@ -35,7 +35,11 @@ public sealed record CreateCampaignResult(long CampaignId, ImportReport ImportRe
 public sealed record ContactView(
     long Id, int RowNumber, string Name, string BusinessName, string Phone, ContactState State, int Attempts,
     int BatchIndex, CallOutcome? LastOutcome, string? LastEndedReason, IReadOnlyDictionary<string, string>? Extra,
-    ContactReason? Reason = null, DateTime? NextAttemptAt = null, string? Extension = null, string? PhoneSource = null, CallStatus? LiveCallStatus = null);
+    ContactReason? Reason = null, DateTime? NextAttemptAt = null, string? Extension = null, string? PhoneSource = null, CallStatus? LiveCallStatus = null)
+{
+    /// <summary>Why a contact that is still to be called waits (its hours, a retry, a callback…); null otherwise.</summary>
+    public ContactReason? WaitingReason => State == ContactState.Pending ? Reason : null;
+}
 
 public sealed record CallView(
     long Id, long ContactId, long CampaignId, int AttemptNumber, CallStatus Status, CallOutcome? Outcome, string? EndedReason,

@@ -36,6 +36,9 @@ public static class CampaignEndpoints
         g.MapPost("/{id:long}/stop", StopAsync);
         g.MapPost("/{id:long}/duplicate", DuplicateAsync);
         g.MapGet("/{id:long}/contacts", ContactsAsync);
+        g.MapGet("/{id:long}/preflight", async (long id, Compliance.Preflight preflight, CancellationToken ct)
+            => await preflight.ForAsync(id, ct) is { } report ? TypedResults.Ok(report) : NotFound(id))
+            .WithSummary("What the campaign would do if started now: callable, waiting for calling hours, on the do-not-call list, estimated finish");
         g.MapGet("/{id:long}/calls", CallsAsync);
         g.MapGet("/{id:long}/calls/{callId:long}/events", CallEventsAsync);
         g.MapGet("/{id:long}/events", EventsAsync);

@@ -24,12 +24,7 @@ public static class EngineServices
         services.AddScoped<CampaignDialer>();
         services.AddScoped<CampaignGuards>();
         services.AddSingleton<CallPacing>();
-        // Compliance: the policy's rules as the engine applies them.
-        services.AddScoped<ClaimGuard>();
-        services.AddScoped<DncService>();
-        services.AddSingleton<ContactHours>();
-        services.AddSingleton<ComplianceDefaults>();
-        services.AddOptions<ComplianceOptions>().BindConfiguration("Compliance").ValidateDataAnnotations().ValidateOnStart();
+        services.AddCompliance();
         return services;
     }
 
