@@ -75,6 +75,11 @@ public sealed class DialerOptions
     [Range(0.01, 1)] public double BreakerThreshold { get; set; } = 0.5;
     /// <summary>What a live call is expected to cost when the campaign has no ended call with a cost yet (spend caps), USD.</summary>
     [Range(0, 100)] public decimal ExpectedCostPerCall { get; set; } = 0.15m;
+    /// <summary>
+    /// A campaign whose last answered calls ended waits this long for their end-of-call reports before it completes:
+    /// a report can ask for a callback. Compressed by the simulator's time scale in demo mode.
+    /// </summary>
+    public TimeSpan ReportGrace { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Section "Phone".</summary>

@@ -32,7 +32,8 @@ public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error
 
 /// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
 public sealed class CampaignService(AppDbContext db, ContactImporter importer, TimeProvider time, DispatcherSignal dispatcher, CampaignEventHub hub,
-    AssistantService assistants, EngineTransitions transitions, ComplianceDefaults compliance, Actor actor)
+    AssistantService assistants, EngineTransitions transitions, ComplianceDefaults compliance, Actor actor,
+    Microsoft.Extensions.Options.IOptionsMonitor<DialerOptions> dialer)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -341,8 +342,8 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     }
 
     /// <summary>
-    /// COMPLETED when no contact is left to dial and no call is active (every contact may have been skipped: do-not-call,
-    /// hours that never open).
+    /// COMPLETED when no contact is left to dial, no call is active and no answered call's report is still due (up to
+    /// <see cref="DialerOptions.ReportGrace"/>); every contact may have been skipped (do-not-call, hours that never open).
     /// One conditional UPDATE, so it cannot race a launch.
     /// </summary>
     public async Task<bool> TryCompleteAsync(long id, CancellationToken ct)
@@ -350,10 +351,14 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         var now = Now;
         var dialable = Campaign.Dialable;
         var active = Call.ActiveStatuses;
+        // An answered call's end-of-call report (its transcript) is still due: it may ask for a callback.
+        var reportDue = now - compliance.ReportGrace(dialer.CurrentValue.ReportGrace);
         var n = await db.Campaigns
             .Where(c => c.Id == id && dialable.Contains(c.Status)
                 && !db.Contacts.Any(x => x.CampaignId == id && (x.State == ContactState.Pending || x.State == ContactState.Dialing))
                 && !db.Calls.Any(x => x.CampaignId == id && active.Contains(x.Status))
+                && !db.Calls.Any(x => x.CampaignId == id && x.Status == CallStatus.Ended && x.StartedAt != null && x.Transcript == null
+                                      && x.MessagesJson == null && x.EndedAt > reportDue)
                 && db.Contacts.Any(x => x.CampaignId == id))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Completed).SetProperty(c => c.CompletedAt, now)
                 .SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);

@@ -15,6 +15,12 @@ public sealed class ComplianceDefaults(IOptionsMonitor<ComplianceOptions> option
     /// <summary>1 with a real account; the simulator's time scale in demo mode (0.02: a minute lasts 1.2 s).</summary>
     public double TimeScale => Demo ? Math.Clamp(config.GetValue("Simulator:TimeScale", 0.02), 0.0001, 1) : 1;
 
+    /// <summary>
+    /// How long an end-of-call report is waited for after its call ended (completion, spend cap): compressed in demo
+    /// mode, but never below 5 s, since delivery and processing take real time.
+    /// </summary>
+    public TimeSpan ReportGrace(TimeSpan configured) => TimeSpan.FromTicks(Math.Max((long)(configured.Ticks * TimeScale), TimeSpan.FromSeconds(5).Ticks));
+
     public bool EnforceLegalHours => options.CurrentValue.EnforceLegalHours ?? !Demo;
 
     public CallingWindow? DefaultWindow => Demo ? null : options.CurrentValue.DefaultCallingWindow.ToWindow();

@@ -20,7 +20,7 @@ public sealed record FileInspection(string Format, string? Sheet, IReadOnlyList<
 /// normalises phones and reports row by row what it could not take. Accepted contacts go to a sink in batches; problem
 /// rows go, as they are found, to an optional <see cref="IImportProblemSink"/> (the error CSV).
 /// </summary>
-public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptions> options, Compliance.DncService dnc)
+public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptions> options, IServiceScopeFactory scopes)
 {
     /// <summary>Why a row whose number is on the do-not-call list is not imported.</summary>
     public const string OnDoNotCallList = "The number is on the do-not-call list.";
@@ -35,6 +35,9 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
     {
         settings ??= ImportSettings.Default;
         var limits = options.Value;
+        // The do-not-call list is read on a connection of its own: the caller's is busy writing the contacts.
+        await using var dncScope = scopes.CreateAsyncScope();
+        var dnc = dncScope.ServiceProvider.GetRequiredService<Compliance.DncService>();
         var report = new ImportReport();
         await using var source = await OpenAsync(input, settings.Sheet, ct);
         source.Describe(report);

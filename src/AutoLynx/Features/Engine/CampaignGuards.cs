@@ -12,7 +12,7 @@ namespace AutoLynx.Features.Engine;
 /// ends, the spend cap, and the failure-spike breaker. A rule that stops a campaign pauses it with the reason in words.
 /// </summary>
 public sealed class CampaignGuards(AppDbContext db, CampaignService campaigns, EngineTransitions transitions, LeaderWrites writes,
-    IOptionsMonitor<DialerOptions> options, ActiveCallCounts counts, ILogger<CampaignGuards> logger)
+    IOptionsMonitor<DialerOptions> options, ActiveCallCounts counts, Compliance.ComplianceDefaults compliance, TimeProvider time, ILogger<CampaignGuards> logger)
 {
     private static readonly CallOutcome[] Faults = [CallOutcome.FailedToConnect, CallOutcome.ProviderFault, CallOutcome.VapiFault, CallOutcome.Error];
 
@@ -53,7 +53,12 @@ public sealed class CampaignGuards(AppDbContext db, CampaignService campaigns, E
             .GroupBy(c => 1).Select(g => new { Spent = g.Sum(c => c.Cost), Count = g.Count() }).FirstOrDefaultAsync(ct);
         var spent = costs?.Spent ?? 0m;
         var expected = costs is { Count: > 0 } ? spent / costs.Count : options.CurrentValue.ExpectedCostPerCall;
-        var live = counts.Campaign(campaignId);
+        // Ended calls whose cost (in the end-of-call report) has not arrived yet cost as much as a live one.
+        var reportDue = time.GetUtcNow().UtcDateTime - compliance.ReportGrace(options.CurrentValue.ReportGrace);
+        var active = Call.ActiveStatuses;
+        var unpriced = await db.Calls.AsNoTracking().CountAsync(c => c.CampaignId == campaignId && c.Cost == null && c.ProviderCallId != null
+            && !active.Contains(c.Status) && c.EndedAt > reportDue, ct);
+        var live = counts.Campaign(campaignId) + unpriced;
         var committed = spent + live * expected;
         if (committed + expected <= limit) return true;
         if (committed >= limit || live == 0)

@@ -7,6 +7,8 @@ public sealed class EffectBatch
 {
     public List<(long Campaign, long Line)> Releases { get; } = [];
     public List<CampaignChange> Changes { get; } = [];
+    /// <summary>Campaigns to offer for completion though no call was released (an end-of-call report arrived).</summary>
+    public HashSet<long> Completions { get; } = [];
     public bool Wake { get; set; }
     public bool CountsRaised { get; set; }
 }

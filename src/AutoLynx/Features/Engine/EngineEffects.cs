@@ -36,6 +36,9 @@ public sealed class EngineEffects(ActiveCallCounts counts, DispatcherSignal disp
     public void Changed(long campaignId, long callId, CallStatus status, DateTime at)
         => LeaderWrites.CurrentEffects.Changes.Add(CampaignChange.ForCall(campaignId, callId, status, at));
 
+    /// <summary>An ended call's end-of-call report arrived: its campaign may complete now (it waited for the report).</summary>
+    public void Reported(long campaignId) => LeaderWrites.CurrentEffects.Completions.Add(campaignId);
+
     /// <summary>Something freed room without ending a call (a contact given back): wake the dispatcher.</summary>
     public void Wake() => LeaderWrites.CurrentEffects.Wake = true;
 
@@ -47,6 +50,7 @@ public sealed class EngineEffects(ActiveCallCounts counts, DispatcherSignal disp
             metrics.SlotFreed();
             foreach (var (campaign, _) in batch.Releases) completions.Request(campaign);
         }
+        foreach (var campaign in batch.Completions) completions.Request(campaign);
         if (batch.Releases.Count > 0 || batch.Wake) dispatcher.Wake();
         foreach (var change in batch.Changes) hub.Publish(change);
     }

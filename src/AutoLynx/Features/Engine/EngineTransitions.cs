@@ -142,7 +142,7 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
         for (var attempt = 1; ; attempt++)
         {
             var row = await db.Calls.FirstAsync(c => c.Id == callId, ct);
-            if (row.ProviderCallId is { } existing && existing != call.Id)
+            if (row.ProviderCallId is { Length: > 0 } existing && existing != call.Id)
             {
                 // One POST per row makes this impossible; if Vapi ever says otherwise, keep both on record and look.
                 logger.LogError("Call {CallId} is {Existing} at Vapi, but Vapi also reports {Other} for it", callId, existing, call.Id);
@@ -152,7 +152,7 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
                 return null;
             }
             var now = Now;
-            row.ProviderCallId ??= call.Id;
+            if (string.IsNullOrEmpty(row.ProviderCallId)) row.ProviderCallId = call.Id;
             row.LaunchedAt ??= now;
             row.ControlUrl ??= ControlUrlPolicy.TrustedOrNull(call.Monitor?.ControlUrl, connection.BaseUrl);
             row.LookupAfter = null;
@@ -231,6 +231,7 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
         // The report carries the analysis (an opt-out, a callback): the contact's next step is decided again with it.
         if (!await db.Calls.AnyAsync(o => o.ContactId == call.ContactId && o.Id > call.Id, ct))
             await SettleContactAsync(call.ContactId, call.Id, outcome, call.EndedReason, recount: false, now, ct, call.StructuredDataJson);
+        effects.Reported(call.CampaignId);
     }
 
     /// <summary>Vapi status → ours: scheduled/queued → QUEUED, ringing → RINGING, in-progress/forwarding → IN_PROGRESS, ended → ENDED, FAILED or CANCELED by ended reason.</summary>

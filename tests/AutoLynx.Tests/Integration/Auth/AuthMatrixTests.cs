@@ -102,6 +102,8 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("POST", "/api/campaigns/{id:long}/resume", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/resume", 409),
         new("POST", "/api/campaigns/{id:long}/stop", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/stop", 409),
         new("GET", "/api/campaigns/{id:long}/contacts", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/contacts", 200),
+        new("POST", "/api/campaigns/{id:long}/duplicate", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/duplicate", 400, () => Json(new { outcomes = new[] { "shoe" } })),
+        new("GET", "/api/campaigns/{id:long}/preflight", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/preflight", 200),
         new("GET", "/api/campaigns/{id:long}/calls", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/calls", 200),
         new("GET", "/api/campaigns/{id:long}/calls/{callId:long}/events", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/calls/{f.CallId}/events", 200),
         new("GET", "/api/campaigns/{id:long}/events", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/events", 200),
@@ -119,6 +121,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("GET", "/api/assistant-templates/{id}", Kind.User, _ => "api/assistant-templates/survey", 200),
         new("GET", "/api/phone-lines", Kind.User, _ => "api/phone-lines", 200),
         new("POST", "/api/phone-lines", Kind.Admin, _ => "api/phone-lines", 200),
+        new("PATCH", "/api/phone-lines/{id:long}", Kind.Admin, _ => "api/phone-lines/987654", 404, () => Json(new { dailyCap = 5 })),
     ];
 
     private static readonly string[] Identities = ["anonymous", "operatorA", "sessionA", "operatorB", "admin", "supabaseA", "revoked", "badToken", "expiredSupabase"];

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using AutoLynx.Tests.Infrastructure;
 
@@ -47,6 +48,33 @@ public sealed class CallingWindowTests
         await app.WaitForStatusAsync(id, "COMPLETED", TimeSpan.FromMinutes(1));
         await app.AssertEachNumberRangOnceAsync(4);
         Assert.Equal("+81312345678", (await app.SimNumbersAsync())[^1]);
+    }
+
+    [Fact]
+    public async Task Preflight_BeforeStart_CountsWhatWouldHappen()
+    {
+        var clock = new MovableClock(Utc("2026-12-07T13:55:00Z"));
+        await using var app = AppHost.Start(Db.Sqlite, services: clock.Install);
+        const string csv = "name,business_name,phone\nNew York,B,+12125550101\nLos Angeles,B,+12135550102\nLondon,B,+442071234567\nTokyo,B,+81312345678\nListed,B,+12125550199\n";
+        var id = await app.CreateCampaignAsync(csv, cap: 2, policy: Weekdays9To8);
+        await app.Http.PostAsJsonAsync("api/dnc", new { number = "+12125550199" }); // after the import: still a contact, never called
+
+        var p = await app.GetJsonAsync($"api/campaigns/{id}/preflight");
+        Assert.Equal(5, p.GetProperty("pending").GetInt32());
+        Assert.Equal(1, p.GetProperty("callableNow").GetInt32());
+        Assert.Equal(3, p.GetProperty("waitingForHours").GetInt32());
+        Assert.Equal(1, p.GetProperty("onDoNotCallList").GetInt32());
+        Assert.Equal(Utc("2026-12-07T14:00:00Z"), p.GetProperty("firstOpensAt").GetDateTimeOffset());
+        Assert.Contains("opens 09:00 America/New_York, in 5 min", p.GetProperty("firstOpensMessage").GetString());
+        Assert.False(p.GetProperty("secondsPerCallFromHistory").GetBoolean());
+        // Four calls at two at a time, 60 s each (compressed by the demo's time scale, 0.005): two rounds from now.
+        var perCall = p.GetProperty("secondsPerCall").GetDouble();
+        Assert.Equal(0.3, perCall, 3);
+        Assert.Equal(Utc("2026-12-07T13:55:00Z").AddSeconds(2 * perCall), p.GetProperty("estimatedFinishAt").GetDateTimeOffset(), TimeSpan.FromSeconds(5));
+        Assert.StartsWith("Mon–Fri 09:00–20:00 in each contact's time zone", p.GetProperty("callingHours").GetString());
+
+        using var missing = await app.Http.GetAsync("api/campaigns/987654/preflight");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]
