@@ -82,6 +82,8 @@ public sealed class ComplianceUiTests(E2EFixture app, ITestOutputHelper output) 
         await narrow.GotoAsync("/dnc");
         await WaitForCircuitAsync(narrow);
         await Expect(narrow.Locator("[data-testid=dnc-table] tbody tr", new() { HasText = "+14155550103" })).ToHaveCountAsync(1);
+        var total = await api.GetFromJsonAsync<JsonElement>("api/dnc");
+        await Expect(narrow.Locator("[data-testid=dnc-total]")).ToHaveTextAsync($"{total.GetProperty("total").GetInt32()} numbers");
         await Shot(narrow, "71-dnc-admin-390", fullPage: true);
         Assert.True(await narrow.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the page scrolls sideways at 390 px");
     }
@@ -189,6 +191,7 @@ public sealed class ComplianceUiTests(E2EFixture app, ITestOutputHelper output) 
         var waiting = page.Locator("[data-testid=campaign-waiting]");
         await Expect(waiting).ToContainTextAsync("Waiting for calling hours: opens 09:00 America/Los_Angeles", new() { Timeout = 60_000 });
         await Expect(waiting).ToContainTextAsync("in ");
+        await Expect(page.Locator("[data-testid=calls-by-status]")).ToHaveTextAsync("No calls yet: the campaign is waiting (see why above).");
         await Expect(page.Locator("[data-testid=preflight]")).ToHaveCountAsync(0);
         var chips = page.Locator("[data-testid=contacts-table] td[data-label=Status] [data-status=waiting-outside-calling-hours]");
         await Expect(chips).ToHaveCountAsync(5, new() { Timeout = 30_000 });

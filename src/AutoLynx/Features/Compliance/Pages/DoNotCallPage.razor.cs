@@ -32,7 +32,12 @@ public sealed partial class DoNotCallPage
     {
         await using var scope = Scopes.CreateAsyncScope();
         var page = await scope.ServiceProvider.GetRequiredService<DncService>().ListAsync(_search, state.Page + 1, state.PageSize, ct);
-        _total = page.Total;
+        if (_total != page.Total)
+        {
+            // The count sits outside the table: it is drawn again once the page of rows is in.
+            _total = page.Total;
+            _ = InvokeAsync(StateHasChanged);
+        }
         return new TableData<DncView> { Items = page.Items, TotalItems = page.Total };
     }
 
