@@ -16,7 +16,8 @@ internal static class E2EApi
         return csv.ToString();
     }
 
-    public static async Task<long> CreateCampaignAsync(HttpClient api, string name, string csv, int cap = 5)
+    /// <param name="policy">The campaign's policy as JSON (calling hours, retries…); null for the defaults.</param>
+    public static async Task<long> CreateCampaignAsync(HttpClient api, string name, string csv, int cap = 5, string? policy = null)
     {
         var assistants = await api.GetFromJsonAsync<JsonElement>("api/assistants");
         var lines = await api.GetFromJsonAsync<JsonElement>("api/phone-lines");
@@ -28,6 +29,7 @@ internal static class E2EApi
             { new StringContent(lines[0].GetProperty("id").GetInt64().ToString()), "phoneLineId" },
             { new StringContent(cap.ToString()), "cap" },
         };
+        if (policy is not null) form.Add(new StringContent(policy), "policy");
         using var resp = await api.PostAsync("api/campaigns", form);
         var body = await resp.Content.ReadAsStringAsync();
         if (resp.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"Creating {name} answered {(int)resp.StatusCode}: {body}");

@@ -46,6 +46,12 @@ public sealed class StatusStylesTests
     [InlineData(ContactState.Pending, ContactReason.AccountBusy, "Waiting: account at its call limit", "waiting-account-busy")]
     [InlineData(ContactState.Pending, ContactReason.RateLimited, "Waiting: Vapi asked to slow down", "waiting-rate-limited")]
     [InlineData(ContactState.Pending, ContactReason.CampaignPaused, "Waiting: campaign paused", "waiting-campaign-paused")]
+    [InlineData(ContactState.Pending, ContactReason.OutsideCallingHours, "Waiting: outside calling hours", "waiting-outside-calling-hours")]
+    [InlineData(ContactState.Pending, ContactReason.RetryScheduled, "Waiting: retry scheduled", "waiting-retry-scheduled")]
+    [InlineData(ContactState.Pending, ContactReason.CallbackRequested, "Waiting: callback requested", "waiting-callback-requested")]
+    [InlineData(ContactState.Pending, ContactReason.DailyLimit, "Waiting: daily call limit for the number", "waiting-daily-limit")]
+    [InlineData(ContactState.Skipped, ContactReason.DoNotCall, "Not called: on the do-not-call list", "not-called-do-not-call")]
+    [InlineData(ContactState.Skipped, ContactReason.NoConsent, "Not called: no consent", "not-called-no-consent")]
     public void ContactLook_EngineReason_SaysWhyInWordsWithTheWireNameOnHover(ContactState state, ContactReason reason, string label, string key)
     {
         var next = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);

@@ -127,6 +127,8 @@ public static class StatusStyles
             // Stopped before the engine recorded a reason (contacts left pending by an older version).
             case ContactState.Pending or ContactState.Skipped when campaign == CampaignStatus.Stopped:
                 return new("Not called: campaign stopped", Color.Default, "not-called-stopped");
+            case ContactState.Skipped when reason is { } why and (ContactReason.DoNotCall or ContactReason.NoConsent or ContactReason.NeverInCallingHours or ContactReason.CampaignEnded):
+                return new($"Not called: {NotCalled(why)}", Color.Default, "not-called-" + WireNames.Kind(why), WireNames.Kind(why));
             case ContactState.Skipped:
                 return new("Not called", Color.Default, "not-called", reason is { } r ? WireNames.Kind(r) : null);
             case ContactState.Pending when reason is { } waitReason and not ContactReason.CampaignStopped:
@@ -159,7 +161,24 @@ public static class StatusStyles
         ContactReason.PlacementRetry => "call being placed again",
         ContactReason.CampaignPaused => "campaign paused",
         ContactReason.CampaignStopped => "campaign stopped",
+        ContactReason.OutsideCallingHours => "outside calling hours",
+        ContactReason.RetryScheduled => "retry scheduled",
+        ContactReason.CallbackRequested => "callback requested",
+        ContactReason.LiveElsewhere => "on a call in another campaign",
+        ContactReason.DailyLimit => "daily call limit for the number",
+        ContactReason.DoNotCall => "on the do-not-call list",
         _ => WireNames.Kind(reason),
+    };
+
+    /// <summary>Why a contact was left out on purpose, in words (after "Not called: ").</summary>
+    public static string NotCalled(ContactReason reason) => reason switch
+    {
+        ContactReason.DoNotCall => "on the do-not-call list",
+        ContactReason.NoConsent => "no consent",
+        ContactReason.NeverInCallingHours => "never in calling hours",
+        ContactReason.CampaignEnded => "campaign end time passed",
+        ContactReason.CampaignStopped => "campaign stopped",
+        _ => Waiting(reason),
     };
 
     /// <summary>A call in one chip: its outcome once known (raw ended reason on hover), else its status.</summary>

@@ -26,6 +26,8 @@ public sealed partial class ContactDrawer : IDisposable
     private IReadOnlyList<CallView> _calls = [];
     private Dictionary<long, IReadOnlyList<CallEventView>> _timelines = [];
     private LiveRefresh? _live;
+    /// <summary>The contact's number is on the do-not-call list.</summary>
+    private bool _listed;
 
     protected override async Task OnInitializedAsync()
     {
@@ -47,6 +49,14 @@ public sealed partial class ContactDrawer : IDisposable
         _contact = await q.ContactAsync(CampaignId, ContactId, CancellationToken.None);
         _calls = await q.CallsAsync(CampaignId, ContactId, CancellationToken.None) ?? [];
         _timelines = await q.CallEventsAsync(CampaignId, _calls.Select(c => c.Id).ToList(), CancellationToken.None);
+        _listed = _contact is not null
+            && (await scope.ServiceProvider.GetRequiredService<Compliance.DncService>().ListedAsync([_contact.Phone], CancellationToken.None)).Count > 0;
+    }
+
+    private async Task ReloadAsync()
+    {
+        await LoadAsync();
+        StateHasChanged();
     }
 
     public void Dispose() => _live?.Dispose();

@@ -13,6 +13,7 @@ public sealed partial class ContactsTable
     /// <summary>A contact was chosen (click, or Enter on its name): its id.</summary>
     [Parameter] public EventCallback<long> Open { get; set; }
     [Inject] private IServiceScopeFactory Scopes { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
 
     private MudTable<ContactView>? _table;
     private string? _search;
@@ -38,6 +39,10 @@ public sealed partial class ContactsTable
         var page = await scope.ServiceProvider.GetRequiredService<CampaignQueries>().ContactsAsync(Summary.Id, query, ct);
         return page is null ? new TableData<ContactView> { Items = [], TotalItems = 0 } : new TableData<ContactView> { Items = page.Items, TotalItems = page.Total };
     }
+
+    /// <summary>When a waiting contact is tried again, in words ("in 2 h 10 min"); blank for the others.</summary>
+    private string NextAttempt(ContactView c)
+        => c.State == ContactState.Pending && c.NextAttemptAt is { } at ? Compliance.WaitingWords.In(at - Time.GetUtcNow().UtcDateTime) : "";
 
     private async Task OnSearch(string? v) { _search = v; if (_table is not null) await _table.ReloadServerData(); }
     private async Task OnState(ContactState? v) { _stateFilter = v; if (_table is not null) await _table.ReloadServerData(); }

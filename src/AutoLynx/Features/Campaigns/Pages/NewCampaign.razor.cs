@@ -27,6 +27,7 @@ public sealed partial class NewCampaign
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private IOptions<DialerOptions> Dialer { get; set; } = default!;
     [Inject] private IOptions<ImportOptions> Limits { get; set; } = default!;
+    [Inject] private Compliance.ComplianceDefaults ComplianceDefaults { get; set; } = default!;
 
     private List<AssistantView> _assistants = [];
     private List<PhoneLineView> _lines = [];
@@ -51,6 +52,11 @@ public sealed partial class NewCampaign
     private bool _mapping;
     private string? _mappingNotice;
     private readonly CancellationTokenSource _disposed = new();
+    /// <summary>Calling hours and retries, from the defaults (demo mode: any time); the server's policy.* errors beside them.</summary>
+    private Compliance.Pages.PolicyForm _policy = default!;
+    private Dictionary<string, string[]>? _policyErrors;
+    private bool _policyOpen;
+    private bool _demo;
 
     private bool CanCreate => !_creating && _busy is null && !_mapping && _report is { Accepted: > 0 } && _assistantId is not null && _phoneLineId is not null
         && !string.IsNullOrWhiteSpace(_name);
@@ -62,6 +68,7 @@ public sealed partial class NewCampaign
     {
         _viewer = AutoLynx.Features.Auth.Viewer.From((await AuthState).User);
         _cap = Dialer.Value.DefaultCap;
+        (_policy, _demo) = (Compliance.Pages.PolicyForm.Of(ComplianceDefaults.NewCampaignPolicy()), ComplianceDefaults.Demo);
         await using var scope = Scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         _assistants = await scope.ServiceProvider.GetRequiredService<AssistantService>().ListAsync(active: true, null, CancellationToken.None);
@@ -275,7 +282,7 @@ public sealed partial class NewCampaign
         try
         {
             var command = new CreateCampaignCommand(_name, _assistantId!.Value, _phoneLineId!.Value, _cap, _mode, _viewer.UserId,
-                LineQuietGating: _mode == DialMode.Batch && _lineQuietGating);
+                LineQuietGating: _mode == DialMode.Batch && _lineQuietGating, Policy: _policy.ToJson());
             var viewer = _viewer;
             var settings = Settings();
             var (result, errors) = await RunWithProgressAsync($"Importing {_report!.Accepted:N0} contacts…",
@@ -286,6 +293,8 @@ public sealed partial class NewCampaign
                     if (created.Result is { } r) await sp.GetRequiredService<ImportMappingStore>().RememberIfGivenAsync(viewer.UserId, r.ImportReport, ct);
                     return created;
                 });
+            _policyErrors = errors?.Where(e => e.Key.StartsWith("policy", StringComparison.Ordinal)).ToDictionary();
+            _policyOpen |= _policyErrors is { Count: > 0 };
             if (errors is not null)
             {
                 Snackbar.Add(string.Join(" ", errors.Values.SelectMany(v => v)), Severity.Error);
