@@ -1,9 +1,11 @@
 using AutoLynx;
 using AutoLynx.Components;
+using AutoLynx.Features.Analytics;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
+using AutoLynx.Features.Campaigns.Export;
 using AutoLynx.Features.PhoneLines;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,8 +27,10 @@ app.MapOpenApi();
 app.MapHealthEndpoints();
 app.MapAuthEndpoints();
 app.MapCampaignEndpoints();
+app.MapCampaignExportEndpoints();
 app.MapAssistantEndpoints();
 app.MapPhoneLineEndpoints();
+app.MapAnalyticsEndpoints();
 app.MapWebhookEndpoints();
 app.MapSchedulerEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

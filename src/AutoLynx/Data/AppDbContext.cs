@@ -1,4 +1,5 @@
 using System.Text;
+using AutoLynx.Features.Analytics;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Auth;
@@ -31,6 +32,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DncEntry> DncEntries => Set<DncEntry>();
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<Lease> Leases => Set<Lease>();
+    public DbSet<CallStatsCell> CallStats => Set<CallStatsCell>();
+    public DbSet<CallStatsChange> CallStatsChanges => Set<CallStatsChange>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder b)
     {
@@ -91,6 +94,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(x => x.LastOutcome).HasConversion<string>();
             e.HasIndex(x => new { x.CampaignId, x.Phone }).IsUnique();
             e.HasIndex(x => new { x.CampaignId, x.State, x.RowNumber });
+            // The export streams a campaign's contacts in file order without sorting them.
+            e.HasIndex(x => new { x.CampaignId, x.RowNumber });
+            e.Property(x => x.TimeZone).HasMaxLength(64);
             e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Call>(e =>
@@ -103,6 +109,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasIndex(x => new { x.CampaignId, x.Status });
             e.HasIndex(x => x.ContactId);
             e.HasIndex(x => x.Status);
+            // Analytics: the rollup rebuilds a campaign's hour; line health reads a line's recent calls.
+            e.HasIndex(x => new { x.CampaignId, x.CreatedAt });
+            e.HasIndex(x => new { x.PhoneLineId, x.CreatedAt });
             e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Contact>().WithMany().HasForeignKey(x => x.ContactId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -134,6 +143,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.ToTable("leases");
             e.HasKey(x => x.Name);
         });
+        CallStatsModel.Configure(b);
 
         ApplySnakeCase(b);
     }

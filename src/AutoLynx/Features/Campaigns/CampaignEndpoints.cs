@@ -37,7 +37,8 @@ public static class CampaignEndpoints
         return app;
     }
 
-    private static async ValueTask<object?> OwnCampaignsOnly(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    /// <summary>Endpoint filter for any route with a campaign <c>{id}</c>: the viewer must be allowed to see that campaign.</summary>
+    internal static async ValueTask<object?> OwnCampaignsOnly(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
     {
         var http = ctx.HttpContext;
         if (http.Request.RouteValues.TryGetValue("id", out var raw) && long.TryParse(raw?.ToString(), out var id))

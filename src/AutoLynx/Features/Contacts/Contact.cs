@@ -35,5 +35,7 @@ public sealed class Contact
     /// <summary>Outcome of the last call.</summary>
     public AutoLynx.Features.Calls.CallOutcome? LastOutcome { get; set; }
     public string? LastEndedReason { get; set; }
+    /// <summary>IANA zone of the number (<see cref="PhoneTimeZones.Primary"/>), null when unknown. Set at import.</summary>
+    public string? TimeZone { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -35,6 +35,7 @@ public abstract class ContactBulkWriter : IAsyncDisposable
         {
             nameof(Contact.CampaignId), nameof(Contact.RowNumber), nameof(Contact.Name), nameof(Contact.BusinessName), nameof(Contact.Phone),
             nameof(Contact.ExtraJson), nameof(Contact.BatchIndex), nameof(Contact.State), nameof(Contact.Attempts), nameof(Contact.UpdatedAt),
+            nameof(Contact.TimeZone),
         }.Select(p => Quote(entity.FindProperty(p)!.GetColumnName())).ToArray();
     }
 
@@ -66,6 +67,7 @@ public abstract class ContactBulkWriter : IAsyncDisposable
     protected object?[] Values(ImportedContact c) =>
     [
         _campaignId, c.Row, c.Name, c.BusinessName, c.Phone, ExtraJson(c), NextBatchIndex(), nameof(ContactState.Pending), 0, Now,
+        PhoneTimeZones.Primary(c.Phone),
     ];
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
@@ -91,6 +93,8 @@ public abstract class ContactBulkWriter : IAsyncDisposable
                 await copy.WriteAsync(nameof(ContactState.Pending), NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(0, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(Now, NpgsqlDbType.TimestampTz, ct);
+                if (PhoneTimeZones.Primary(c.Phone) is { } zone) await copy.WriteAsync(zone, NpgsqlDbType.Varchar, ct);
+                else await copy.WriteNullAsync(ct);
             }
             await copy.CompleteAsync(ct);
         }

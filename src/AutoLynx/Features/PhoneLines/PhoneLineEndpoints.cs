@@ -14,8 +14,13 @@ public static class PhoneLineEndpoints
         var g = app.MapGroup("/api/phone-lines").WithTags("Phone lines");
         g.MapGet("/", ListAsync);
         g.MapPost("/", SyncAsync).RequireAuthorization(AuthSetup.AdminPolicy);
+        g.MapGet("/{id:long}/health", HealthAsync).WithSummary("How the line is doing: live calls (ours and Vapi's), rates over its recent calls, status and the rule that set it");
         return app;
     }
+
+    private static async Task<IResult> HealthAsync(long id, PhoneLineHealthService health, CancellationToken ct)
+        => await health.GetAsync(id, askProvider: true, ct) is { } h ? TypedResults.Ok(h)
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no phone line with id {id}.");
 
     private static async Task<Ok<List<PhoneLineView>>> ListAsync(AppDbContext db, CancellationToken ct)
     {
