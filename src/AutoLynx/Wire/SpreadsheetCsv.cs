@@ -22,10 +22,11 @@ public static class SpreadsheetCsv
 
     public static CsvWriter CreateWriter(TextWriter text) => new SafeWriter(text, Configuration());
 
-    /// <summary>A download's file name: letters, digits, '-', '_' and '.' of <paramref name="stem"/> (at most 80), then the suffix.</summary>
+    /// <summary>A download's file name: letters, digits, '-', '_' and '.' of <paramref name="stem"/> (spaces become '-'; at most 80), then the suffix.</summary>
     public static string FileName(string? stem, string fallback, string suffix)
     {
-        var safe = new string((stem ?? "").Where(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.').Take(80).ToArray());
+        var safe = new string((stem ?? "").Trim().Select(c => char.IsWhiteSpace(c) ? '-' : c)
+            .Where(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.').Take(80).ToArray());
         return (safe.Length == 0 ? fallback : safe) + suffix;
     }
 

@@ -7,7 +7,8 @@ namespace AutoLynx.Features.Analytics;
 /// that predates it), a moment after any call changes, and every <see cref="Every"/> regardless. Requests catch up too
 /// (<see cref="AnalyticsQueries"/>), so this only keeps their work small.
 /// </summary>
-public sealed class CallStatsRefresher(CallStatsRollup rollup, CampaignEventHub hub, ILogger<CallStatsRefresher> logger) : BackgroundService
+public sealed class CallStatsRefresher(CallStatsRollup rollup, CampaignEventHub hub, IHostApplicationLifetime lifetime, ILogger<CallStatsRefresher> logger)
+    : BackgroundService
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(15);
     /// <summary>A burst of webhooks becomes one pass.</summary>
@@ -16,6 +17,14 @@ public sealed class CallStatsRefresher(CallStatsRollup rollup, CampaignEventHub 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Start-up migrates the database first (the rollup's tables may not exist before).
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (stoppingToken.Register(() => started.TrySetCanceled()))
+        {
+            try { await started.Task; }
+            catch (OperationCanceledException) { return; }
+        }
         using var sub = hub.Subscribe(null, change =>
         {
             if (change.Kind == ChangeKind.Call) _signal.Wake();

@@ -126,16 +126,24 @@ public sealed class CampaignExport(AppDbContext db)
 
     /// <summary>
     /// One row per contact in file order, joined to its last call (highest id). Rows come in the order of the
-    /// (campaign_id, row_number) index, so the database streams them without sorting.
+    /// (campaign_id, row_number) index, so the database streams them without sorting the contacts. SQLite looks each
+    /// last call up by the contact index; PostgreSQL, which would run that correlated lookup as a scan of the calls per
+    /// contact, takes every contact's last call id in one grouped pass over the campaign's calls and joins on it.
     /// </summary>
-    private static string RowsSql(ExportFilter filter)
+    private string RowsSql(ExportFilter filter)
     {
-        var sql = new StringBuilder("""
+        var lastCall = db.Database.IsNpgsql()
+            ? """
+              LEFT JOIN (SELECT l.contact_id, MAX(l.id) AS id FROM calls l WHERE l.campaign_id = @campaign GROUP BY l.contact_id) m ON m.contact_id = c.id
+              LEFT JOIN calls k ON k.id = m.id
+              """
+            : "LEFT JOIN calls k ON k.id = (SELECT MAX(l.id) FROM calls l WHERE l.contact_id = c.id)";
+        var sql = new StringBuilder($"""
             SELECT c.name, c.business_name, c.phone, c.state, c.attempts, c.extra_json,
                    k.ended_reason, k.cost, k.recording_url, k.messages_json, k.transcript, k.outcome, k.started_at, k.ended_at,
                    k.duration_seconds, k.summary, k.success_evaluation, k.structured_data_json, k.provider_call_id
             FROM contacts c
-            LEFT JOIN calls k ON k.id = (SELECT MAX(l.id) FROM calls l WHERE l.contact_id = c.id)
+            {lastCall}
             WHERE c.campaign_id = @campaign
             """);
         if (filter.States.Count > 0)
