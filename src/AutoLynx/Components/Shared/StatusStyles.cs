@@ -1,6 +1,7 @@
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Contacts;
+using AutoLynx.Features.PhoneLines;
 using MudBlazor;
 
 namespace AutoLynx.Components.Shared;
@@ -18,6 +19,7 @@ public static class StatusStyles
         CallStatus s => Call(s),
         ContactState s => Contact(s),
         CallOutcome o => Outcome(o),
+        LineHealthStatus h => LineHealth(h),
         null => ("—", Color.Default),
         _ => (value.ToString(), Color.Default),
     };
@@ -55,6 +57,14 @@ public static class StatusStyles
         ContactState.Failed => ("Failed", Color.Error),
         ContactState.Skipped => ("Not called", Color.Warning),
         _ => (s.ToString(), Color.Default),
+    };
+
+    public static (string, Color) LineHealth(LineHealthStatus h) => h switch
+    {
+        LineHealthStatus.Healthy => ("Healthy", Color.Success),
+        LineHealthStatus.Degraded => ("Degraded", Color.Warning),
+        LineHealthStatus.Failing => ("Failing", Color.Error),
+        _ => (h.ToString(), Color.Default),
     };
 
     public static (string, Color) Outcome(CallOutcome o) => o switch

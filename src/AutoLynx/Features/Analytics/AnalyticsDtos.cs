@@ -60,3 +60,8 @@ public sealed record TimePoint(DateTime At, long Dialed, long Connected);
 
 /// <summary>Dialed calls that ended at this hour of the contacts' day, how many were answered, and the rate.</summary>
 public sealed record LocalHourPoint(int Hour, long Dialed, long Connected, double? AnswerRate);
+
+public sealed record AnalyticsChoice(long Id, string Name);
+
+/// <summary>What the Analytics page offers in its filters (the newest 500 campaigns).</summary>
+public sealed record AnalyticsChoices(IReadOnlyList<AnalyticsChoice> Campaigns, IReadOnlyList<AnalyticsChoice> Assistants, IReadOnlyList<AnalyticsChoice> Lines);

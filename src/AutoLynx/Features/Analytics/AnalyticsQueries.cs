@@ -70,6 +70,17 @@ public sealed class AnalyticsQueries(AppDbContext db, CallStatsRollup rollup)
         foreach (var cell in builder.Cells()) figures.Add(cell, assistantOf[cell.CampaignId]);
     }
 
+    /// <summary>The choices for the page's filters: the campaigns the viewer may see, every assistant and every line.</summary>
+    public async Task<AnalyticsChoices> ChoicesAsync(string? ownerId, CancellationToken ct)
+    {
+        var campaigns = db.Campaigns.AsNoTracking();
+        if (ownerId is not null) campaigns = campaigns.Where(c => c.OwnerId == ownerId);
+        var c = await campaigns.OrderByDescending(x => x.Id).Take(500).Select(x => new AnalyticsChoice(x.Id, x.Name)).ToListAsync(ct);
+        var a = await db.Assistants.AsNoTracking().OrderBy(x => x.Name).Select(x => new AnalyticsChoice(x.Id, x.Name)).ToListAsync(ct);
+        var l = await db.PhoneLines.AsNoTracking().OrderBy(x => x.Name).Select(x => new AnalyticsChoice(x.Id, x.Name + " (" + x.Number + ")")).ToListAsync(ct);
+        return new AnalyticsChoices(c, a, l);
+    }
+
     private static DateTime Ceiling(DateTime t)
     {
         var h = CallStatsBuilder.HourOf(t);
