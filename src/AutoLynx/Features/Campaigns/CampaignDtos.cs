@@ -13,7 +13,7 @@ public sealed record CampaignSummary(
     long AssistantId, string? AssistantName, long PhoneLineId, string? PhoneLineName, string? PhoneLineNumber,
     DateTime CreatedAt, DateTime? QueuedAt, DateTime? StartedAt, DateTime? RunningAt, DateTime? PausedAt,
     DateTime? StoppedAt, DateTime? CompletedAt, DateTime? FailedAt, CampaignCounters Counters,
-    IReadOnlyList<BatchProgress>? Batches);
+    IReadOnlyList<BatchProgress>? Batches, AutoLynx.Features.PhoneLines.LineHealthSummary? LineHealth = null);
 
 /// <summary>Strict batch mode: one batch's contacts. Terminal = called, failed or skipped; active = being dialled now.</summary>
 public sealed record BatchProgress(int Index, int Total, int Terminal, int Active, int Pending);

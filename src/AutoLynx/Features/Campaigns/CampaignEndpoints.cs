@@ -169,8 +169,13 @@ public static class CampaignEndpoints
         return TypedResults.Ok(await q.ListAsync(page ?? 1, pageSize ?? 25, s, search, Viewer.Require(user).OwnerFilter, ct));
     }
 
-    private static async Task<IResult> GetAsync(long id, CampaignQueries q, CancellationToken ct)
-        => await q.GetSummaryAsync(id, ct) is { } s ? TypedResults.Ok(s) : NotFound(id);
+    /// <summary>The summary, with the health of the campaign's line (a failing line is named there).</summary>
+    private static async Task<IResult> GetAsync(long id, CampaignQueries q, AutoLynx.Features.PhoneLines.PhoneLineHealthService health, CancellationToken ct)
+    {
+        if (await q.GetSummaryAsync(id, ct) is not { } s) return NotFound(id);
+        var line = await health.GetAsync(s.PhoneLineId, askProvider: false, ct);
+        return TypedResults.Ok(line is null ? s : s with { LineHealth = AutoLynx.Features.PhoneLines.LineHealthSummary.Of(line) });
+    }
 
     private static async Task<IResult> UpdateAsync(long id, UpdateCampaignRequest body, CampaignService s, CampaignQueries q, CancellationToken ct)
         => await CommandAsync(id, (i, c) => s.UpdateAsync(i, body.Name, body.Cap, c), q, ct);

@@ -51,8 +51,37 @@ public sealed class PhoneLineHealthTests
         Assert.Equal(today.AddSeconds(14 + 5), error.GetProperty("at").GetDateTime().ToUniversalTime());
         Assert.False(h.GetProperty("possibleSpamLabel").GetBoolean());
 
+        // The campaign's status names the failing line.
+        var campaign = await app.GetJsonAsync($"api/campaigns/{id}");
+        var named = campaign.GetProperty("lineHealth");
+        Assert.Equal(line, named.GetProperty("phoneLineId").GetInt64());
+        Assert.Equal("failing", named.GetProperty("status").GetString());
+        Assert.Equal("The last 5 calls all failed.", named.GetProperty("rule").GetString());
+        var name = h.GetProperty("name").GetString();
+        Assert.StartsWith($"Phone line {name} ({h.GetProperty("number").GetString()}) is failing: The last 5 calls all failed.",
+            named.GetProperty("message").GetString());
+
         using var missing = await app.Http.GetAsync("api/phone-lines/987654/health");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData(Db.Sqlite)]
+    [InlineData(Db.Postgres)]
+    public async Task CampaignSummary_LineWithoutFailures_HealthyAndNoMessage(Db db)
+    {
+        await using var app = AppHost.Start(db);
+        var line = await ResultsSeed.LineIdAsync(app);
+        var id = await app.CreateCampaignAsync(ResultsSeed.Csv(12), name: "Healthy line");
+        var contacts = await ResultsSeed.ContactsAsync(app, id);
+        var start = DateTime.UtcNow.AddHours(-1);
+        await ResultsSeed.AddCallsAsync(app, contacts.Select((c, i) =>
+            ResultsSeed.Ended(id, c.Id, line, start.AddMinutes(i), i % 3 == 0 ? CallOutcome.NoAnswer : CallOutcome.Talked, "customer-ended-call", 45, 0.1m)));
+
+        var named = (await app.GetJsonAsync($"api/campaigns/{id}")).GetProperty("lineHealth");
+        Assert.Equal("healthy", named.GetProperty("status").GetString());
+        Assert.Equal("0 of the last 12 calls failed; the answer rate holds.", named.GetProperty("rule").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, named.GetProperty("message").ValueKind);
     }
 }
