@@ -1,4 +1,5 @@
 using AutoLynx.Data;
+using AutoLynx.Features.Analytics;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
@@ -60,7 +61,12 @@ public static class AppServices
         services.AddScoped<AssistantService>();
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignQueries>();
+        services.AddScoped<Features.Campaigns.Export.CampaignExport>();
+        services.AddAnalytics();
         services.AddScoped<PhoneLineSync>();
+        services.AddOptions<PhoneLineHealthOptions>().BindConfiguration("PhoneLines:Health").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ProviderLineActivity>();
+        services.AddScoped<PhoneLineHealthService>();
         services.AddSingleton<CampaignEventHub>();
         services.AddScoped<WebhookApplier>();
         services.AddSingleton<RunningCampaigns>();

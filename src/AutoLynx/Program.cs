@@ -1,12 +1,14 @@
 using AutoLynx;
 using AutoLynx.Components;
 using AutoLynx.Components.Pages;
+using AutoLynx.Features.Analytics;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Engine;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Compliance;
+using AutoLynx.Features.Campaigns.Export;
 using AutoLynx.Features.PhoneLines;
 using AutoLynx.Hosting;
 
@@ -34,8 +36,10 @@ try
     app.MapHealthEndpoints();
     app.MapAuthEndpoints();
     app.MapCampaignEndpoints();
+    app.MapCampaignExportEndpoints();
     app.MapAssistantEndpoints();
     app.MapPhoneLineEndpoints();
+    app.MapAnalyticsEndpoints();
     app.MapWebhookEndpoints();
     app.MapSchedulerEndpoints();
     app.MapDncEndpoints();

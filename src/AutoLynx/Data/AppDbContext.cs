@@ -1,4 +1,5 @@
 using System.Text;
+using AutoLynx.Features.Analytics;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Auth;
@@ -35,6 +36,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<Lease> Leases => Set<Lease>();
     public DbSet<DemoMarker> DemoMarkers => Set<DemoMarker>();
+    public DbSet<CallStatsCell> CallStats => Set<CallStatsCell>();
+    public DbSet<CallStatsChange> CallStatsChanges => Set<CallStatsChange>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder b)
     {
@@ -102,6 +105,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasIndex(x => new { x.CampaignId, x.State, x.NextAttemptAt });
             // Across campaigns: a number's live call and its calls in the last 24 hours.
             e.HasIndex(x => x.Phone);
+            // The export streams a campaign's contacts in file order without sorting them.
+            e.HasIndex(x => new { x.CampaignId, x.RowNumber });
+            e.Property(x => x.TimeZone).HasMaxLength(64);
             e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<ImportMapping>(e =>
@@ -122,6 +128,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.HasIndex(x => new { x.CampaignId, x.Status });
             e.HasIndex(x => x.ContactId);
             e.HasIndex(x => x.Status);
+            // Analytics: the rollup rebuilds a campaign's hour; line health reads a line's recent calls.
+            e.HasIndex(x => new { x.CampaignId, x.CreatedAt });
+            e.HasIndex(x => new { x.PhoneLineId, x.CreatedAt });
             e.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Contact>().WithMany().HasForeignKey(x => x.ContactId).OnDelete(DeleteBehavior.Restrict);
         });
@@ -158,6 +167,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.ToTable("demo_markers");
             e.Property(x => x.Id).ValueGeneratedNever();
         });
+        CallStatsModel.Configure(b);
 
         ApplySnakeCase(b);
     }

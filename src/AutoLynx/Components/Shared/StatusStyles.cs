@@ -2,6 +2,7 @@ using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Wire;
+using AutoLynx.Features.PhoneLines;
 using MudBlazor;
 
 namespace AutoLynx.Components.Shared;
@@ -23,6 +24,7 @@ public static class StatusStyles
         CallStatus s => Call(s),
         ContactState s => Contact(s),
         CallOutcome o => Outcome(o),
+        LineHealthStatus h => LineHealth(h),
         null => ("—", Color.Default),
         _ => (value.ToString(), Color.Default),
     };
@@ -64,6 +66,14 @@ public static class StatusStyles
         _ => (s.ToString(), Color.Default),
     };
 
+    public static (string, Color) LineHealth(LineHealthStatus h) => h switch
+    {
+        LineHealthStatus.Healthy => ("Healthy", Color.Success),
+        LineHealthStatus.Degraded => ("Degraded", Color.Warning),
+        LineHealthStatus.Failing => ("Failing", Color.Error),
+        _ => (h.ToString(), Color.Default),
+    };
+
     public static (string, Color) Outcome(CallOutcome o) => o switch
     {
         CallOutcome.Talked => ("Talked", Color.Success),
@@ -94,6 +104,7 @@ public static class StatusStyles
             CampaignStatus s => WireNames.State(s),
             CallStatus s => WireNames.State(s),
             ContactState s => WireNames.State(s),
+            LineHealthStatus h => WireNames.Kind(h),
             _ => "none",
         }, hint);
     }

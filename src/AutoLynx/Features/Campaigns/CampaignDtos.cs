@@ -21,7 +21,8 @@ public sealed record CampaignSummary(
     long AssistantId, string? AssistantName, long PhoneLineId, string? PhoneLineName, string? PhoneLineNumber,
     DateTime CreatedAt, DateTime? QueuedAt, DateTime? StartedAt, DateTime? RunningAt, DateTime? PausedAt,
     DateTime? StoppedAt, DateTime? CompletedAt, CampaignCounters Counters,
-    IReadOnlyList<BatchProgress>? Batches, CampaignPolicy? Policy = null, CampaignWaiting? Waiting = null);
+    IReadOnlyList<BatchProgress>? Batches, CampaignPolicy? Policy = null, CampaignWaiting? Waiting = null,
+    AutoLynx.Features.PhoneLines.LineHealthSummary? LineHealth = null);
 
 /// <summary>Why a campaign with contacts left places no call right now, and until when: it never just looks stuck.</summary>
 public sealed record CampaignWaiting(ContactReason Reason, DateTime? Until, string Message);

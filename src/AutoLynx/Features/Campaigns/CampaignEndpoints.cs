@@ -45,7 +45,8 @@ public static class CampaignEndpoints
         return app;
     }
 
-    private static async ValueTask<object?> OwnCampaignsOnly(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    /// <summary>Endpoint filter for any route with a campaign <c>{id}</c>: the viewer must be allowed to see that campaign.</summary>
+    internal static async ValueTask<object?> OwnCampaignsOnly(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
     {
         var http = ctx.HttpContext;
         if (http.Request.RouteValues.TryGetValue("id", out var raw) && long.TryParse(raw?.ToString(), out var id))
@@ -161,8 +162,13 @@ public static class CampaignEndpoints
         return TypedResults.Ok(await q.ListAsync(page ?? 1, pageSize ?? 25, s, search, Viewer.Require(user), ct));
     }
 
-    private static async Task<IResult> GetAsync(long id, CampaignQueries q, CancellationToken ct)
-        => await q.GetSummaryAsync(id, ct) is { } s ? TypedResults.Ok(s) : NotFound(id);
+    /// <summary>The summary, with the health of the campaign's line (a failing line is named there).</summary>
+    private static async Task<IResult> GetAsync(long id, CampaignQueries q, AutoLynx.Features.PhoneLines.PhoneLineHealthService health, CancellationToken ct)
+    {
+        if (await q.GetSummaryAsync(id, ct) is not { } s) return NotFound(id);
+        var line = await health.GetAsync(s.PhoneLineId, askProvider: false, ct);
+        return TypedResults.Ok(line is null ? s : s with { LineHealth = AutoLynx.Features.PhoneLines.LineHealthSummary.Of(line) });
+    }
 
     private static async Task<IResult> UpdateAsync(long id, UpdateCampaignRequest body, CampaignService s, CampaignQueries q, CancellationToken ct)
         => await CommandAsync(id, (i, c) => s.UpdateAsync(i, body.Name, body.Cap, c,

@@ -31,5 +31,7 @@ public sealed class Contact
     public ContactReason? Reason { get; set; }
     /// <summary>Calls that Vapi never created after an ambiguous answer (proven absent by lookup); bounded by Dialer:MaxPlacementTries.</summary>
     public int LaunchFailures { get; set; }
+    /// <summary>IANA zone of the number (<see cref="PhoneTimeZones.Primary"/>), null when unknown. Set at import.</summary>
+    public string? TimeZone { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

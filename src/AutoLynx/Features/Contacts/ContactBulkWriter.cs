@@ -23,9 +23,9 @@ public abstract class ContactBulkWriter : IAsyncDisposable
     private int _position;
     protected readonly DateTime Now;
     protected readonly string Table;
-    /// <summary>Every column written; <see cref="NarrowCount"/> of them when no contact of a chunk has an extension or phone source.</summary>
+    /// <summary>Every column written (the time zone is worked out from the number); <see cref="NarrowCount"/> of them when no contact of a chunk has an extension or phone source.</summary>
     protected readonly string[] Columns;
-    protected const int NarrowCount = 10;
+    protected const int NarrowCount = 11;
 
     private protected ContactBulkWriter(AppDbContext db, long campaignId, int cap, DateTime now)
     {
@@ -38,7 +38,7 @@ public abstract class ContactBulkWriter : IAsyncDisposable
         {
             nameof(Contact.CampaignId), nameof(Contact.RowNumber), nameof(Contact.Name), nameof(Contact.BusinessName), nameof(Contact.Phone),
             nameof(Contact.ExtraJson), nameof(Contact.BatchIndex), nameof(Contact.State), nameof(Contact.Attempts), nameof(Contact.UpdatedAt),
-            nameof(Contact.Extension), nameof(Contact.PhoneSource),
+            nameof(Contact.TimeZone), nameof(Contact.Extension), nameof(Contact.PhoneSource),
         }.Select(p => Quote(entity.FindProperty(p)!.GetColumnName())).ToArray();
     }
 
@@ -71,8 +71,8 @@ public abstract class ContactBulkWriter : IAsyncDisposable
 
     /// <summary>Column values in the order of <see cref="Columns"/> (the first <see cref="NarrowCount"/> unless <paramref name="wide"/>).</summary>
     protected object?[] Values(ImportedContact c, bool wide) => wide
-        ? [_campaignId, c.Row, c.Name, c.BusinessName, c.Phone, ExtraJson(c), NextBatchIndex(), nameof(ContactState.Pending), 0, Now, c.Extension, PhoneSource(c)]
-        : [_campaignId, c.Row, c.Name, c.BusinessName, c.Phone, ExtraJson(c), NextBatchIndex(), nameof(ContactState.Pending), 0, Now];
+        ? [_campaignId, c.Row, c.Name, c.BusinessName, c.Phone, ExtraJson(c), NextBatchIndex(), nameof(ContactState.Pending), 0, Now, PhoneTimeZones.Primary(c.Phone), c.Extension, PhoneSource(c)]
+        : [_campaignId, c.Row, c.Name, c.BusinessName, c.Phone, ExtraJson(c), NextBatchIndex(), nameof(ContactState.Pending), 0, Now, PhoneTimeZones.Primary(c.Phone)];
 
     /// <summary>True when a contact in <paramref name="batch"/>[start, start + count) has an extension or a phone source to store.</summary>
     protected static bool NeedsWide(IReadOnlyList<ImportedContact> batch, int start, int count)
@@ -106,6 +106,8 @@ public abstract class ContactBulkWriter : IAsyncDisposable
                 await copy.WriteAsync(nameof(ContactState.Pending), NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(0, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(Now, NpgsqlDbType.TimestampTz, ct);
+                if (PhoneTimeZones.Primary(c.Phone) is { } zone) await copy.WriteAsync(zone, NpgsqlDbType.Varchar, ct);
+                else await copy.WriteNullAsync(ct);
                 if (!wide) continue;
                 if (c.Extension is { } extension) await copy.WriteAsync(extension, NpgsqlDbType.Varchar, ct);
                 else await copy.WriteNullAsync(ct);

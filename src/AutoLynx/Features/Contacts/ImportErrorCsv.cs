@@ -1,19 +1,19 @@
 using System.Globalization;
 using System.Text;
+using AutoLynx.Wire;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace AutoLynx.Features.Contacts;
 
 /// <summary>
 /// The error report as a CSV an operator can open, fix and upload again: every row that was not imported, in file
 /// order, as <c>row, reason</c> followed by the row's own fields under the file's own headers. Written as it is
-/// found, so it is complete however many problems there are. Cells that a spreadsheet would run as a formula
-/// (starting with =, +, -, @, tab or CR) are written with a leading apostrophe; the database keeps what was typed.
+/// found, so it is complete however many problems there are. Cells that a spreadsheet would run as a formula are
+/// neutralised as in every CSV we write (<see cref="SpreadsheetCsv"/>); the database keeps what was typed.
 /// </summary>
 public sealed class ImportErrorCsv : IImportProblemSink, IDisposable
 {
-    public const string ContentType = "text/csv; charset=utf-8";
+    public const string ContentType = SpreadsheetCsv.ContentType;
     private readonly StreamWriter _text;
     private readonly CsvWriter _csv;
 
@@ -21,11 +21,7 @@ public sealed class ImportErrorCsv : IImportProblemSink, IDisposable
     {
         // A BOM so Excel reads accents as UTF-8.
         _text = new StreamWriter(output, new UTF8Encoding(true), 64 * 1024, leaveOpen: true);
-        _csv = new CsvWriter(_text, new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            InjectionOptions = InjectionOptions.Escape,
-            NewLine = "\r\n",
-        });
+        _csv = SpreadsheetCsv.CreateWriter(_text);
     }
 
     /// <summary>Reads <paramref name="input"/> as an import (nothing saved) and writes its error CSV to <paramref name="output"/>.</summary>
@@ -39,11 +35,7 @@ public sealed class ImportErrorCsv : IImportProblemSink, IDisposable
 
     /// <summary>A file name for the download: "leads.csv" (or "leads.xlsx") → "leads-not-imported.csv".</summary>
     public static string FileNameFor(string? uploaded)
-    {
-        var stem = Path.GetFileNameWithoutExtension(uploaded ?? "");
-        var safe = new string(stem.Where(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.').Take(80).ToArray());
-        return (safe.Length == 0 ? "contacts" : safe) + "-not-imported.csv";
-    }
+        => SpreadsheetCsv.FileName(Path.GetFileNameWithoutExtension(uploaded ?? ""), "contacts", "-not-imported.csv");
 
     public void Begin(IReadOnlyList<string> headers)
     {

@@ -20,8 +20,13 @@ public static class PhoneLineEndpoints
         g.MapPost("/", SyncAsync).RequireAuthorization(AuthSetup.AdminPolicy);
         g.MapPatch("/{id:long}", UpdateAsync).RequireAuthorization(AuthSetup.AdminPolicy)
             .WithSummary("Renames a line, turns it off or on, or sets how many calls it may carry at once and per day");
+        g.MapGet("/{id:long}/health", HealthAsync).WithSummary("How the line is doing: live calls (ours and Vapi's), rates over its recent calls, status and the rule that set it");
         return app;
     }
+
+    private static async Task<IResult> HealthAsync(long id, PhoneLineHealthService health, CancellationToken ct)
+        => await health.GetAsync(id, askProvider: true, ct) is { } h ? TypedResults.Ok(h)
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no phone line with id {id}.");
 
     private static async Task<Ok<List<PhoneLineView>>> ListAsync(AppDbContext db, CancellationToken ct)
     {

@@ -20,6 +20,7 @@ public sealed class AuthMatrixFixture : IAsyncLifetime
     public long CampaignId { get; private set; }
     public long CallId { get; private set; }
     public long AssistantId { get; private set; }
+    public long LineId { get; private set; }
     public long AllowlistIdOfB { get; private set; }
 
     public async Task InitializeAsync()
@@ -35,6 +36,7 @@ public sealed class AuthMatrixFixture : IAsyncLifetime
 
         // Operator A's campaign, run to the end so it has a call.
         AssistantId = (await App.GetJsonAsync("api/assistants"))[0].GetProperty("id").GetInt64();
+        LineId = (await App.GetJsonAsync("api/phone-lines"))[0].GetProperty("id").GetInt64();
         CampaignId = await App.CreateCampaignAsync(AppHost.SampleCsv(1), cap: 1, name: "A's campaign", @as: a.Api);
         (await a.Api.PostAsync($"api/campaigns/{CampaignId}/start", null)).EnsureSuccessStatusCode();
         await App.WaitForStatusAsync(CampaignId, "COMPLETED", TimeSpan.FromMinutes(2));
@@ -107,6 +109,9 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("GET", "/api/campaigns/{id:long}/calls", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/calls", 200),
         new("GET", "/api/campaigns/{id:long}/calls/{callId:long}/events", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/calls/{f.CallId}/events", 200),
         new("GET", "/api/campaigns/{id:long}/events", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/events", 200),
+        new("GET", "/api/campaigns/{id:long}/export.csv", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/export.csv", 200),
+        new("GET", "/api/analytics/overview", Kind.User, _ => "api/analytics/overview", 200),
+        new("GET", "/api/analytics/campaigns/{id:long}", Kind.OwnCampaign, f => $"api/analytics/campaigns/{f.CampaignId}", 200),
 
         new("GET", "/api/assistants", Kind.User, _ => "api/assistants", 200),
         new("POST", "/api/assistants", Kind.Admin, _ => "api/assistants", 400, () => Json(new { name = "" })),
@@ -122,6 +127,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("GET", "/api/phone-lines", Kind.User, _ => "api/phone-lines", 200),
         new("POST", "/api/phone-lines", Kind.Admin, _ => "api/phone-lines", 200),
         new("PATCH", "/api/phone-lines/{id:long}", Kind.Admin, _ => "api/phone-lines/987654", 404, () => Json(new { dailyCap = 5 })),
+        new("GET", "/api/phone-lines/{id:long}/health", Kind.User, f => $"api/phone-lines/{f.LineId}/health", 200),
     ];
 
     private static readonly string[] Identities = ["anonymous", "operatorA", "sessionA", "operatorB", "admin", "supabaseA", "revoked", "badToken", "expiredSupabase"];

@@ -22,6 +22,89 @@ namespace AutoLynx.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("AutoLynx.Features.Analytics.CallStatsCell", b =>
+                {
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<long>("PhoneLineId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("phone_line_id");
+
+                    b.Property<int>("LocalHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("local_hour");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("integer")
+                        .HasColumnName("calls");
+
+                    b.Property<decimal>("Cost")
+                        .HasColumnType("numeric")
+                        .HasColumnName("cost");
+
+                    b.Property<int>("Dialed")
+                        .HasColumnType("integer")
+                        .HasColumnName("dialed");
+
+                    b.Property<string>("Durations")
+                        .HasColumnType("text")
+                        .HasColumnName("durations");
+
+                    b.Property<int>("Evaluated")
+                        .HasColumnType("integer")
+                        .HasColumnName("evaluated");
+
+                    b.Property<string>("Reasons")
+                        .HasColumnType("text")
+                        .HasColumnName("reasons");
+
+                    b.Property<int>("Succeeded")
+                        .HasColumnType("integer")
+                        .HasColumnName("succeeded");
+
+                    b.HasKey("CampaignId", "Hour", "PhoneLineId", "LocalHour", "Outcome")
+                        .HasName("pk_call_stats");
+
+                    b.HasIndex("Hour")
+                        .HasDatabaseName("ix_call_stats_hour");
+
+                    b.ToTable("call_stats", (string)null);
+                });
+
+            modelBuilder.Entity("AutoLynx.Features.Analytics.CallStatsChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_stats_changes");
+
+                    b.ToTable("call_stats_changes", (string)null);
+                });
+
             modelBuilder.Entity("AutoLynx.Features.Assistants.Assistant", b =>
                 {
                     b.Property<long>("Id")
@@ -491,8 +574,14 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_calls_status");
 
+                    b.HasIndex("CampaignId", "CreatedAt")
+                        .HasDatabaseName("ix_calls_campaign_id_created_at");
+
                     b.HasIndex("CampaignId", "Status")
                         .HasDatabaseName("ix_calls_campaign_id_status");
+
+                    b.HasIndex("PhoneLineId", "CreatedAt")
+                        .HasDatabaseName("ix_calls_phone_line_id_created_at");
 
                     b.ToTable("calls", (string)null);
                 });
@@ -853,6 +942,11 @@ namespace AutoLynx.Data.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("state");
 
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -866,6 +960,9 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.HasIndex("CampaignId", "Phone")
                         .IsUnique()
                         .HasDatabaseName("ix_contacts_campaign_id_phone");
+
+                    b.HasIndex("CampaignId", "RowNumber")
+                        .HasDatabaseName("ix_contacts_campaign_id_row_number");
 
                     b.HasIndex("CampaignId", "State", "NextAttemptAt")
                         .HasDatabaseName("ix_contacts_campaign_id_state_next_attempt_at");

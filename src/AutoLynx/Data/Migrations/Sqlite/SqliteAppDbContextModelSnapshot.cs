@@ -17,6 +17,87 @@ namespace AutoLynx.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("AutoLynx.Features.Analytics.CallStatsCell", b =>
+                {
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hour");
+
+                    b.Property<long>("PhoneLineId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("phone_line_id");
+
+                    b.Property<int>("LocalHour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("local_hour");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("calls");
+
+                    b.Property<double>("Cost")
+                        .HasColumnType("REAL")
+                        .HasColumnName("cost");
+
+                    b.Property<int>("Dialed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("dialed");
+
+                    b.Property<string>("Durations")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("durations");
+
+                    b.Property<int>("Evaluated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("evaluated");
+
+                    b.Property<string>("Reasons")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reasons");
+
+                    b.Property<int>("Succeeded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("succeeded");
+
+                    b.HasKey("CampaignId", "Hour", "PhoneLineId", "LocalHour", "Outcome")
+                        .HasName("pk_call_stats");
+
+                    b.HasIndex("Hour")
+                        .HasDatabaseName("ix_call_stats_hour");
+
+                    b.ToTable("call_stats", (string)null);
+                });
+
+            modelBuilder.Entity("AutoLynx.Features.Analytics.CallStatsChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hour");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_stats_changes");
+
+                    b.ToTable("call_stats_changes", (string)null);
+                });
+
             modelBuilder.Entity("AutoLynx.Features.Assistants.Assistant", b =>
                 {
                     b.Property<long>("Id")
@@ -475,8 +556,14 @@ namespace AutoLynx.Data.Migrations.Sqlite
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_calls_status");
 
+                    b.HasIndex("CampaignId", "CreatedAt")
+                        .HasDatabaseName("ix_calls_campaign_id_created_at");
+
                     b.HasIndex("CampaignId", "Status")
                         .HasDatabaseName("ix_calls_campaign_id_status");
+
+                    b.HasIndex("PhoneLineId", "CreatedAt")
+                        .HasDatabaseName("ix_calls_phone_line_id_created_at");
 
                     b.ToTable("calls", (string)null);
                 });
@@ -827,6 +914,11 @@ namespace AutoLynx.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("state");
 
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time_zone");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
@@ -840,6 +932,9 @@ namespace AutoLynx.Data.Migrations.Sqlite
                     b.HasIndex("CampaignId", "Phone")
                         .IsUnique()
                         .HasDatabaseName("ix_contacts_campaign_id_phone");
+
+                    b.HasIndex("CampaignId", "RowNumber")
+                        .HasDatabaseName("ix_contacts_campaign_id_row_number");
 
                     b.HasIndex("CampaignId", "State", "NextAttemptAt")
                         .HasDatabaseName("ix_contacts_campaign_id_state_next_attempt_at");
