@@ -24,7 +24,7 @@ public sealed record DialTurn(List<LaunchItem> Launches, bool GateWaiting = fals
 /// one gets a line of the pool and a paced start (<see cref="CallPacing"/>), and the claim is written through
 /// <see cref="EngineTransitions"/>.
 /// </summary>
-public sealed class CampaignDialer(AppDbContext db, EngineTransitions transitions, ClaimGuard guard, CampaignGuards guards, CampaignService campaigns,
+public sealed class CampaignDialer(AppDbContext db, EngineTransitions transitions, EngineEffects effects, ClaimGuard guard, CampaignGuards guards, CampaignService campaigns,
     LeaderWrites writes, ActiveCallCounts counts, CallPacing pacing, LineQuietCheck lineQuiet, EngineMetrics metrics, ILogger<CampaignDialer> logger)
 {
     public sealed record LineInfo(long Id, string ProviderPhoneNumberId, string Number, int MaxConcurrent, int? DailyCap, bool Active);
@@ -97,6 +97,7 @@ public sealed class CampaignDialer(AppDbContext db, EngineTransitions transition
         var decision = await guard.CheckAsync(policy, candidates, now, ct);
         if (decision.Waits.Count > 0) await transitions.WaitAsync(decision.Waits, ct);
         foreach (var (reason, ids) in decision.Skips) await transitions.SkipAsync(ids, reason, ct);
+        if (decision.Waits.Count > 0 || decision.Skips.Count > 0) effects.ContactsChanged(campaign.Id);
 
         var picks = new List<(DueContact Contact, long LineId)>();
         var lineOf = new Dictionary<long, PoolLine>();

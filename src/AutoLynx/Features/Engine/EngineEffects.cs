@@ -36,6 +36,9 @@ public sealed class EngineEffects(ActiveCallCounts counts, DispatcherSignal disp
     public void Changed(long campaignId, long callId, CallStatus status, DateTime at)
         => LeaderWrites.CurrentEffects.Changes.Add(CampaignChange.ForCall(campaignId, callId, status, at));
 
+    /// <summary>Contacts of the campaign now wait or were skipped (their hours, the do-not-call list…): pages show why.</summary>
+    public void ContactsChanged(long campaignId) => LeaderWrites.CurrentEffects.Changes.Add(new CampaignChange(campaignId, ChangeKind.Updated));
+
     /// <summary>An ended call's end-of-call report arrived: its campaign may complete now (it waited for the report).</summary>
     public void Reported(long campaignId) => LeaderWrites.CurrentEffects.Completions.Add(campaignId);
 
