@@ -60,6 +60,7 @@ public static class AppServices
         services.AddScoped<AssistantService>();
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignQueries>();
+        services.AddScoped<AutoLynx.Components.Shared.BrowserTimeZone>();
         services.AddScoped<PhoneLineSync>();
         services.AddSingleton<CampaignEventHub>();
         services.AddScoped<WebhookApplier>();
