@@ -71,6 +71,8 @@ public sealed class CompliancePolicyEditTests(E2EFixture app, ITestOutputHelper 
         await small.Locator("[data-testid=policy-panel] .mud-expand-panel-header").ClickAsync();
         await Expect(Input(narrow, "policy-from")).ToHaveValueAsync("10:00");
         await Shot(narrow, "82-edit-dialog-policy-390");
+        await small.Locator("[data-testid=policy-cps]").First.ScrollIntoViewIfNeededAsync();
+        await Shot(narrow, "82b-edit-dialog-schedule-lines-390");
         Assert.True(await narrow.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the page scrolls sideways at 390 px");
         Assert.True(await small.EvaluateAsync<bool>("d => d.getBoundingClientRect().right <= 390 && d.getBoundingClientRect().left >= 0"), "the dialog is wider than the screen");
     }
