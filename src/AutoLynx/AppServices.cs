@@ -63,6 +63,7 @@ public static class AppServices
         services.AddScoped<CampaignQueries>();
         services.AddScoped<Features.Campaigns.Export.CampaignExport>();
         services.AddAnalytics();
+        services.AddScoped<AutoLynx.Components.Shared.BrowserTimeZone>();
         services.AddScoped<PhoneLineSync>();
         services.AddOptions<PhoneLineHealthOptions>().BindConfiguration("PhoneLines:Health").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProviderLineActivity>();

@@ -97,7 +97,8 @@ public sealed class E2EFixture : IAsyncLifetime
     /// A fresh browser context; signed in as the demo admin unless <paramref name="signedIn"/> is false. 1280×800 unless
     /// told otherwise; <paramref name="colorScheme"/> is what the "system" prefers (prefers-color-scheme).
     /// </summary>
-    public async Task<IBrowserContext> NewContextAsync(bool signedIn = true, int width = 1280, int height = 800, ColorScheme? colorScheme = null)
+    public async Task<IBrowserContext> NewContextAsync(bool signedIn = true, int width = 1280, int height = 800, ColorScheme? colorScheme = null,
+        string? timezoneId = null)
     {
         if (signedIn && _adminState is null)
         {
@@ -113,6 +114,7 @@ public sealed class E2EFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = colorScheme ?? ColorScheme.Light,
             Locale = "en-US",
+            TimezoneId = timezoneId,
             StorageState = signedIn ? _adminState : null,
         });
     }

@@ -14,9 +14,10 @@ public abstract class UiTestBase(E2EFixture app, ITestOutputHelper output) : IAs
     private readonly List<IBrowserContext> _contexts = [];
     private readonly List<string> _browserErrors = [];
 
-    protected async Task<IPage> NewPageAsync(bool signedIn = true, int width = 1280, int height = 800, ColorScheme? colorScheme = null)
+    protected async Task<IPage> NewPageAsync(bool signedIn = true, int width = 1280, int height = 800, ColorScheme? colorScheme = null,
+        string? timezoneId = null)
     {
-        var context = await App.NewContextAsync(signedIn, width, height, colorScheme);
+        var context = await App.NewContextAsync(signedIn, width, height, colorScheme, timezoneId);
         context.SetDefaultTimeout(15_000);
         _contexts.Add(context);
         var page = await context.NewPageAsync();

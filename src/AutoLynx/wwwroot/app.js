@@ -26,6 +26,8 @@
     },
     /** Before a dialog opens: where focus is, to put it back when it closes. */
     rememberFocus: () => { lastFocus = document.activeElement; },
+    /** The browser's IANA time zone ("Europe/Berlin"): scheduled starts and ends are typed and shown in it. */
+    timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || null,
     restoreFocus: () => {
       if (lastFocus && document.contains(lastFocus) && typeof lastFocus.focus === 'function') lastFocus.focus();
       lastFocus = null;

@@ -72,10 +72,10 @@ public sealed partial class CampaignHeader
 
     private async Task EditAsync()
     {
-        var edit = await EditCampaignDialog.AskAsync(Dialogs, Summary.Name, Summary.Cap);
-        if (edit is not { } e) return;
-        if (await RunAsync(sp => sp.GetRequiredService<CampaignService>().UpdateAsync(Summary.Id, e.Name, e.Cap, CancellationToken.None)) is not null)
-            Say("Campaign saved.", Severity.Success);
+        // The dialog saves by itself (it stays open with the reason when a change is refused).
+        if (!await EditCampaignDialog.AskAsync(Dialogs, Summary, Viewer)) return;
+        Say("Campaign saved.", Severity.Success);
+        await Changed.InvokeAsync();
     }
 
     private async Task DeleteAsync()

@@ -28,6 +28,7 @@ public sealed partial class NewCampaign
     [Inject] private IOptions<DialerOptions> Dialer { get; set; } = default!;
     [Inject] private IOptions<ImportOptions> Limits { get; set; } = default!;
     [Inject] private Compliance.ComplianceDefaults ComplianceDefaults { get; set; } = default!;
+    [Inject] private AutoLynx.Components.Shared.BrowserTimeZone BrowserZone { get; set; } = default!;
 
     private List<AssistantView> _assistants = [];
     private List<PhoneLineView> _lines = [];
@@ -75,6 +76,16 @@ public sealed partial class NewCampaign
         _lines = (await db.PhoneLines.Where(l => l.Active).OrderBy(l => l.Name).ToListAsync()).Select(PhoneLineEndpoints.ToView).ToList();
         if (_assistants.Count == 1) _assistantId = _assistants[0].Id;
         if (_lines.Count == 1) _phoneLineId = _lines[0].Id;
+    }
+
+    /// <summary>The scheduled start and end are typed in the browser's time zone, known once the page runs in it.</summary>
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        var zone = await BrowserZone.GetAsync();
+        if (zone == _policy.Zone) return;
+        _policy.UseZone(zone);
+        StateHasChanged();
     }
 
     private async Task OnFileAsync(InputFileChangeEventArgs e)
@@ -282,7 +293,7 @@ public sealed partial class NewCampaign
         try
         {
             var command = new CreateCampaignCommand(_name, _assistantId!.Value, _phoneLineId!.Value, _cap, _mode, _viewer.UserId,
-                LineQuietGating: _mode == DialMode.Batch && _lineQuietGating, Policy: _policy.ToJson());
+                LineQuietGating: _mode == DialMode.Batch && _lineQuietGating, Policy: _policy.ToJson(_phoneLineId));
             var viewer = _viewer;
             var settings = Settings();
             var (result, errors) = await RunWithProgressAsync($"Importing {_report!.Accepted:N0} contacts…",
