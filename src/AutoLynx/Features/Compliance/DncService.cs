@@ -120,6 +120,20 @@ public sealed class DncService(AppDbContext db, PhoneNormalizer phones, TimeProv
     /// <summary>Which of these E.164 numbers are on the list.</summary>
     public Task<HashSet<string>> ListedAsync(IReadOnlyCollection<string> numbers, CancellationToken ct) => ListedAsync(db, numbers, ct);
 
+    /// <summary>Up to this many entries, an import reads the whole list once instead of asking per batch.</summary>
+    public const int WholeListUpTo = 200_000;
+
+    /// <summary>
+    /// A check for an import: the whole list held in memory when it is small (the usual case, and an empty list costs
+    /// nothing), otherwise one query per batch.
+    /// </summary>
+    public async Task<Func<IReadOnlyCollection<string>, CancellationToken, Task<HashSet<string>>>> CheckerAsync(CancellationToken ct)
+    {
+        if (await db.DncEntries.CountAsync(ct) > WholeListUpTo) return ListedAsync;
+        var all = (await db.DncEntries.AsNoTracking().Select(e => e.Phone).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        return (numbers, _) => Task.FromResult(all.Count == 0 ? [] : numbers.Where(all.Contains).ToHashSet(StringComparer.Ordinal));
+    }
+
     /// <summary>Which of these E.164 numbers are on the list, read through <paramref name="db"/> (the caller's transaction).</summary>
     public static async Task<HashSet<string>> ListedAsync(AppDbContext db, IReadOnlyCollection<string> numbers, CancellationToken ct)
         => numbers.Count == 0 ? [] : (await db.DncEntries.AsNoTracking().Where(e => numbers.Contains(e.Phone)).Select(e => e.Phone).ToListAsync(ct)).ToHashSet();

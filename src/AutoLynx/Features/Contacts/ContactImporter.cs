@@ -37,7 +37,7 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
         var limits = options.Value;
         // The do-not-call list is read on a connection of its own: the caller's is busy writing the contacts.
         await using var dncScope = scopes.CreateAsyncScope();
-        var dnc = dncScope.ServiceProvider.GetRequiredService<Compliance.DncService>();
+        var listedOf = await dncScope.ServiceProvider.GetRequiredService<Compliance.DncService>().CheckerAsync(ct);
         var report = new ImportReport();
         await using var source = await OpenAsync(input, settings.Sheet, ct);
         source.Describe(report);
@@ -90,7 +90,7 @@ public sealed class ContactImporter(PhoneNormalizer phones, IOptions<ImportOptio
         async Task SettleAsync()
         {
             if (pending.Count == 0) return;
-            var listed = await dnc.ListedAsync(pending.Select(p => p.Contact.Phone).ToList(), ct);
+            var listed = await listedOf(pending.Select(p => p.Contact.Phone).ToList(), ct);
             foreach (var (contact, record) in pending)
             {
                 if (listed.Contains(contact.Phone))
