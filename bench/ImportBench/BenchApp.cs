@@ -17,12 +17,19 @@ public sealed class BenchApp : IAsyncDisposable
     private readonly string _pgServer;
 
     public HttpClient Http { get; }
+    /// <summary>The app's services (its database gate, its options), for a bench that seeds data beside the API.</summary>
+    public IServiceProvider Services => _factory.Services;
+    /// <summary>"sqlite" or "postgres".</summary>
+    public string Db { get; }
+    /// <summary>The app's own connection string (a fresh database of this run).</summary>
+    public string ConnectionString { get; }
 
     private static readonly string Token = "alx_bench_" + Guid.NewGuid().ToString("N");
 
     public BenchApp(string db, long maxFileBytes, int maxRows)
     {
         _pgServer = Environment.GetEnvironmentVariable("AUTOLYNX_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=autolynx;Password=autolynx";
+        Db = db;
         string cs;
         if (db == "sqlite")
         {
@@ -34,6 +41,7 @@ public sealed class BenchApp : IAsyncDisposable
             _pgDatabase = $"autolynx_bench_{Guid.NewGuid():N}"[..40];
             cs = new NpgsqlConnectionStringBuilder(_pgServer) { Database = _pgDatabase }.ToString();
         }
+        ConnectionString = cs;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Development");
