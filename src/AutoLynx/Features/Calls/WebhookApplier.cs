@@ -54,7 +54,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
             return;
         }
 
-        if (string.IsNullOrEmpty(call.ProviderCallId) && msg.Call?.Id is { Length: > 0 } pid) call.ProviderCallId = pid;
+        if (call.ProviderCallId is null && msg.Call?.Id is { Length: > 0 } pid) call.ProviderCallId = pid;
         call.ControlUrl ??= ControlUrlPolicy.TrustedOrNull(msg.Call?.Monitor?.ControlUrl, connection.BaseUrl);
         call.LastEventAt = now;
         CallStatus? target = null;

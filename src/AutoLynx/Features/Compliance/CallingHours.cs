@@ -1,4 +1,3 @@
-using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
 
@@ -92,12 +91,7 @@ public static class CallingHours
             if (!hours.Days.Contains(date.DayOfWeek)) continue;
             var opens = date + hours.From;
             if (opens > local) return opens;
-            if (local.TimeOfDay < hours.To && d == 0) return local; // inside already (not reached: Contains said no)
         }
         return null;
     }
-
-    /// <summary>"09:00 America/Chicago": how an opening reads for an operator.</summary>
-    public static string Describe(Instant at, DateTimeZone zone)
-        => at.InZone(zone).ToString("ddd HH:mm", CultureInfo.InvariantCulture) + " " + zone.Id;
 }

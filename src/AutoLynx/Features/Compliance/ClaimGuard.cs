@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AutoLynx.Data;
 using AutoLynx.Features.Calls;
 using AutoLynx.Features.Contacts;
@@ -78,15 +77,7 @@ public sealed class ClaimGuard(AppDbContext db, ContactHours hours, ComplianceDe
     /// <summary>A <c>consent</c> column that says yes in any common way (filled, and not "no", "false", "0").</summary>
     public static bool HasConsent(string? extraJson)
     {
-        if (string.IsNullOrEmpty(extraJson) || !extraJson.Contains("consent", StringComparison.Ordinal)) return false;
-        try
-        {
-            var value = JsonSerializer.Deserialize<Dictionary<string, string?>>(extraJson)?.GetValueOrDefault("consent")?.Trim().ToLowerInvariant();
-            return !string.IsNullOrEmpty(value) && value is not ("no" or "n" or "false" or "0" or "none" or "-");
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        var value = ContactExtra.ReadIfAny(extraJson, "consent")?.GetValueOrDefault("consent")?.Trim().ToLowerInvariant();
+        return !string.IsNullOrEmpty(value) && value is not ("no" or "n" or "false" or "0" or "none" or "-");
     }
 }

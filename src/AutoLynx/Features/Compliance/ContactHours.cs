@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using AutoLynx.Features.Contacts;
 using NodaTime;
 using PhoneNumbers;
@@ -71,18 +70,9 @@ public sealed class ContactHours(Microsoft.Extensions.Options.IOptionsMonitor<Co
 
     private static (string? Zone, string? State) Columns(string? extraJson)
     {
-        if (string.IsNullOrEmpty(extraJson) || (!extraJson.Contains("time_zone", StringComparison.Ordinal) && !extraJson.Contains("\"state", StringComparison.Ordinal)))
-            return (null, null);
-        try
-        {
-            var extra = JsonSerializer.Deserialize<Dictionary<string, string?>>(extraJson);
-            var zone = extra?.GetValueOrDefault("time_zone") ?? extra?.GetValueOrDefault("timezone");
-            if (zone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone.Trim()) is null) zone = null;
-            return (zone?.Trim(), extra?.GetValueOrDefault("state"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
+        if (ContactExtra.ReadIfAny(extraJson, "time_zone", "timezone", "\"state") is not { } extra) return (null, null);
+        var zone = (extra.GetValueOrDefault("time_zone") ?? extra.GetValueOrDefault("timezone"))?.Trim();
+        if (zone is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone) is null) zone = null;
+        return (zone, extra.GetValueOrDefault("state"));
     }
 }

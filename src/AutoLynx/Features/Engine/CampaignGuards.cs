@@ -49,16 +49,18 @@ public sealed class CampaignGuards(AppDbContext db, CampaignService campaigns, E
     public async Task<bool> WithinSpendAsync(long campaignId, decimal? cap, CancellationToken ct)
     {
         if (cap is not { } limit) return true;
-        var costs = await db.Calls.AsNoTracking().Where(c => c.CampaignId == campaignId && c.Cost != null)
-            .GroupBy(c => 1).Select(g => new { Spent = g.Sum(c => c.Cost), Count = g.Count() }).FirstOrDefaultAsync(ct);
-        var spent = costs?.Spent ?? 0m;
-        var expected = costs is { Count: > 0 } ? spent / costs.Count : options.CurrentValue.ExpectedCostPerCall;
         // Ended calls whose cost (in the end-of-call report) has not arrived yet cost as much as a live one.
         var reportDue = time.GetUtcNow().UtcDateTime - compliance.ReportGrace(options.CurrentValue.ReportGrace);
         var active = Call.ActiveStatuses;
-        var unpriced = await db.Calls.AsNoTracking().CountAsync(c => c.CampaignId == campaignId && c.Cost == null && c.ProviderCallId != null
-            && !active.Contains(c.Status) && c.EndedAt > reportDue, ct);
-        var live = counts.Campaign(campaignId) + unpriced;
+        var costs = await db.Calls.AsNoTracking().Where(c => c.CampaignId == campaignId).GroupBy(c => 1).Select(g => new
+        {
+            Spent = g.Sum(c => c.Cost),
+            Priced = g.Count(c => c.Cost != null),
+            Unpriced = g.Count(c => c.Cost == null && c.ProviderCallId != null && !active.Contains(c.Status) && c.EndedAt > reportDue),
+        }).FirstOrDefaultAsync(ct);
+        var spent = costs?.Spent ?? 0m;
+        var expected = costs is { Priced: > 0 } ? spent / costs.Priced : options.CurrentValue.ExpectedCostPerCall;
+        var live = counts.Campaign(campaignId) + (costs?.Unpriced ?? 0);
         var committed = spent + live * expected;
         if (committed + expected <= limit) return true;
         if (committed >= limit || live == 0)

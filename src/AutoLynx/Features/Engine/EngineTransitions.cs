@@ -142,7 +142,7 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
         for (var attempt = 1; ; attempt++)
         {
             var row = await db.Calls.FirstAsync(c => c.Id == callId, ct);
-            if (row.ProviderCallId is { Length: > 0 } existing && existing != call.Id)
+            if (row.ProviderCallId is { } existing && existing != call.Id)
             {
                 // One POST per row makes this impossible; if Vapi ever says otherwise, keep both on record and look.
                 logger.LogError("Call {CallId} is {Existing} at Vapi, but Vapi also reports {Other} for it", callId, existing, call.Id);
@@ -152,7 +152,7 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
                 return null;
             }
             var now = Now;
-            if (string.IsNullOrEmpty(row.ProviderCallId)) row.ProviderCallId = call.Id;
+            row.ProviderCallId ??= call.Id;
             row.LaunchedAt ??= now;
             row.ControlUrl ??= ControlUrlPolicy.TrustedOrNull(call.Monitor?.ControlUrl, connection.BaseUrl);
             row.LookupAfter = null;
