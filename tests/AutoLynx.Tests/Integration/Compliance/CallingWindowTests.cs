@@ -59,6 +59,7 @@ public sealed class CallingWindowTests
         var id = await app.CreateCampaignAsync(csv, cap: 2, policy: Weekdays9To8);
         await app.Http.PostAsJsonAsync("api/dnc", new { number = "+12125550199" }); // after the import: still a contact, never called
 
+        clock.MoveTo(Utc("2026-12-07T13:55:00Z")); // the app's start-up took real time: back to 13:55 for "in 5 min"
         var p = await app.GetJsonAsync($"api/campaigns/{id}/preflight");
         Assert.Equal(5, p.GetProperty("pending").GetInt32());
         Assert.Equal(1, p.GetProperty("callableNow").GetInt32());
