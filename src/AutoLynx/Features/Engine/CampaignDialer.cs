@@ -24,7 +24,7 @@ public sealed record DialTurn(List<LaunchItem> Launches, bool GateWaiting = fals
 /// one gets a line of the pool and a paced start (<see cref="CallPacing"/>), and the claim is written through
 /// <see cref="EngineTransitions"/>.
 /// </summary>
-public sealed class CampaignDialer(AppDbContext db, EngineTransitions transitions, EngineEffects effects, ClaimGuard guard, CampaignGuards guards, CampaignService campaigns,
+public sealed class CampaignDialer(AppDbContext db, TimeProvider time, EngineTransitions transitions, EngineEffects effects, ClaimGuard guard, CampaignGuards guards, CampaignService campaigns,
     LeaderWrites writes, ActiveCallCounts counts, CallPacing pacing, LineQuietCheck lineQuiet, EngineMetrics metrics, ILogger<CampaignDialer> logger)
 {
     public sealed record LineInfo(long Id, string ProviderPhoneNumberId, string Number, int MaxConcurrent, int? DailyCap, bool Active);
@@ -117,9 +117,11 @@ public sealed class CampaignDialer(AppDbContext db, EngineTransitions transition
             lineOf[line.Id] = line;
         }
         if (picks.Count == 0) return ([], paced);
-        var claimed = await transitions.ClaimAsync(campaign.Id, picks, now, ct);
+        // The pass's clock may be a while old by now (other campaigns' turns, the write gate): the rows say when they were claimed.
+        var claimedAt = time.GetUtcNow().UtcDateTime;
+        var claimed = await transitions.ClaimAsync(campaign.Id, picks, claimedAt, ct);
         if (claimed.Count > 0) logger.LogInformation("Claimed {Count} contacts of campaign {CampaignId}", claimed.Count, campaign.Id);
-        return (claimed.Select(c => new LaunchItem(c.CallId, c.LaunchKey, now, campaign.Id, campaign.ProviderAssistantId,
+        return (claimed.Select(c => new LaunchItem(c.CallId, c.LaunchKey, claimedAt, campaign.Id, campaign.ProviderAssistantId,
             lineOf[c.PhoneLineId].ProviderPhoneNumberId, c.PhoneLineId, c.Contact.Id, c.Contact.Name, c.Contact.BusinessName, c.Contact.Phone,
             c.Contact.ExtraJson, term, c.Contact.Extension)).ToList(), paced);
     }
