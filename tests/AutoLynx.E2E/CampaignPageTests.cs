@@ -66,6 +66,8 @@ public sealed class CampaignPageTests(E2EFixture app, ITestOutputHelper output) 
         await page.Keyboard.PressAsync("Enter");
         await Expect(drawer).ToBeVisibleAsync();
         await Expect(drawer).ToContainTextAsync("Person 10-29");
+        // Escape is MudBlazor's once focus has moved into the dialog (its key handler is attached after it renders).
+        await page.WaitForFunctionAsync("() => !!document.activeElement?.closest('.mud-dialog')");
         await page.Keyboard.PressAsync("Escape");
         await Expect(drawer).ToBeHiddenAsync();
     }

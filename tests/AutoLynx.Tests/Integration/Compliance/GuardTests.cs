@@ -57,7 +57,9 @@ public sealed class GuardTests
         await app.Http.PostAsync($"api/campaigns/{id}/start", null);
         var paused = await app.WaitForStatusAsync(id, "PAUSED", TimeSpan.FromMinutes(1));
         Assert.StartsWith("Spend cap reached", paused.GetProperty("statusReason").GetString());
-        var calls = (await app.GetJsonAsync($"api/campaigns/{id}/calls")).EnumerateArray().ToList();
+        // Paused while the last call's report (its cost) may still be on its way: judge once every call is priced.
+        var calls = await AppHost.WaitUntilAsync(async () => (await app.GetJsonAsync($"api/campaigns/{id}/calls")).EnumerateArray().ToList(),
+            list => list.All(c => c.GetProperty("cost").ValueKind == JsonValueKind.Number), what: "every call priced");
         var costs = calls.Select(c => c.GetProperty("cost").GetDecimal()).ToList();
         Assert.InRange(costs.Count, 1, 19);
         // One call at a time, and a call's cost arrives with its report just after the next decision: when the last call
