@@ -137,6 +137,28 @@ public sealed class CsvImportVolumeTests
     }
 
     [Fact]
+    public async Task Create_WorkbookWithMoreRowsThanAllowed_413AndNothingSaved()
+    {
+        await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Import:MaxRows"] = "5000" });
+        var ids = await app.IdsAsync();
+        var (xlsx, _) = LargeWorkbook(5001);
+        using var form = CrmImportTests.Upload("big.xlsx", xlsx, ("name", "Too many"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line));
+        using var resp = await app.Http.PostAsync("api/campaigns", form);
+        await AssertProblemAsync(resp, 413, "more than 5,000 rows");
+        Assert.Equal(0, await app.WithDbAsync(d => d.Campaigns.CountAsync()));
+        Assert.Equal(0, await app.WithDbAsync(d => d.Contacts.CountAsync()));
+
+        using var validate = await app.Http.PostAsync("api/campaigns/validate", CrmImportTests.Upload("big.xlsx", xlsx));
+        await AssertProblemAsync(validate, 413, "more than 5,000 rows");
+
+        var (fits, expected) = LargeWorkbook(5000);
+        using var ok = CrmImportTests.Upload("fits.xlsx", fits, ("name", "Fits"), ("assistantId", ids.Assistant), ("phoneLineId", ids.Line));
+        using var created = await app.Http.PostAsync("api/campaigns", ok);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(expected.Count, await app.WithDbAsync(d => d.Contacts.CountAsync()));
+    }
+
+    [Fact]
     public async Task Validate_WorkbookThatUnpacksFarPastTheLimit_413()
     {
         await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Import:MaxFileBytes"] = (16 * 1024).ToString() });
