@@ -114,6 +114,7 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
                         await t.LookUpLaterAsync(s.Id, NeverAgain, failed: true, ct);
                         await t.AppendEventAsync(s.Id, s.CampaignId, "report-given-up", CallStatus.Ended,
                             $"The end-of-call report never came and Vapi could not give it ({error}).", $"report-given-up:{s.Id}", ct);
+                        await t.CallEndedAsync(s.Id, ct); // the result as far as it is known
                     }, ct);
                 else
                     await writes.RunAsync(db, () => t.TimedOutAsync(s.Id,
