@@ -72,9 +72,10 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
             logger.LogWarning("Vapi refused call {CallId} for its concurrency limit ({InARow} in a row); contact given back", call.Id, inARow);
         }
 
-        // call.ended once the result is final: the end-of-call report (the full result), or a failure no report follows for.
-        if (Call.IsTerminal(call.Status) && !CallStateMachine.IsGuess(call.Status, call.Outcome) && call.Outcome is not CallOutcome.ConcurrencyLimited
-            && (msg.IsEndOfCallReport || (moved && call.Status != CallStatus.Ended)))
+        // call.ended once the result is final: with the end-of-call report (Vapi sends one for every call, failed ones too; a
+        // lost one is fetched by the reconciler, or given up on, which writes call.ended with what is known).
+        if (msg.IsEndOfCallReport && Call.IsTerminal(call.Status) && !CallStateMachine.IsGuess(call.Status, call.Outcome)
+            && call.Outcome is not CallOutcome.ConcurrencyLimited)
             await outbox.CallEndedAsync(call, ct);
 
         db.CallEvents.Add(new CallEvent
