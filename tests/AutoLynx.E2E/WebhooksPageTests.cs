@@ -24,14 +24,14 @@ public sealed class WebhooksPageTests(E2EFixture app, ITestOutputHelper output) 
         await Expect(page.Locator("[data-testid=webhook-endpoints]")).ToContainTextAsync("No endpoints yet");
 
         // A public address that cannot answer here (no internet): the delivery fails and is retried.
-        await page.Locator("[data-testid=webhook-url] input").FillAsync("https://93.184.216.34/hooks/autolynx");
+        await Input(page, "webhook-url").FillAsync("https://93.184.216.34/hooks/autolynx");
         await page.Locator("[data-testid=webhook-add]").ClickAsync();
         await Expect(page.Locator("[data-testid=webhook-secret]")).ToContainTextAsync("whsec_");
         await Expect(page.Locator("[data-testid=webhook-endpoints]")).ToContainTextAsync("93.184.216.34");
         await Shot(page, "60-webhooks-added");
 
         // A refused target says why.
-        await page.Locator("[data-testid=webhook-url] input").FillAsync("http://10.0.0.5/hook");
+        await Input(page, "webhook-url").FillAsync("http://10.0.0.5/hook");
         await page.Locator("[data-testid=webhook-add]").ClickAsync();
         await Expect(page.Locator("[data-testid=webhook-error]")).ToContainTextAsync("private address");
 
