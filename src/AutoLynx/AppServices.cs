@@ -8,6 +8,7 @@ using AutoLynx.Features.Contacts;
 using AutoLynx.Features.Demo;
 using AutoLynx.Features.Engine;
 using AutoLynx.Features.PhoneLines;
+using AutoLynx.Features.Webhooks;
 using AutoLynx.Hosting;
 using AutoLynx.Vapi;
 using Microsoft.Extensions.Options;
@@ -78,6 +79,7 @@ public static class AppServices
         services.AddSingleton<DemoEnvironment>();
         services.AddHostedService<StartupTasks>();
         services.AddEngineLoops();
+        services.AddOutboundWebhooks();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {

@@ -10,6 +10,7 @@ using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Campaigns.Export;
 using AutoLynx.Features.PhoneLines;
+using AutoLynx.Features.Webhooks;
 using AutoLynx.Hosting;
 
 try
@@ -43,6 +44,7 @@ try
     app.MapWebhookEndpoints();
     app.MapSchedulerEndpoints();
     app.MapDncEndpoints();
+    app.MapOutboundWebhookEndpoints();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     app.Run();

@@ -10,6 +10,7 @@ using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.Demo;
 using AutoLynx.Features.PhoneLines;
+using AutoLynx.Features.Webhooks;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -38,6 +39,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DemoMarker> DemoMarkers => Set<DemoMarker>();
     public DbSet<CallStatsCell> CallStats => Set<CallStatsCell>();
     public DbSet<CallStatsChange> CallStatsChanges => Set<CallStatsChange>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<OutboxMessage> WebhookOutbox => Set<OutboxMessage>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder b)
     {
@@ -168,6 +172,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.Property(x => x.Id).ValueGeneratedNever();
         });
         CallStatsModel.Configure(b);
+        WebhooksModel.Configure(b);
 
         ApplySnakeCase(b);
     }

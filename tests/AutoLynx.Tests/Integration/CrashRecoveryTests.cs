@@ -119,7 +119,7 @@ public sealed class CrashRecoveryTests
         }
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http)
+    internal static async Task WaitHealthyAsync(HttpClient http)
     {
         var until = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < until)
@@ -135,7 +135,7 @@ public sealed class CrashRecoveryTests
         throw new TimeoutException("the app did not become healthy");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

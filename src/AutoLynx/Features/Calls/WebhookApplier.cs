@@ -1,6 +1,7 @@
 using AutoLynx.Data;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Engine;
+using AutoLynx.Features.Webhooks;
 using AutoLynx.Hosting;
 using AutoLynx.Vapi;
 using AutoLynx.Vapi.Models;
@@ -16,7 +17,8 @@ namespace AutoLynx.Features.Calls;
 /// where a webhook changes a call.
 /// </summary>
 public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, EngineTransitions transitions, TimeProvider time,
-    ProviderLimits providerLimits, RunningCampaigns runningCampaigns, ActiveCallCounts counts, VapiConnection connection, ILogger<WebhookApplier> logger)
+    ProviderLimits providerLimits, RunningCampaigns runningCampaigns, ActiveCallCounts counts, VapiConnection connection, OutboxWriter outbox,
+    ILogger<WebhookApplier> logger)
 {
     /// <summary>Applies one inbox row (tracked by this applier's context) inside the caller's transaction.</summary>
     public async Task ApplyAsync(WebhookInboxItem row, AppliedBatch batch, CancellationToken ct)
@@ -69,6 +71,12 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
             var inARow = providerLimits.ReportRefused(counts.Account - 1);
             logger.LogWarning("Vapi refused call {CallId} for its concurrency limit ({InARow} in a row); contact given back", call.Id, inARow);
         }
+
+        // call.ended once the result is final: with the end-of-call report (Vapi sends one for every call, failed ones too; a
+        // lost one is fetched by the reconciler, or given up on, which writes call.ended with what is known).
+        if (msg.IsEndOfCallReport && Call.IsTerminal(call.Status) && !CallStateMachine.IsGuess(call.Status, call.Outcome)
+            && call.Outcome is not CallOutcome.ConcurrencyLimited)
+            await outbox.CallEndedAsync(call, ct);
 
         db.CallEvents.Add(new CallEvent
         {

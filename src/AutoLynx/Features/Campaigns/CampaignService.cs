@@ -8,6 +8,7 @@ using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Engine;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Features.PhoneLines;
+using AutoLynx.Features.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoLynx.Features.Campaigns;
@@ -33,7 +34,7 @@ public sealed record CommandResult(bool Ok, bool NotFound = false, string? Error
 /// <summary>Everything that changes a campaign's state. The dispatcher and webhook processor call it too.</summary>
 public sealed class CampaignService(AppDbContext db, ContactImporter importer, TimeProvider time, DispatcherSignal dispatcher, CampaignEventHub hub,
     AssistantService assistants, EngineTransitions transitions, ComplianceDefaults compliance, Actor actor,
-    Microsoft.Extensions.Options.IOptionsMonitor<DialerOptions> dialer)
+    Microsoft.Extensions.Options.IOptionsMonitor<DialerOptions> dialer, OutboxWriter outbox)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
@@ -224,6 +225,8 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             apply(c);
             c.UpdatedAt = Now;
             Audit(action, id, new { from = before.ToString(), to = c.Status.ToString() }, by);
+            // Outbound webhooks: in the same SaveChanges as the change (a retry after a conflict writes them again).
+            foreach (var type in WebhookEventsFor(action, c.Status)) await outbox.CampaignAsync(type, c, ct);
             try
             {
                 await using var tx = also is null ? null : await db.Database.BeginTransactionAsync(ct);
@@ -245,6 +248,14 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         dispatcher.Wake(); // first: the dispatcher's pass should not wait behind the live-update subscribers
         hub.Publish(CampaignChange.ForStatus(id, c.Status));
         return CommandResult.Done;
+    }
+
+    private static IEnumerable<string> WebhookEventsFor(string action, CampaignStatus to)
+    {
+        if (action == "campaign.start") yield return WebhookEvents.CampaignStarted;
+        if (action == "campaign.resume") yield return WebhookEvents.CampaignResumed;
+        if (to == CampaignStatus.Paused) yield return WebhookEvents.CampaignPaused;
+        if (to == CampaignStatus.Stopped) yield return WebhookEvents.CampaignStopped;
     }
 
     /// <summary>The policy's phone lines must exist and be active.</summary>
@@ -364,6 +375,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
                 .SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
         if (n == 0) return false;
         Audit("campaign.complete", id, null, "system");
+        await outbox.CampaignAsync(WebhookEvents.CampaignCompleted, id, ct); // the caller's leader write: one transaction
         await db.SaveChangesAsync(ct);
         hub.Publish(CampaignChange.ForStatus(id, CampaignStatus.Completed));
         return true;
@@ -379,6 +391,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
                 .SetProperty(c => c.StatusReason, reason).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
         if (n == 0) return;
         Audit("campaign.pause", id, new { reason }, "system");
+        await outbox.CampaignAsync(WebhookEvents.CampaignPaused, id, ct);
         await db.SaveChangesAsync(ct);
         hub.Publish(CampaignChange.ForStatus(id, CampaignStatus.Paused));
     }

@@ -4,6 +4,7 @@ using AutoLynx.Data;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Contacts;
+using AutoLynx.Features.Webhooks;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ public sealed record DncImportProblem(int Row, string Reason);
 /// The organisation's do-not-call list: numbers stored as E.164 whatever their spelling, each change in the audit log.
 /// Read at import (those rows are skipped), in the transaction that claims a contact, and just before each POST /call.
 /// </summary>
-public sealed class DncService(AppDbContext db, PhoneNormalizer phones, TimeProvider time, Actor actor)
+public sealed class DncService(AppDbContext db, PhoneNormalizer phones, TimeProvider time, Actor actor, OutboxWriter outbox)
 {
     public const int MaxImportRows = 1_000_000;
 
@@ -60,6 +61,7 @@ public sealed class DncService(AppDbContext db, PhoneNormalizer phones, TimeProv
         var entry = new DncEntry { Phone = e164, Reason = Trim(reason, 500), Source = Trim(source, 100) ?? "manual", AddedBy = actor.Name, AddedAt = time.GetUtcNow().UtcDateTime };
         db.DncEntries.Add(entry);
         Audit("dnc.add", e164, new { number = e164, entry.Reason, entry.Source });
+        await outbox.DncAddedAsync(entry, ct); // saved with the entry, by the caller
         return (entry, true);
     }
 

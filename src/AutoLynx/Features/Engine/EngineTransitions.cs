@@ -4,6 +4,7 @@ using AutoLynx.Features.Calls;
 using AutoLynx.Features.Campaigns;
 using AutoLynx.Features.Compliance;
 using AutoLynx.Features.Contacts;
+using AutoLynx.Features.Webhooks;
 using AutoLynx.Hosting;
 using AutoLynx.Vapi;
 using AutoLynx.Vapi.Models;
@@ -20,7 +21,7 @@ namespace AutoLynx.Features.Engine;
 /// the after-commit effects (<see cref="EngineEffects"/>) the same way for every terminal transition.
 /// </summary>
 public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, TimeProvider time, IOptionsMonitor<DialerOptions> options,
-    ComplianceDefaults compliance, DncService dnc, VapiConnection connection, ILogger<EngineTransitions> logger)
+    ComplianceDefaults compliance, DncService dnc, VapiConnection connection, OutboxWriter outbox, ILogger<EngineTransitions> logger)
 {
     private DateTime Now => time.GetUtcNow().UtcDateTime;
     private static readonly CallStatus[] Active = Call.ActiveStatuses;
@@ -87,6 +88,7 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
         effects.Released(row.CampaignId, row.PhoneLineId, callId, CallStatus.Failed, now);
         await AppendEventAsync(callId, row.CampaignId, "launch-rejected", CallStatus.Failed, reason, $"rejected:{callId}", ct);
         await SettleContactAsync(row.ContactId, callId, CallOutcome.Rejected, reason, recount: false, now, ct);
+        await CallEndedAsync(callId, ct);
         return true;
     }
 
@@ -103,6 +105,7 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
         effects.Released(row.CampaignId, row.PhoneLineId, callId, CallStatus.Timeout, now);
         await AppendEventAsync(callId, row.CampaignId, "timeout", CallStatus.Timeout, reason, $"timeout:{callId}", ct);
         await SettleContactAsync(row.ContactId, callId, CallOutcome.Timeout, reason, recount: false, now, ct);
+        await CallEndedAsync(callId, ct);
         logger.LogWarning("Call {CallId} timed out: {Reason}", callId, reason);
         return true;
     }
@@ -355,6 +358,13 @@ public sealed class EngineTransitions(AppDbContext db, EngineEffects effects, Ti
     }
 
     // ---------------------------------------------------------------- plumbing
+
+    /// <summary>The engine decided a call's end itself (no report will come): call.ended in the same transaction.</summary>
+    public async Task CallEndedAsync(long callId, CancellationToken ct)
+    {
+        await outbox.CallEndedAsync(callId, ct);
+        await db.SaveChangesAsync(ct);
+    }
 
     private sealed record Row(CallStatus Status, CallOutcome? Outcome, string? ProviderCallId, long CampaignId, long PhoneLineId, long ContactId);
 

@@ -13,8 +13,8 @@ namespace AutoLynx.Features.Engine;
 /// quarter of <c>Dialer:StuckAfter</c> (1 s – 1 min) a call with no event for <c>Dialer:StuckAfter</c> is looked up
 /// at the provider and what it says is applied as if its webhook had arrived (through the inbox, so the same applier
 /// decides). A call whose lookup fails backs off (and goes to the back of the queue, so it never starves the others);
-/// after <c>Dialer:GiveUpAfter</c> more without an answer it becomes TIMEOUT. An ended call whose end-of-call report
-/// never came is filled in the same way, and given up on after the same time.
+/// after <c>Dialer:GiveUpAfter</c> more without an answer it becomes TIMEOUT. An ended (or failed) call whose end-of-call
+/// report never came is filled in the same way, and given up on after the same time (its call.ended webhook waits for it).
 /// </summary>
 public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMonitor<DialerOptions> options, TimeProvider time,
     LaunchResolver resolver, WebhookInboxSignal inbox, EngineLease lease, LeaderWrites writes, ILogger<StuckCallReconciler> logger) : BackgroundService
@@ -65,7 +65,8 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
             silent = await db.Calls.AsNoTracking()
                 .Where(c => c.ProviderCallId != null && c.LastEventAt < cutoff && (c.LookupAfter == null || c.LookupAfter <= now)
                             && (c.Status == CallStatus.Queued || c.Status == CallStatus.Ringing || c.Status == CallStatus.InProgress
-                                || (c.Status == CallStatus.Ended && !db.CallEvents.Any(e => e.CallId == c.Id && e.Type == "end-of-call-report"))))
+                                || ((c.Status == CallStatus.Ended || ((c.Status == CallStatus.Failed || c.Status == CallStatus.Canceled) && c.Outcome != CallOutcome.ConcurrencyLimited))
+                                    && !db.CallEvents.Any(e => e.CallId == c.Id && e.Type == "end-of-call-report"))))
                 .OrderBy(c => c.LookupAfter ?? c.LastEventAt).Take(o.ReconcileBatch)
                 .Select(c => new Silent(c.Id, c.CampaignId, c.ProviderCallId!, c.Status, c.LastEventAt, c.LookupFailures))
                 .ToListAsync(ct);
@@ -108,12 +109,13 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
             var silentFor = now - (s.LastEventAt ?? now);
             if (silentFor > o.StuckAfter + o.GiveUpAfter)
             {
-                if (s.Status == CallStatus.Ended)
+                if (Call.IsTerminal(s.Status))
                     await writes.RunAsync(db, async () =>
                     {
                         await t.LookUpLaterAsync(s.Id, NeverAgain, failed: true, ct);
-                        await t.AppendEventAsync(s.Id, s.CampaignId, "report-given-up", CallStatus.Ended,
+                        await t.AppendEventAsync(s.Id, s.CampaignId, "report-given-up", s.Status,
                             $"The end-of-call report never came and Vapi could not give it ({error}).", $"report-given-up:{s.Id}", ct);
+                        await t.CallEndedAsync(s.Id, ct); // the result as far as it is known
                     }, ct);
                 else
                     await writes.RunAsync(db, () => t.TimedOutAsync(s.Id,

@@ -128,6 +128,15 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("POST", "/api/phone-lines", Kind.Admin, _ => "api/phone-lines", 200),
         new("PATCH", "/api/phone-lines/{id:long}", Kind.Admin, _ => "api/phone-lines/987654", 404, () => Json(new { dailyCap = 5 })),
         new("GET", "/api/phone-lines/{id:long}/health", Kind.User, f => $"api/phone-lines/{f.LineId}/health", 200),
+
+        new("GET", "/api/webhook-endpoints", Kind.Admin, _ => "api/webhook-endpoints", 200),
+        new("POST", "/api/webhook-endpoints", Kind.Admin, _ => "api/webhook-endpoints", 400, () => Json(new { url = "ftp://example.com", events = new[] { "call.ended" } })),
+        new("GET", "/api/webhook-endpoints/{id:long}", Kind.Admin, _ => "api/webhook-endpoints/987654", 404),
+        new("PATCH", "/api/webhook-endpoints/{id:long}", Kind.Admin, _ => "api/webhook-endpoints/987654", 404, () => Json(new { enabled = false })),
+        new("DELETE", "/api/webhook-endpoints/{id:long}", Kind.Admin, _ => "api/webhook-endpoints/987654", 404),
+        new("GET", "/api/webhook-endpoints/{id:long}/messages", Kind.Admin, _ => "api/webhook-endpoints/987654/messages", 404),
+        new("GET", "/api/webhook-endpoints/{id:long}/deliveries", Kind.Admin, _ => "api/webhook-endpoints/987654/deliveries", 404),
+        new("POST", "/api/webhook-endpoints/{id:long}/messages/{messageId:long}/redeliver", Kind.Admin, _ => "api/webhook-endpoints/987654/messages/1/redeliver", 404),
     ];
 
     private static readonly string[] Identities = ["anonymous", "operatorA", "sessionA", "operatorB", "admin", "supabaseA", "revoked", "badToken", "expiredSupabase"];
