@@ -40,7 +40,7 @@ public sealed class AssistantSecretsTests
                 ["provider"] = "custom-credential", ["name"] = "crm",
                 ["authenticationPlan"] = new JsonObject { ["type"] = "bearer", ["token"] = "cred-token-123", ["headerName"] = "Authorization" },
             },
-            new JsonObject { ["provider"] = "webhook", ["authenticationPlan"] = new JsonObject { ["type"] = "hmac", ["secretKey"] = "cred-hmac-123" } },
+            new JsonObject { ["provider"] = "webhook", ["authenticationPlan"] = new JsonObject { ["type"] = "hmac", ["secretKey"] = "cred-hmac-123", ["algorithm"] = "sha256" } },
         },
         ["credentialIds"] = new JsonArray("credential-id-is-not-a-secret"),
     };

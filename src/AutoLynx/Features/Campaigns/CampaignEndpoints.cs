@@ -15,8 +15,8 @@ namespace AutoLynx.Features.Campaigns;
 /// <summary>PATCH: any of name, cap and policy (the policy fields sent replace the campaign's, the rest stay).</summary>
 public sealed record UpdateCampaignRequest(string? Name, int? Cap, JsonElement? Policy = null);
 
-/// <summary>Body of POST /api/campaigns/{id}/duplicate; every field optional.</summary>
-public sealed record DuplicateCampaignRequest(string[]? Outcomes, string? Name, long? AssistantId, long? PhoneLineId, int? Cap);
+/// <summary>Body of POST /api/campaigns/{id}/duplicate; every field optional (what is left out is copied from the source).</summary>
+public sealed record DuplicateCampaignRequest(string[]? Outcomes, string? Name, long? AssistantId, long? PhoneLineId, int? Cap, JsonElement? Policy = null);
 
 public static class CampaignEndpoints
 {
@@ -202,7 +202,8 @@ public static class CampaignEndpoints
     private static async Task<IResult> DuplicateAsync(long id, DuplicateCampaignRequest? body, CampaignService s, CancellationToken ct)
     {
         var (result, errors, notFound) = await s.DuplicateAsync(id,
-            new DuplicateCampaignCommand(body?.Outcomes, body?.Name, body?.AssistantId, body?.PhoneLineId, body?.Cap), ct);
+            new DuplicateCampaignCommand(body?.Outcomes, body?.Name, body?.AssistantId, body?.PhoneLineId, body?.Cap,
+                body?.Policy is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } p ? p.GetRawText() : null), ct);
         if (notFound) return NotFound(id);
         if (errors is not null) return TypedResults.ValidationProblem(errors, title: "The campaign cannot be copied");
         return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
