@@ -350,17 +350,21 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     /// <summary>
     /// COMPLETED when no contact is left to dial, no call is active and no answered call's report is still due (up to
     /// <see cref="DialerOptions.ReportGrace"/>); every contact may have been skipped (do-not-call, hours that never open).
-    /// One conditional UPDATE, so it cannot race a launch.
+    /// One conditional UPDATE, so it cannot race a launch; and only while the campaign's contact total is the one read
+    /// first, so it cannot race an addition of contacts (<see cref="CampaignContactAdder"/> raises the total in the
+    /// transaction that stores them: under PostgreSQL's read committed, an UPDATE that waited on that row re-checks the
+    /// row's columns but not its subqueries, which still see the old contacts).
     /// </summary>
     public async Task<bool> TryCompleteAsync(long id, CancellationToken ct)
     {
         var now = Now;
+        var total = await db.Campaigns.Where(c => c.Id == id).Select(c => (int?)c.TotalContacts).FirstOrDefaultAsync(ct) ?? -1;
         var dialable = Campaign.Dialable;
         var active = Call.ActiveStatuses;
         // An answered call's end-of-call report (its transcript) is still due: it may ask for a callback.
         var reportDue = now - compliance.ReportGrace(dialer.CurrentValue.ReportGrace);
         var n = await db.Campaigns
-            .Where(c => c.Id == id && dialable.Contains(c.Status)
+            .Where(c => c.Id == id && dialable.Contains(c.Status) && c.TotalContacts == total
                 && !db.Contacts.Any(x => x.CampaignId == id && (x.State == ContactState.Pending || x.State == ContactState.Dialing))
                 && !db.Calls.Any(x => x.CampaignId == id && active.Contains(x.Status))
                 && !db.Calls.Any(x => x.CampaignId == id && x.Status == CallStatus.Ended && x.StartedAt != null && x.Transcript == null
