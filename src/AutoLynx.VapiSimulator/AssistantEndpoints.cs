@@ -22,13 +22,13 @@ internal static class AssistantEndpoints
             return error;
         }
 
-        var errors = AssistantSchema.Validate(body!);
+        var errors = AssistantSchema.Validate(body!, create: true);
         return errors.Count > 0 ? SimJson.BadRequest(errors) : SimJson.Json(store.Create(body!), StatusCodes.Status201Created);
     }
 
     private static IResult List(HttpRequest request, AssistantStore store)
     {
-        var query = ListQuery.Parse(request.Query, [], out var errors);
+        var query = ListQuery.Parse("/assistant", request.Query, out var errors);
         return errors.Count > 0 ? SimJson.BadRequest(errors) : SimJson.Json(new JsonArray([.. store.List(query)]));
     }
 
@@ -43,7 +43,7 @@ internal static class AssistantEndpoints
             return error;
         }
 
-        var errors = AssistantSchema.Validate(body!);
+        var errors = AssistantSchema.Validate(body!, create: false);
         if (errors.Count > 0)
         {
             return SimJson.BadRequest(errors);

@@ -6,7 +6,6 @@ namespace AutoLynx.VapiSimulator;
 /// <summary>/call: create, list, get, patch (name), delete, and the live-call controlUrl.</summary>
 internal static class CallEndpoints
 {
-    private static readonly string[] ListFilters = ["id", "assistantId", "phoneNumberId"];
 
     public static void MapCallEndpoints(this RouteGroupBuilder api, IEndpointRouteBuilder root)
     {
@@ -52,7 +51,7 @@ internal static class CallEndpoints
 
     private static IResult List(HttpRequest request, CallStore store)
     {
-        var query = ListQuery.Parse(request.Query, ListFilters, out var errors);
+        var query = ListQuery.Parse("/call", request.Query, out var errors);
         if (errors.Count > 0)
         {
             return SimJson.BadRequest(errors);

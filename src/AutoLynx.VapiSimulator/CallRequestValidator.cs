@@ -1,26 +1,15 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using AutoLynx.VapiSimulator.Spec;
 
 namespace AutoLynx.VapiSimulator;
 
-/// <summary>Shape validation of a CreateCallDTO, in class-validator's words (Vapi answers these as a message array).</summary>
+/// <summary>Validation of a CreateCallDTO: Vapi's published schema first (unknown properties and bad values, in
+/// class-validator's words, as Vapi answers them in a message array), then what the schema cannot say but Vapi's service
+/// checks (an assistant and a line are needed, E.164 numbers, a schedule that ends after it starts), and what the
+/// simulator does not do (squads, workflows, saved customers, transient numbers).</summary>
 internal static partial class CallRequestValidator
 {
-    private static readonly HashSet<string> KnownProperties = new(StringComparer.Ordinal)
-    {
-        "assistantId", "assistant", "assistantOverrides", "assistantVersion",
-        "squadId", "squad", "squadOverrides", "workflowId", "workflow", "workflowOverrides",
-        "phoneNumberId", "phoneNumber", "customerId", "customer", "customers",
-        "name", "schedulePlan", "transport",
-        "type", // Vapi's own sample sends "type":"outboundPhoneCall"
-    };
-
-    private static readonly HashSet<string> CustomerProperties = new(StringComparer.Ordinal)
-    {
-        "number", "name", "email", "externalId", "extension", "sipUri", "numberE164CheckEnabled",
-        "assistantOverrides", "squadOverrides", "description",
-    };
-
     private static readonly string[] Unsupported = ["squadId", "squad", "workflowId", "workflow", "customerId", "phoneNumber"];
 
     public const string E164Message =
@@ -28,23 +17,15 @@ internal static partial class CallRequestValidator
 
     public static List<string> Validate(JsonObject body)
     {
-        var errors = new List<string>();
-        foreach (var (key, _) in body)
+        var errors = VapiSpec.Instance.ValidateRequest("CreateCallDTO", body).ToList();
+        if (errors.Count > 0)
         {
-            if (!KnownProperties.Contains(key))
-            {
-                errors.Add($"property {key} should not exist");
-            }
+            return errors;
         }
 
         foreach (var key in Unsupported.Where(body.ContainsKey))
         {
             errors.Add($"{key} is not supported by the AutoLynx Vapi simulator");
-        }
-
-        if (body["name"] is { } name && (!name.IsString() || name.GetValue<string>().Length > 40))
-        {
-            errors.Add("name must be shorter than or equal to 40 characters");
         }
 
         if (body["schedulePlan"] is { } schedulePlan)
@@ -57,37 +38,24 @@ internal static partial class CallRequestValidator
             errors.Add("Need Either `assistant` Or `assistantId` Or `squad` Or `squadId` Or `workflow` Or `workflowId`.");
         }
 
-        if (body["assistantId"] is { } assistantId && !assistantId.IsString())
+        if (body["assistant"] is JsonObject assistant)
         {
-            errors.Add("assistantId must be a UUID");
+            errors.AddRange(AssistantSchema.ServerUrlErrors(assistant, "assistant."));
         }
 
-        if (body["assistant"] is { } assistant)
+        if (body["assistantOverrides"] is JsonObject overrides)
         {
-            errors.AddRange(assistant is JsonObject obj
-                ? AssistantSchema.Validate(obj, "assistant.")
-                : ["assistant must be an object"]);
-        }
-
-        if (body["assistantOverrides"] is { } overrides)
-        {
-            errors.AddRange(overrides is JsonObject obj
-                ? AssistantSchema.Validate(obj, "assistantOverrides.", isOverride: true)
-                : ["assistantOverrides must be an object"]);
+            errors.AddRange(AssistantSchema.ServerUrlErrors(overrides, "assistantOverrides."));
         }
 
         if (body["phoneNumberId"] is null)
         {
             errors.Add("Need Either `phoneNumberId` Or `phoneNumber`.");
         }
-        else if (!body["phoneNumberId"].IsString())
-        {
-            errors.Add("phoneNumberId must be a UUID");
-        }
 
-        if (body["customers"] is { } customers)
+        if (body["customers"] is JsonArray customers)
         {
-            if (customers is not JsonArray list || list.Count == 0)
+            if (customers.Count == 0)
             {
                 errors.Add("customers must contain at least 1 elements");
             }
@@ -97,9 +65,9 @@ internal static partial class CallRequestValidator
             }
             else
             {
-                for (var i = 0; i < list.Count; i++)
+                for (var i = 0; i < customers.Count; i++)
                 {
-                    errors.AddRange(ValidateCustomer(list[i], $"customers.{i}."));
+                    errors.AddRange(ValidateCustomer(customers[i], $"customers.{i}."));
                 }
             }
         }
@@ -111,23 +79,17 @@ internal static partial class CallRequestValidator
         return errors;
     }
 
-    /// <summary>SchedulePlan: earliestAt (required), latestAt (optional, not before earliestAt), ISO 8601 strings.</summary>
+    /// <summary>SchedulePlan's dates (the spec checks its properties; its date-time format is only an annotation there).</summary>
     private static List<string> ValidateSchedulePlan(JsonNode plan)
     {
-        if (plan is not JsonObject obj)
-        {
-            return ["schedulePlan must be an object"];
-        }
-
-        var errors = obj.Where(p => p.Key is not ("earliestAt" or "latestAt"))
-            .Select(p => $"schedulePlan.property {p.Key} should not exist").ToList();
-        var earliest = ParseDate(obj["earliestAt"]);
-        if (obj["earliestAt"] is null || earliest is null)
+        var errors = new List<string>();
+        var earliest = ParseDate(plan["earliestAt"]);
+        if (earliest is null)
         {
             errors.Add("schedulePlan.earliestAt must be a valid ISO 8601 date string");
         }
 
-        if (obj["latestAt"] is { } latestNode)
+        if (plan["latestAt"] is { } latestNode)
         {
             var latest = ParseDate(latestNode);
             if (latest is null)
@@ -149,52 +111,23 @@ internal static partial class CallRequestValidator
             ? at
             : null;
 
+    /// <summary>The number as Vapi's service checks it (E.164 unless <c>numberE164CheckEnabled</c> is false); the spec
+    /// has already checked the customer's properties and lengths.</summary>
     private static List<string> ValidateCustomer(JsonNode? node, string prefix)
     {
-        if (node is null)
+        if (node is not JsonObject customer)
         {
             return ["Need Either `customer` Or `customerId`."];
         }
 
-        if (node is not JsonObject customer)
-        {
-            return [$"{prefix.TrimEnd('.')} must be an object"];
-        }
-
-        var errors = new List<string>();
-        foreach (var (key, _) in customer)
-        {
-            if (!CustomerProperties.Contains(key))
-            {
-                errors.Add($"{prefix}property {key} should not exist");
-            }
-        }
-
         var number = customer.GetString("number");
         var checkE164 = customer.GetBool("numberE164CheckEnabled") != false;
-        if (number is null)
+        if (number is null || (checkE164 && !E164().IsMatch(number)))
         {
-            errors.Add($"{prefix}number {E164Message}");
-        }
-        else if (checkE164 ? !E164().IsMatch(number) : number.Length is < 3 or > 40)
-        {
-            errors.Add(checkE164 ? $"{prefix}number {E164Message}" : $"{prefix}number must be longer than or equal to 3 characters");
+            return [$"{prefix}number {E164Message}"];
         }
 
-        foreach (var (field, max) in new[] { ("name", 40), ("email", 40), ("externalId", 40), ("extension", 10) })
-        {
-            if (customer[field] is { } value && (!value.IsString() || value.GetValue<string>().Length > max))
-            {
-                errors.Add($"{prefix}{field} must be shorter than or equal to {max} characters");
-            }
-        }
-
-        if (customer["assistantOverrides"] is JsonObject customerOverrides)
-        {
-            errors.AddRange(AssistantSchema.Validate(customerOverrides, prefix + "assistantOverrides.", isOverride: true));
-        }
-
-        return errors;
+        return [];
     }
 
     [GeneratedRegex(@"^\+[1-9]\d{1,14}$")]

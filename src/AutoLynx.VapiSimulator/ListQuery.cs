@@ -14,51 +14,32 @@ internal sealed class ListQuery
 
     public Dictionary<string, string> Extras { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Parses the query; unknown parameters are rejected like Vapi's whitelisting validation does.</summary>
-    public static ListQuery Parse(IQueryCollection query, IReadOnlyCollection<string> extraKeys, out List<string> errors)
+    /// <summary>Parses the query of GET <paramref name="specPath"/>; parameters the spec does not list, and values that do
+    /// not fit its schema, are refused as Vapi's whitelisting validation refuses them. Other parameters the spec lists
+    /// for the path (filters such as <c>assistantId</c>) land in <see cref="Extras"/>.</summary>
+    public static ListQuery Parse(string specPath, IQueryCollection query, out List<string> errors)
     {
-        errors = [];
+        errors = [.. Spec.VapiSpec.Instance.ValidateQuery(specPath, query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())))];
         var result = new ListQuery();
+        if (errors.Count > 0)
+        {
+            return result;
+        }
+
         foreach (var (key, values) in query)
         {
             var value = values.ToString();
             if (key == "limit")
             {
-                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var limit))
-                {
-                    errors.Add("limit must be a number conforming to the specified constraints");
-                }
-                else if (limit > 1000)
-                {
-                    errors.Add("limit must not be greater than 1000");
-                }
-                else if (limit < 0)
-                {
-                    errors.Add("limit must not be less than 0");
-                }
-                else
-                {
-                    result.Limit = (int)limit;
-                }
+                result.Limit = (int)double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
             }
             else if (TryDateKey(key, out var created, out var op))
             {
-                if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-                {
-                    result._dates.Add((created, op, at));
-                }
-                else
-                {
-                    errors.Add($"{key} must be a valid ISO 8601 date string");
-                }
-            }
-            else if (extraKeys.Contains(key))
-            {
-                result.Extras[key] = value;
+                result._dates.Add((created, op, DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
             }
             else
             {
-                errors.Add($"property {key} should not exist");
+                result.Extras[key] = value;
             }
         }
 

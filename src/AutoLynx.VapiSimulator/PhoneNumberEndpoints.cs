@@ -13,7 +13,7 @@ internal static class PhoneNumberEndpoints
 
     private static IResult List(HttpRequest request, SimulatorIdentity identity)
     {
-        var query = ListQuery.Parse(request.Query, [], out var errors);
+        var query = ListQuery.Parse("/phone-number", request.Query, out var errors);
         if (errors.Count > 0)
         {
             return SimJson.BadRequest(errors);

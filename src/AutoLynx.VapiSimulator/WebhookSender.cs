@@ -279,12 +279,8 @@ internal sealed class WebhookSender : IDisposable
             server = phoneNumber["server"] as JsonObject;
         }
 
+        // The legacy inline server.secret is gone from Vapi's spec (and refused on create); X-Vapi-Secret travels as a header.
         var headers = new List<(string, string)>();
-        if (server.GetString("secret") is { } legacySecret)
-        {
-            headers.Add(("X-Vapi-Secret", legacySecret));
-        }
-
         if (server?["headers"] is JsonObject custom)
         {
             headers.AddRange(custom.Select(h => (h.Key, h.Value?.ToString() ?? "")));

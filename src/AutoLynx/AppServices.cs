@@ -61,6 +61,7 @@ public static class AppServices
         services.AddScoped<ImportMappingStore>();
         services.AddScoped<AssistantService>();
         services.AddScoped<CampaignService>();
+        services.AddScoped<CampaignContactAdder>();
         services.AddScoped<CampaignQueries>();
         services.AddScoped<Features.Campaigns.Export.CampaignExport>();
         services.AddAnalytics();

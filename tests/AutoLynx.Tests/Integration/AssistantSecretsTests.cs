@@ -25,9 +25,9 @@ public sealed class AssistantSecretsTests
         ["server"] = new JsonObject
         {
             ["url"] = "https://hooks:url-password-123@hooks.example.com/vapi?tenant=acme&token=url-token-123",
-            ["secret"] = "server-secret-123",
             ["headers"] = new JsonObject
             {
+                ["X-Webhook-Secret"] = "server-secret-123",
                 ["Authorization"] = "Bearer header-bearer-123", ["X-Api-Key"] = "header-apikey-123", ["Content-Type"] = "application/json",
             },
             ["timeoutSeconds"] = 20,
@@ -40,7 +40,7 @@ public sealed class AssistantSecretsTests
                 ["provider"] = "custom-credential", ["name"] = "crm",
                 ["authenticationPlan"] = new JsonObject { ["type"] = "bearer", ["token"] = "cred-token-123", ["headerName"] = "Authorization" },
             },
-            new JsonObject { ["provider"] = "webhook", ["authenticationPlan"] = new JsonObject { ["type"] = "hmac", ["secretKey"] = "cred-hmac-123" } },
+            new JsonObject { ["provider"] = "webhook", ["authenticationPlan"] = new JsonObject { ["type"] = "hmac", ["secretKey"] = "cred-hmac-123", ["algorithm"] = "sha256" } },
         },
         ["credentialIds"] = new JsonArray("credential-id-is-not-a-secret"),
     };
@@ -66,7 +66,7 @@ public sealed class AssistantSecretsTests
         var config = imported.GetProperty("config");
         var server = config.GetProperty("server");
         Assert.Equal("https://[redacted]@hooks.example.com/vapi?tenant=acme&token=[redacted]", server.GetProperty("url").GetString());
-        Assert.Equal(AssistantSecrets.Placeholder, server.GetProperty("secret").GetString());
+        Assert.Equal(AssistantSecrets.Placeholder, server.GetProperty("headers").GetProperty("X-Webhook-Secret").GetString());
         Assert.Equal(AssistantSecrets.Placeholder, server.GetProperty("headers").GetProperty("Authorization").GetString());
         Assert.Equal("application/json", server.GetProperty("headers").GetProperty("Content-Type").GetString());
         Assert.Equal("credential-id-is-not-a-secret", config.GetProperty("credentialIds")[0].GetString());
@@ -89,7 +89,7 @@ public sealed class AssistantSecretsTests
 
         // Vapi's copy changes a secret behind our back: drift says the server differs, without showing either value.
         var rotated = ConfigWithSecrets()["server"]!.DeepClone().AsObject();
-        rotated["secret"] = "rotated-secret-456";
+        rotated["headers"]!["X-Webhook-Secret"] = "rotated-secret-456";
         await SimPatchAssistantAsync(app, pid, new JsonObject { ["server"] = rotated });
         var drift = await app.GetJsonAsync($"api/assistants/{id}/drift");
         Assert.Contains("server", drift.GetProperty("differences").EnumerateArray().Select(d => d.GetProperty("field").GetString()));
@@ -152,7 +152,7 @@ public sealed class AssistantSecretsTests
     private static void AssertSecretsIntact(AppHost app, JsonObject onVapi)
     {
         var server = onVapi["server"]!;
-        Assert.Equal("server-secret-123", server["secret"]!.GetValue<string>());
+        Assert.Equal("server-secret-123", server["headers"]!["X-Webhook-Secret"]!.GetValue<string>());
         Assert.Equal("Bearer header-bearer-123", server["headers"]!["Authorization"]!.GetValue<string>());
         Assert.Equal("header-apikey-123", server["headers"]!["X-Api-Key"]!.GetValue<string>());
         // The URL itself is ours now: a server edited here reports back to AutoLynx (BindServer).

@@ -117,4 +117,37 @@ public sealed class CampaignDuplicateTests
         Assert.Equal(4, result.GetProperty("contacts").GetInt32());
         Assert.Equal("Never started (re-run)", (await app.GetJsonAsync($"api/campaigns/{result.GetProperty("campaignId").GetInt64()}")).GetProperty("name").GetString());
     }
+
+    [Fact]
+    public async Task Duplicate_WithChangedLineCapAndPolicy_CopyHasTheChangesAndKeepsTheRestOfThePolicy()
+    {
+        await using var app = AppHost.Start(Db.Sqlite);
+        var lines = (await app.GetJsonAsync("api/phone-lines")).EnumerateArray().Select(l => l.GetProperty("id").GetInt64()).ToList();
+        var source = await app.CreateCampaignAsync(AppHost.SampleCsv(3), cap: 2, name: "Source",
+            policy: """{"spendCap": 9.5, "maxCallsPerNumberPer24h": 2}""");
+
+        using var resp = await app.Http.PostAsJsonAsync($"api/campaigns/{source}/duplicate", new
+        {
+            outcomes = new[] { "not-called" }, phoneLineId = lines[^1], cap = 4,
+            policy = new { spendCap = 3.25, phoneLineIds = lines.ToArray(), retry = new { outcomes = new[] { "no-answer", "busy" }, delays = new[] { "00:30:00" }, maxAttempts = 2 } },
+        });
+        Assert.Equal(HttpStatusCode.Created, resp.StatusCode);
+        var copy = (await resp.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("campaignId").GetInt64();
+
+        var summary = await app.GetJsonAsync($"api/campaigns/{copy}");
+        Assert.Equal(lines[^1], summary.GetProperty("phoneLineId").GetInt64());
+        Assert.Equal(4, summary.GetProperty("cap").GetInt32());
+        var policy = summary.GetProperty("policy");
+        Assert.Equal(3.25m, policy.GetProperty("spendCap").GetDecimal());
+        Assert.Equal(2, policy.GetProperty("maxCallsPerNumberPer24h").GetInt32());    // copied from the source
+        Assert.Equal(lines, policy.GetProperty("phoneLineIds").EnumerateArray().Select(l => l.GetInt64()).ToList());
+        Assert.Equal(["no-answer", "busy"], policy.GetProperty("retry").GetProperty("outcomes").EnumerateArray().Select(o => o.GetString()!).ToArray());
+        Assert.Equal(9.5m, (await app.GetJsonAsync($"api/campaigns/{source}")).GetProperty("policy").GetProperty("spendCap").GetDecimal());
+
+        // A policy the create would refuse is refused here too, naming the field; nothing is created.
+        var before = (await app.GetJsonAsync("api/campaigns")).GetProperty("total").GetInt32();
+        using var bad = await app.Http.PostAsJsonAsync($"api/campaigns/{source}/duplicate", new { policy = new { phoneLineIds = new[] { 987654 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(before, (await app.GetJsonAsync("api/campaigns")).GetProperty("total").GetInt32());
+    }
 }

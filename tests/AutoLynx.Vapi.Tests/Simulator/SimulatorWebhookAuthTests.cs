@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using AutoLynx.Vapi.Webhooks;
@@ -100,20 +101,21 @@ public sealed class SimulatorWebhookAuthTests
         });
     }
 
+    /// <summary>The inline <c>server.secret</c> is gone from Vapi's published spec: Vapi refuses it like any unknown
+    /// property (the secret goes in <c>server.headers</c> or a credential).</summary>
     [Fact]
-    public async Task Webhooks_AssistantServerLegacySecret_SendItsOwnXVapiSecret()
+    public async Task CreateAssistant_LegacyServerSecret_Returns400WithVapisMessage()
     {
-        await using var ctx = await SimulatorTestContext.StartAsync(o =>
-        {
-            OnlyBusy(o);
-            o.WebhookSecret = null;
-        });
+        await using var ctx = await SimulatorTestContext.StartAsync();
 
-        var hooks = await OneCallAsync(ctx, new JsonObject
+        var response = await ctx.Http.PostAsync("/assistant", SimulatorTestContext.Json(new JsonObject
         {
+            ["name"] = "Legacy",
             ["server"] = new JsonObject { ["url"] = ctx.Receiver.Url.ToString(), ["secret"] = "assistant-secret" },
-        });
+        }));
 
-        Assert.All(hooks, h => Assert.Equal("assistant-secret", h.Headers["X-Vapi-Secret"]));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await SimulatorTestContext.ReadAsync(response);
+        Assert.Equal(["server.property secret should not exist"], body["message"]!.AsArray().Select(m => m!.GetValue<string>()));
     }
 }

@@ -15,8 +15,8 @@ namespace AutoLynx.Features.Campaigns;
 /// <summary>PATCH: any of name, cap and policy (the policy fields sent replace the campaign's, the rest stay).</summary>
 public sealed record UpdateCampaignRequest(string? Name, int? Cap, JsonElement? Policy = null);
 
-/// <summary>Body of POST /api/campaigns/{id}/duplicate; every field optional.</summary>
-public sealed record DuplicateCampaignRequest(string[]? Outcomes, string? Name, long? AssistantId, long? PhoneLineId, int? Cap);
+/// <summary>Body of POST /api/campaigns/{id}/duplicate; every field optional (what is left out is copied from the source).</summary>
+public sealed record DuplicateCampaignRequest(string[]? Outcomes, string? Name, long? AssistantId, long? PhoneLineId, int? Cap, JsonElement? Policy = null);
 
 public static class CampaignEndpoints
 {
@@ -36,6 +36,8 @@ public static class CampaignEndpoints
         g.MapPost("/{id:long}/stop", StopAsync);
         g.MapPost("/{id:long}/duplicate", DuplicateAsync);
         g.MapGet("/{id:long}/contacts", ContactsAsync);
+        g.MapPost("/{id:long}/contacts", AddContactsAsync).DisableAntiforgery()
+            .WithSummary("Adds a CSV or .xlsx file's contacts to a campaign that has not finished (dryRun=true: the report only)");
         g.MapGet("/{id:long}/preflight", async (long id, Compliance.Preflight preflight, CancellationToken ct)
             => await preflight.ForAsync(id, ct) is { } report ? TypedResults.Ok(report) : NotFound(id))
             .WithSummary("What the campaign would do if started now: callable, waiting for calling hours, on the do-not-call list, estimated finish");
@@ -89,6 +91,34 @@ public static class CampaignEndpoints
             if (invalid is not null) return TypedResults.ValidationProblem(invalid, title: "The campaign cannot be created");
             await mappings.RememberIfGivenAsync(viewer.UserId, result!.ImportReport, ct);
             return TypedResults.Created($"/api/campaigns/{result.CampaignId}", result);
+        }
+        catch (ImportRejectedException ex)
+        {
+            return ImportProblem(ex);
+        }
+    }
+
+    /// <summary>
+    /// Multipart like create: <c>file</c>, optional <c>mapping</c> (JSON) and <c>sheet</c>. 200 with the import report (rows
+    /// already in the campaign count as duplicates); 409 once the campaign is completed or stopped; <c>?dryRun=true</c>
+    /// validates against the campaign and stores nothing.
+    /// </summary>
+    private static async Task<IResult> AddContactsAsync(long id, HttpRequest request, ClaimsPrincipal user, CampaignContactAdder adder,
+        ImportMappingStore mappings, IOptions<ImportOptions> limits, bool? dryRun, CancellationToken ct)
+    {
+        var (form, problem) = await FormUploads.ReadAsync(request, limits.Value, ct);
+        if (problem is not null) return problem;
+        var file = form!.Files.GetFile("file");
+        if (file is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = [AttachFile] }, title: "No contacts were added");
+        await using var stream = file.OpenReadStream();
+        try
+        {
+            var viewer = Viewer.Require(user);
+            var import = mappings.SettingsFor(viewer.UserId, ContactMapping.Parse(form["mapping"]), form["sheet"]);
+            var (result, outcome) = await adder.AddAsync(id, stream, import, dryRun == true, ct);
+            if (!outcome.Ok) return ToProblem(outcome);
+            if (!result!.DryRun) await mappings.RememberIfGivenAsync(viewer.UserId, result.ImportReport, ct);
+            return TypedResults.Ok(result);
         }
         catch (ImportRejectedException ex)
         {
@@ -202,7 +232,8 @@ public static class CampaignEndpoints
     private static async Task<IResult> DuplicateAsync(long id, DuplicateCampaignRequest? body, CampaignService s, CancellationToken ct)
     {
         var (result, errors, notFound) = await s.DuplicateAsync(id,
-            new DuplicateCampaignCommand(body?.Outcomes, body?.Name, body?.AssistantId, body?.PhoneLineId, body?.Cap), ct);
+            new DuplicateCampaignCommand(body?.Outcomes, body?.Name, body?.AssistantId, body?.PhoneLineId, body?.Cap,
+                body?.Policy is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } p ? p.GetRawText() : null), ct);
         if (notFound) return NotFound(id);
         if (errors is not null) return TypedResults.ValidationProblem(errors, title: "The campaign cannot be copied");
         return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);

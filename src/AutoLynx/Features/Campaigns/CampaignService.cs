@@ -14,8 +14,9 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoLynx.Features.Campaigns;
 
 /// <param name="Outcomes">Which contacts: those whose last call ended so (wire names, e.g. "no-answer"), or "not-called"; all when empty.</param>
+/// <param name="Policy">Policy fields that replace the source's (JSON, as on create and PATCH); the rest are copied.</param>
 public sealed record DuplicateCampaignCommand(IReadOnlyList<string>? Outcomes = null, string? Name = null, long? AssistantId = null,
-    long? PhoneLineId = null, int? Cap = null);
+    long? PhoneLineId = null, int? Cap = null, string? Policy = null);
 
 public sealed record DuplicateCampaignResult(long CampaignId, long SourceCampaignId, int Contacts);
 
@@ -100,7 +101,8 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     /// <summary>
     /// A new CREATED campaign from another's contacts: all of them, or those whose last call ended in one of
     /// <see cref="DuplicateCampaignCommand.Outcomes"/> ("not-called": never called). Their extra columns and row numbers
-    /// come along; mode and line-quiet gating are copied; name, assistant, line and cap may be changed.
+    /// come along; mode and line-quiet gating are copied; name, assistant, line, cap and any policy field (hours, retries,
+    /// the line pool, guards, a schedule) may be changed. The source's schedule is never copied.
     /// Contacts are copied in pages, in one transaction: all or nothing.
     /// </summary>
     public async Task<(DuplicateCampaignResult? Result, Dictionary<string, string[]>? Errors, bool NotFound)> DuplicateAsync(
@@ -112,6 +114,11 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
         var name = cmd.Name?.Trim() is { Length: > 0 } n ? n : DefaultCopyName(source.Name, filter);
         var errors = await ValidateChoicesAsync(name, cmd.Cap ?? source.Cap, cmd.AssistantId ?? source.AssistantId, cmd.PhoneLineId ?? source.PhoneLineId, ct);
         if (filterError is not null) errors["outcomes"] = [filterError];
+        // The same rules (hours, retries, pool, guards), but not the source's schedule: the copy starts when told.
+        var basis = PolicyReader.Deserialize(source.PolicyJson) with { StartAt = null, EndAt = null };
+        var (policy, policyErrors) = PolicyReader.Read(cmd.Policy, basis, Now);
+        foreach (var (k, v) in policyErrors) errors[k] = v;
+        await CheckPolicyLinesAsync(policy, errors, ct);
         if (errors.Count > 0) return (null, errors, false);
 
         var contacts = filter.Apply(db.Contacts.AsNoTracking().Where(c => c.CampaignId == sourceId));
@@ -126,8 +133,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             LineQuietGating = source.LineQuietGating,
             Status = CampaignStatus.Created, CreatedAt = now, UpdatedAt = now,
         };
-        // The same rules (hours, retries, pool, guards), but not the source's schedule: the copy starts when told.
-        SetPolicy(copy, PolicyReader.Deserialize(source.PolicyJson) with { StartAt = null, EndAt = null });
+        SetPolicy(copy, policy);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Campaigns.Add(copy);
         await db.SaveChangesAsync(ct);
@@ -148,7 +154,7 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
             }
         }
         copy.TotalContacts = copied;
-        Audit("campaign.duplicate", copy.Id, new { from = sourceId, copy.Name, outcomes = cmd.Outcomes, contacts = copied });
+        Audit("campaign.duplicate", copy.Id, new { from = sourceId, copy.Name, outcomes = cmd.Outcomes, contacts = copied, policyChanged = cmd.Policy is not null });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         hub.Publish(new CampaignChange(copy.Id, ChangeKind.Created));
@@ -355,17 +361,21 @@ public sealed class CampaignService(AppDbContext db, ContactImporter importer, T
     /// <summary>
     /// COMPLETED when no contact is left to dial, no call is active and no answered call's report is still due (up to
     /// <see cref="DialerOptions.ReportGrace"/>); every contact may have been skipped (do-not-call, hours that never open).
-    /// One conditional UPDATE, so it cannot race a launch.
+    /// One conditional UPDATE, so it cannot race a launch; and only while the campaign's contact total is the one read
+    /// first, so it cannot race an addition of contacts (<see cref="CampaignContactAdder"/> raises the total in the
+    /// transaction that stores them: under PostgreSQL's read committed, an UPDATE that waited on that row re-checks the
+    /// row's columns but not its subqueries, which still see the old contacts).
     /// </summary>
     public async Task<bool> TryCompleteAsync(long id, CancellationToken ct)
     {
         var now = Now;
+        var total = await db.Campaigns.Where(c => c.Id == id).Select(c => (int?)c.TotalContacts).FirstOrDefaultAsync(ct) ?? -1;
         var dialable = Campaign.Dialable;
         var active = Call.ActiveStatuses;
         // An answered call's end-of-call report (its transcript) is still due: it may ask for a callback.
         var reportDue = now - compliance.ReportGrace(dialer.CurrentValue.ReportGrace);
         var n = await db.Campaigns
-            .Where(c => c.Id == id && dialable.Contains(c.Status)
+            .Where(c => c.Id == id && dialable.Contains(c.Status) && c.TotalContacts == total
                 && !db.Contacts.Any(x => x.CampaignId == id && (x.State == ContactState.Pending || x.State == ContactState.Dialing))
                 && !db.Calls.Any(x => x.CampaignId == id && active.Contains(x.Status))
                 && !db.Calls.Any(x => x.CampaignId == id && x.Status == CallStatus.Ended && x.StartedAt != null && x.Transcript == null

@@ -42,15 +42,16 @@ public abstract class ContactBulkWriter : IAsyncDisposable
         }.Select(p => Quote(entity.FindProperty(p)!.GetColumnName())).ToArray();
     }
 
-    /// <summary>The writer for the context's provider. The context must have a transaction open.</summary>
-    public static ContactBulkWriter Create(AppDbContext db, long campaignId, int cap, DateTime now)
+    /// <summary>The writer for the context's provider. The context must have a transaction open. Contacts added to a
+    /// campaign that has some start at <paramref name="startPosition"/> (their batch follows the last one).</summary>
+    public static ContactBulkWriter Create(AppDbContext db, long campaignId, int cap, DateTime now, int startPosition = 0)
     {
         var tx = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Contacts are written inside the campaign's transaction.");
         return tx switch
         {
-            NpgsqlTransaction pg => new PostgresWriter(db, pg, campaignId, cap, now),
-            SqliteTransaction lite => new SqliteWriter(db, lite, campaignId, cap, now),
+            NpgsqlTransaction pg => new PostgresWriter(db, pg, campaignId, cap, now) { Position = startPosition },
+            SqliteTransaction lite => new SqliteWriter(db, lite, campaignId, cap, now) { Position = startPosition },
             _ => throw new NotSupportedException($"No bulk writer for {tx.GetType().Name}."),
         };
     }
@@ -60,6 +61,8 @@ public abstract class ContactBulkWriter : IAsyncDisposable
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     protected long CampaignId => _campaignId;
+
+    private int Position { init => _position = value; }
 
     /// <summary>Strict batch mode: batch N holds the contacts at positions N·cap … N·cap + cap − 1.</summary>
     protected int NextBatchIndex() => _position++ / _cap;

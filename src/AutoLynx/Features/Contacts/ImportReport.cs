@@ -3,10 +3,11 @@ namespace AutoLynx.Features.Contacts;
 /// <summary>A row not imported: its number in the file (header = row 1, as a spreadsheet counts), why, and what it held.</summary>
 public sealed record SkippedRow(int Row, string Reason, IReadOnlyDictionary<string, string?>? Values);
 
-/// <summary>A row whose phone number an earlier row already has.</summary>
-public sealed record DuplicateRow(int Row, string Phone, int FirstRow)
+/// <summary>A row whose phone number an earlier row already has, or (<see cref="InCampaign"/>) a contact the campaign
+/// already has when contacts are added to it (<see cref="FirstRow"/> is then that contact's row).</summary>
+public sealed record DuplicateRow(int Row, string Phone, int FirstRow, bool InCampaign = false)
 {
-    public string Reason => $"Duplicate of row {FirstRow} ({Phone}).";
+    public string Reason => InCampaign ? $"Already in the campaign ({Phone}, its contact of row {FirstRow})." : $"Duplicate of row {FirstRow} ({Phone}).";
 }
 
 /// <summary>

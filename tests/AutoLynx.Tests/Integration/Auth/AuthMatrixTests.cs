@@ -104,6 +104,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
         new("POST", "/api/campaigns/{id:long}/resume", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/resume", 409),
         new("POST", "/api/campaigns/{id:long}/stop", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/stop", 409),
         new("GET", "/api/campaigns/{id:long}/contacts", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/contacts", 200),
+        new("POST", "/api/campaigns/{id:long}/contacts", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/contacts", 400, EmptyForm),
         new("POST", "/api/campaigns/{id:long}/duplicate", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/duplicate", 400, () => Json(new { outcomes = new[] { "shoe" } })),
         new("GET", "/api/campaigns/{id:long}/preflight", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/preflight", 200),
         new("GET", "/api/campaigns/{id:long}/calls", Kind.OwnCampaign, f => $"api/campaigns/{f.CampaignId}/calls", 200),

@@ -102,6 +102,9 @@ public sealed partial class CampaignHeader
 
     private Task DuplicateAsync() => DuplicateAsync(null);
 
+    /// <summary>The page follows the new total through the campaign's live updates.</summary>
+    private async Task AddContactsAsync() => await AddContactsDialog.ShowAsync(Dialogs, Summary, Viewer);
+
     /// <summary>From the stopped note: the re-run dialog opens with "not called" ticked.</summary>
     private Task RerunNotCalledAsync() => DuplicateAsync([ContactFilter.NotCalledValue]);
 

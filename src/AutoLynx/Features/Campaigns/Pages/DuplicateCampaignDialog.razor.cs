@@ -1,8 +1,11 @@
 using AutoLynx.Components.Shared;
+using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
+using AutoLynx.Features.PhoneLines;
 using AutoLynx.Features.Calls;
 using AutoLynx.Wire;
 using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 
 namespace AutoLynx.Features.Campaigns.Pages;
@@ -22,6 +25,10 @@ public sealed partial class DuplicateCampaignDialog
     private readonly HashSet<string> _chosen = [];
     private string? _name;
     private int _cap;
+    private long _assistantId;
+    private long _phoneLineId;
+    private List<AssistantView> _assistants = [];
+    private List<PhoneLineView> _lines = [];
     private string? _error;
     private bool _busy;
 
@@ -32,7 +39,18 @@ public sealed partial class DuplicateCampaignDialog
     protected override async Task OnInitializedAsync()
     {
         _cap = Summary.Cap;
+        _assistantId = Summary.AssistantId;
+        _phoneLineId = Summary.PhoneLineId;
         await using var scope = Scopes.CreateAsyncScope();
+        // Active ones to change to, and the source's own even if it is inactive now (kept, the copy is refused with the reason).
+        _assistants = await scope.ServiceProvider.GetRequiredService<AssistantService>().ListAsync(active: true, null, CancellationToken.None);
+        if (_assistants.All(a => a.Id != _assistantId)
+            && await scope.ServiceProvider.GetRequiredService<AssistantService>().GetAsync(_assistantId, CancellationToken.None) is { } own)
+            _assistants.Insert(0, own);
+        var db = scope.ServiceProvider.GetRequiredService<AutoLynx.Data.AppDbContext>();
+        var lineId = _phoneLineId;
+        _lines = (await db.PhoneLines.AsNoTracking().Where(l => l.Active || l.Id == lineId).OrderBy(l => l.Name).ToListAsync())
+            .Select(PhoneLineEndpoints.ToView).ToList();
         _groups = await scope.ServiceProvider.GetRequiredService<CampaignQueries>().RerunGroupsAsync(Summary.Id, CancellationToken.None);
         foreach (var key in Preselect ?? []) if (_groups.ContainsKey(key)) _chosen.Add(key);
     }
@@ -54,7 +72,8 @@ public sealed partial class DuplicateCampaignDialog
             var r = await CampaignCommands.RunAsync(Scopes, Summary.Id, Viewer, async sp =>
             {
                 (created, errors, var missing) = await sp.GetRequiredService<CampaignService>().DuplicateAsync(Summary.Id,
-                    new DuplicateCampaignCommand([.. _chosen], string.IsNullOrWhiteSpace(_name) ? null : _name, Cap: _cap), CancellationToken.None);
+                    new DuplicateCampaignCommand([.. _chosen], string.IsNullOrWhiteSpace(_name) ? null : _name,
+                        AssistantId: _assistantId, PhoneLineId: _phoneLineId, Cap: _cap), CancellationToken.None);
                 return missing ? CommandResult.Missing($"There is no campaign with id {Summary.Id}.") : CommandResult.Done;
             });
             if (!r.Ok || errors is not null || created is null)

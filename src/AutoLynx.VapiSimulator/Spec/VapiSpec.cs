@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Pointer;
+using Json.Schema;
+
+namespace AutoLynx.VapiSimulator.Spec;
+
+/// <summary>
+/// Vapi's published OpenAPI document (<c>Spec/vapi-openapi.json</c>, embedded as published) as JSON Schema validators:
+/// request bodies and list queries are checked as Vapi's API checks them (every object whose properties the spec lists
+/// is closed, so an unknown property is refused), responses and webhooks for required fields and types only (Vapi adds
+/// fields often). Loaded and indexed once per process; schemas are built on first use and cached.
+/// </summary>
+/// <remarks>
+/// The document is OpenAPI 3.0, so before it is handed to JsonSchema.Net each component schema is rewritten into JSON
+/// Schema 2020-12: <c>nullable: true</c> becomes a <c>null</c> alternative, <c>oneOf</c> becomes <c>anyOf</c> (Vapi
+/// picks a branch by its discriminator, so two branches that both fit are not an error), and in the request variant
+/// <c>additionalProperties: false</c> is added wherever the spec lists properties and says nothing else. Both variants
+/// are registered as base documents, so the spec's own <c>$ref: "#/components/schemas/X"</c> resolve inside them.
+/// </remarks>
+public sealed class VapiSpec
+{
+    private static readonly Lazy<VapiSpec> Loaded = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Uri RequestUri = new("https://vapi.autolynx.local/spec/request.json");
+    private static readonly Uri ResponseUri = new("https://vapi.autolynx.local/spec/response.json");
+
+    private readonly JsonObject _paths;
+    private readonly JsonObject _closed;
+    private readonly JsonObject _open;
+    private readonly BuildOptions _buildOptions;
+    private readonly ConcurrentDictionary<(bool Closed, string Name), JsonSchema> _schemas = new();
+    private readonly EvaluationOptions _evaluation = new() { OutputFormat = OutputFormat.Hierarchical };
+
+    private VapiSpec(JsonObject document)
+    {
+        _paths = document["paths"]!.AsObject();
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        SchemaNames = schemas.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        _closed = Variant(schemas, closed: true);
+        _open = Variant(schemas, closed: false);
+        var registry = new SchemaRegistry();
+        registry.Register(RequestUri, new JsonElementBaseDocument(ToElement(_closed), RequestUri));
+        registry.Register(ResponseUri, new JsonElementBaseDocument(ToElement(_open), ResponseUri));
+        _buildOptions = new BuildOptions { SchemaRegistry = registry };
+    }
+
+    /// <summary>The one instance of this process (the 3 MB document is read once).</summary>
+    public static VapiSpec Instance => Loaded.Value;
+
+    public IReadOnlySet<string> SchemaNames { get; }
+
+    /// <summary>Messages (class-validator's words, as Vapi answers 400s) for a request body against a component schema;
+    /// empty when the body is valid. Unknown properties are refused at every level the spec describes.</summary>
+    public IReadOnlyList<string> ValidateRequest(string schemaName, JsonNode? body) => Validate(closed: true, schemaName, body);
+
+    /// <summary>Messages for a response or webhook body: required fields, types, enums and bounds; extra fields pass.</summary>
+    public IReadOnlyList<string> ValidateResponse(string schemaName, JsonNode? body) => Validate(closed: false, schemaName, body);
+
+    /// <summary>The query parameters a GET path accepts, checked as Vapi's whitelisting validation does.</summary>
+    public IReadOnlyList<string> ValidateQuery(string path, IEnumerable<KeyValuePair<string, string>> query)
+    {
+        var parameters = (_paths[path]?["get"]?["parameters"] as JsonArray)?
+            .OfType<JsonObject>()
+            .Where(p => p["in"]?.GetValue<string>() == "query")
+            .ToDictionary(p => p["name"]!.GetValue<string>(), p => p["schema"] as JsonObject ?? [], StringComparer.Ordinal)
+            ?? throw new ArgumentException($"The spec has no GET {path}.", nameof(path));
+        var errors = new List<string>();
+        foreach (var (key, value) in query)
+        {
+            if (!parameters.TryGetValue(key, out var schema))
+            {
+                errors.Add($"property {key} should not exist");
+                continue;
+            }
+
+            errors.AddRange(CheckQueryValue(key, value, schema));
+        }
+
+        return errors;
+    }
+
+    private IReadOnlyList<string> Validate(bool closed, string schemaName, JsonNode? body)
+    {
+        var schema = _schemas.GetOrAdd((closed, schemaName), key => Build(key.Closed, key.Name));
+        using var instance = JsonDocument.Parse(body?.ToJsonString() ?? "null");
+        var result = schema.Evaluate(instance.RootElement, _evaluation);
+        return result.IsValid ? [] : SchemaErrors.Describe(result, SchemaAt);
+    }
+
+    /// <summary>The rewritten schema object an evaluation result points at (its keyword values make the messages).</summary>
+    private JsonObject? SchemaAt(Uri location)
+    {
+        var document = location.GetLeftPart(UriPartial.Query) == RequestUri.ToString() ? _closed : _open;
+        var fragment = Uri.UnescapeDataString(location.Fragment.TrimStart('#'));
+        return JsonPointer.TryParse(fragment, out var pointer) && pointer.TryEvaluate(document, out var node) ? node as JsonObject : null;
+    }
+
+    private JsonSchema Build(bool closed, string name)
+    {
+        if (!SchemaNames.Contains(name))
+        {
+            throw new ArgumentException($"The spec has no component schema {name}.", nameof(name));
+        }
+
+        var uri = closed ? RequestUri : ResponseUri;
+        using var root = JsonDocument.Parse($$"""{"$ref":"{{uri}}#/components/schemas/{{name}}"}""");
+        return JsonSchema.Build(root.RootElement.Clone(), _buildOptions, new Uri($"https://vapi.autolynx.local/spec/{(closed ? "req" : "res")}/{name}"));
+    }
+
+    private static IEnumerable<string> CheckQueryValue(string key, string value, JsonObject schema)
+    {
+        var type = schema["type"]?.GetValue<string>();
+        if (type is "number" or "integer")
+        {
+            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                yield return $"{key} must be a number conforming to the specified constraints";
+                yield break;
+            }
+
+            if (schema["minimum"] is { } min && number < min.GetValue<double>())
+            {
+                yield return $"{key} must not be less than {min}";
+            }
+
+            if (schema["maximum"] is { } max && number > max.GetValue<double>())
+            {
+                yield return $"{key} must not be greater than {max}";
+            }
+        }
+        else if (schema["format"]?.GetValue<string>() == "date-time"
+                 && !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+        {
+            yield return $"{key} must be a valid ISO 8601 date string";
+        }
+    }
+
+    private static VapiSpec Load()
+    {
+        using var stream = typeof(VapiSpec).Assembly.GetManifestResourceStream("AutoLynx.VapiSimulator.Spec.vapi-openapi.json")
+            ?? throw new InvalidOperationException("The embedded Vapi OpenAPI document is missing.");
+        return new VapiSpec(JsonNode.Parse(stream)!.AsObject());
+    }
+
+    /// <summary>The document the base URI stands for: { components: { schemas: rewritten } }.</summary>
+    private static JsonObject Variant(JsonObject schemas, bool closed)
+    {
+        var rewritten = new JsonObject();
+        foreach (var (name, schema) in schemas)
+        {
+            rewritten[name] = OpenApiSchemaRewriter.Rewrite(schema, closed);
+        }
+
+        // Erratum: BackoffPlan.excludedStatusCodes is a list of status codes (its example is [400, 401, 403, 404]), typed object.
+        rewritten["BackoffPlan"]!["properties"]!["excludedStatusCodes"]!.AsObject().Remove("items");
+        return new JsonObject { ["components"] = new JsonObject { ["schemas"] = rewritten } };
+    }
+
+    private static JsonElement ToElement(JsonObject document)
+    {
+        using var parsed = JsonDocument.Parse(document.ToJsonString());
+        return parsed.RootElement.Clone();
+    }
+}
