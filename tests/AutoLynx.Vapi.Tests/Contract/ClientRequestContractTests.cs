@@ -147,7 +147,9 @@ public sealed class ClientRequestContractTests
         }
 
         Assert.NotNull(dir);
-        var published = Path.Combine(dir.Parent!.FullName, "shared", "vapi", "openapi.json");
+        // Beside the checkout (../shared), or the team's copy at /work/shared when the checkout is a clone elsewhere.
+        var published = new[] { Path.Combine(dir.Parent!.FullName, "shared", "vapi", "openapi.json"), "/work/shared/vapi/openapi.json" }
+            .FirstOrDefault(File.Exists) ?? Path.Combine(dir.Parent!.FullName, "shared", "vapi", "openapi.json");
         Assert.True(File.Exists(published), $"{published} is missing");
         var embedded = Path.Combine(dir.FullName, "src", "AutoLynx.VapiSimulator", "Spec", "vapi-openapi.json");
         Assert.True(File.ReadAllBytes(published).AsSpan().SequenceEqual(File.ReadAllBytes(embedded)),
