@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using AutoLynx.Data;
-using AutoLynx.Features.Audit;
 using AutoLynx.Features.Engine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -153,11 +151,8 @@ public sealed class WebhookDeliveryWorker(IServiceScopeFactory scopes, EngineLea
         endpoint.DisabledReason = $"Every delivery failed since {endpoint.FailingSince:yyyy-MM-dd HH:mm} UTC (last: {error}). Fix the receiver, then enable the endpoint again.";
         if (endpoint.DisabledReason.Length > 500) endpoint.DisabledReason = endpoint.DisabledReason[..500];
         endpoint.UpdatedAt = now;
-        db.AuditLog.Add(new AuditLogEntry
-        {
-            At = now, Actor = "system", Action = "webhook.endpoint.disabled", EntityType = "webhook_endpoint", EntityId = endpointId.ToString(),
-            Details = JsonSerializer.Serialize(new { endpoint.Url, failingSince = endpoint.FailingSince, lastError = error }),
-        });
+        db.AuditLog.Add(WebhookEndpointService.AuditEntry(now, "system", "webhook.endpoint.disabled", endpointId,
+            new { endpoint.Url, failingSince = endpoint.FailingSince, lastError = error }));
         logger.LogWarning("Webhook endpoint {EndpointId} disabled: failing since {Since}", endpointId, endpoint.FailingSince);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AutoLynx.Data;
 using AutoLynx.Features.Audit;
 using AutoLynx.Features.Auth;
+using AutoLynx.Features.Campaigns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -23,8 +24,6 @@ public sealed record WebhookMessageView(long Id, string MessageId, string EventT
 
 public sealed record WebhookDeliveryView(long Id, long MessageId, string EventType, int Attempt, DateTime At, bool Succeeded, int? ResponseCode,
     double LatencyMs, string? Error);
-
-public sealed record WebhookPage<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
 /// <summary>Admins' management of outbound webhook endpoints, their delivery log, and redelivery. Every change is audited.</summary>
 public sealed class WebhookEndpointService(AppDbContext db, WebhookTargetGuard guard, WebhookSigner signer, TimeProvider time, Actor actor,
@@ -118,7 +117,7 @@ public sealed class WebhookEndpointService(AppDbContext db, WebhookTargetGuard g
     }
 
     /// <summary>The endpoint's messages, newest first, optionally of one status; null when there is no such endpoint.</summary>
-    public async Task<WebhookPage<WebhookMessageView>?> MessagesAsync(long id, string? status, int page, int pageSize, CancellationToken ct)
+    public async Task<Paged<WebhookMessageView>?> MessagesAsync(long id, string? status, int page, int pageSize, CancellationToken ct)
     {
         if (!await db.WebhookEndpoints.AnyAsync(e => e.Id == id, ct)) return null;
         (page, pageSize) = (Math.Max(1, page), Math.Clamp(pageSize <= 0 ? 50 : pageSize, 1, 500));
@@ -126,11 +125,11 @@ public sealed class WebhookEndpointService(AppDbContext db, WebhookTargetGuard g
         if (Enum.TryParse<OutboxStatus>(status, ignoreCase: true, out var s)) q = q.Where(m => m.Status == s);
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(m => m.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new WebhookPage<WebhookMessageView>(rows.Select(MessageView).ToList(), page, pageSize, total);
+        return new Paged<WebhookMessageView>(rows.Select(MessageView).ToList(), page, pageSize, total);
     }
 
     /// <summary>Every attempt to the endpoint, newest first.</summary>
-    public async Task<WebhookPage<WebhookDeliveryView>?> DeliveriesAsync(long id, int page, int pageSize, CancellationToken ct)
+    public async Task<Paged<WebhookDeliveryView>?> DeliveriesAsync(long id, int page, int pageSize, CancellationToken ct)
     {
         if (!await db.WebhookEndpoints.AnyAsync(e => e.Id == id, ct)) return null;
         (page, pageSize) = (Math.Max(1, page), Math.Clamp(pageSize <= 0 ? 50 : pageSize, 1, 500));
@@ -138,7 +137,7 @@ public sealed class WebhookEndpointService(AppDbContext db, WebhookTargetGuard g
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(d => d.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .Join(db.WebhookOutbox.AsNoTracking(), d => d.MessageId, m => m.Id, (d, m) => new { d, m.EventType }).ToListAsync(ct);
-        return new WebhookPage<WebhookDeliveryView>(rows.Select(r => new WebhookDeliveryView(r.d.Id, r.d.MessageId, r.EventType, r.d.Attempt, r.d.At, r.d.Succeeded,
+        return new Paged<WebhookDeliveryView>(rows.Select(r => new WebhookDeliveryView(r.d.Id, r.d.MessageId, r.EventType, r.d.Attempt, r.d.At, r.d.Succeeded,
             r.d.ResponseCode, r.d.LatencyMs, r.d.Error)).ToList(), page, pageSize, total);
     }
 
@@ -190,8 +189,11 @@ public sealed class WebhookEndpointService(AppDbContext db, WebhookTargetGuard g
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    private void Audit(string action, long endpointId, object details) => db.AuditLog.Add(new AuditLogEntry
+    private void Audit(string action, long endpointId, object details) => db.AuditLog.Add(AuditEntry(Now, actor.Name, action, endpointId, details));
+
+    /// <summary>An audit row about an endpoint (this service's changes, and the worker's switching one off).</summary>
+    internal static AuditLogEntry AuditEntry(DateTime at, string actor, string action, long endpointId, object details) => new()
     {
-        At = Now, Actor = actor.Name, Action = action, EntityType = "webhook_endpoint", EntityId = endpointId.ToString(), Details = JsonSerializer.Serialize(details),
-    });
+        At = at, Actor = actor, Action = action, EntityType = "webhook_endpoint", EntityId = endpointId.ToString(), Details = JsonSerializer.Serialize(details),
+    };
 }
