@@ -187,4 +187,19 @@ public sealed class OutboundWebhookTests
         Assert.Equal(HttpStatusCode.BadRequest, resp.StatusCode);
         Assert.Contains("call.exploded", await resp.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Endpoints_CreateUpdateDelete_AuditedUnderTheSignedInAdmin()
+    {
+        await using var app = AppHost.Start(Db.Sqlite, FastRetries);
+        using var created = await app.Http.PostAsJsonAsync("api/webhook-endpoints", new { url = "http://127.0.0.1:9/", events = new[] { "call.ended" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        (await app.Http.PatchAsJsonAsync($"api/webhook-endpoints/{id}", new { enabled = false })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Http.DeleteAsync($"api/webhook-endpoints/{id}")).StatusCode);
+        var audit = await app.WithDbAsync(d => d.AuditLog.Where(a => a.EntityType == "webhook_endpoint").OrderBy(a => a.Id)
+            .Select(a => new { a.Action, a.Actor }).ToListAsync());
+        Assert.Equal(["webhook.endpoint.create", "webhook.endpoint.update", "webhook.endpoint.delete"], audit.Select(a => a.Action));
+        Assert.All(audit, a => Assert.Equal("admin@autolynx.local", a.Actor));
+    }
 }
