@@ -17,7 +17,8 @@ namespace AutoLynx.Features.Webhooks;
 public sealed class OutboxWriter(AppDbContext db, TimeProvider time, IOptionsMonitor<WebhookOptions> options)
 {
     private static readonly TimeSpan SubscriberCacheFor = TimeSpan.FromSeconds(5);
-    private List<(long Id, string Events)>? _subscribers;
+    private sealed record Subscriber(long Id, string Events);
+    private List<Subscriber>? _subscribers;
     private DateTime _subscribersReadAt;
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -45,23 +46,28 @@ public sealed class OutboxWriter(AppDbContext db, TimeProvider time, IOptionsMon
     public async Task CallEndedAsync(Call call, CancellationToken ct)
     {
         var to = await EndpointsForAsync(WebhookEvents.CallEnded, ct);
-        if (to.Count == 0) return;
-        var key = $"{WebhookEvents.CallEnded}:{call.Id}";
-        var already = db.Set<OutboxMessage>().Local.Where(m => m.EventKey == key).Select(m => m.EndpointId)
-            .Concat(await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.EventKey == key).Select(m => m.EndpointId).ToListAsync(ct)).ToHashSet();
-        to = to.Where(id => !already.Contains(id)).ToList();
-        if (to.Count == 0) return;
-        var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == call.ContactId, ct);
-        var name = await db.Campaigns.AsNoTracking().Where(c => c.Id == call.CampaignId).Select(c => c.Name).FirstOrDefaultAsync(ct);
-        Add(to, WebhookEvents.CallEnded, call.CampaignId, key, WebhookPayloads.CallEnded(call, contact, name));
+        if (to.Count > 0) await WriteCallEndedAsync(to, call, ct);
     }
 
     /// <summary>The same, for a call changed by a set-based update: read again inside the caller's transaction.</summary>
     public async Task CallEndedAsync(long callId, CancellationToken ct)
     {
-        if ((await EndpointsForAsync(WebhookEvents.CallEnded, ct)).Count == 0) return;
+        var to = await EndpointsForAsync(WebhookEvents.CallEnded, ct);
+        if (to.Count == 0) return;
         var call = await db.Calls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == callId, ct);
-        if (call is not null) await CallEndedAsync(call, ct);
+        if (call is not null) await WriteCallEndedAsync(to, call, ct);
+    }
+
+    private async Task WriteCallEndedAsync(List<long> to, Call call, CancellationToken ct)
+    {
+        var key = $"{WebhookEvents.CallEnded}:{call.Id}";
+        var already = db.WebhookOutbox.Local.Where(m => m.EventKey == key).Select(m => m.EndpointId)
+            .Concat(await db.WebhookOutbox.AsNoTracking().Where(m => m.EventKey == key).Select(m => m.EndpointId).ToListAsync(ct)).ToHashSet();
+        to = to.Where(id => !already.Contains(id)).ToList();
+        if (to.Count == 0) return;
+        var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == call.ContactId, ct);
+        var name = await db.Campaigns.AsNoTracking().Where(c => c.Id == call.CampaignId).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        Add(to, WebhookEvents.CallEnded, call.CampaignId, key, WebhookPayloads.CallEnded(call, contact, name));
     }
 
     public async Task DncAddedAsync(DncEntry entry, CancellationToken ct)
@@ -75,23 +81,22 @@ public sealed class OutboxWriter(AppDbContext db, TimeProvider time, IOptionsMon
         var now = Now;
         var body = WebhookPayloads.Envelope(type, now, data);
         foreach (var endpoint in endpoints)
-            db.Set<OutboxMessage>().Add(new OutboxMessage
+            db.WebhookOutbox.Add(new OutboxMessage
             {
                 MessageId = NewMessageId(), EndpointId = endpoint, EventType = type, CampaignId = campaignId, EventKey = key, Payload = body,
                 CreatedAt = now, NextAttemptAt = now, RetryUntil = now + options.CurrentValue.RetryFor, Status = OutboxStatus.Pending,
             });
     }
 
-    public static string NewMessageId() => "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    private static string NewMessageId() => "msg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
     private async Task<List<long>> EndpointsForAsync(string type, CancellationToken ct)
     {
         if (_subscribers is null || Now - _subscribersReadAt > SubscriberCacheFor)
         {
-            _subscribers = (await db.Set<WebhookEndpoint>().AsNoTracking().Where(e => e.Enabled).Select(e => new { e.Id, e.Events }).ToListAsync(ct))
-                .Select(e => (e.Id, e.Events)).ToList();
+            _subscribers = await db.WebhookEndpoints.AsNoTracking().Where(e => e.Enabled).Select(e => new Subscriber(e.Id, e.Events)).ToListAsync(ct);
             _subscribersReadAt = Now;
         }
-        return _subscribers.Where(s => s.Events == WebhookEvents.All || WebhookEvents.Split(s.Events).Contains(type)).Select(s => s.Id).ToList();
+        return _subscribers.Where(s => WebhookEvents.Includes(s.Events, type)).Select(s => s.Id).ToList();
     }
 }

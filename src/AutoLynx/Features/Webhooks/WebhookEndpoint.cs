@@ -24,6 +24,4 @@ public sealed class WebhookEndpoint
     public string? DisabledReason { get; set; }
 
     public IReadOnlyList<string> EventList => WebhookEvents.Split(Events);
-
-    public bool Wants(string type) => Events == WebhookEvents.All || EventList.Contains(type);
 }

@@ -17,4 +17,7 @@ public static class WebhookEvents
 
     public static IReadOnlyList<string> Split(string events)
         => events.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Does a subscription (an endpoint's <see cref="WebhookEndpoint.Events"/>) include this event type?</summary>
+    public static bool Includes(string events, string type) => events == All || Split(events).Contains(type);
 }
