@@ -25,12 +25,7 @@ public sealed class AddContactsTests(E2EFixture app, ITestOutputHelper output) :
             await page.GotoAsync($"/campaigns/{id}");
             await WaitForCircuitAsync(page);
             var dialog = page.Locator("[data-testid=add-contacts-dialog]");
-            for (var attempt = 1; !await dialog.IsVisibleAsync(); attempt++)
-            {
-                await page.Locator("[data-testid=add-contacts]").ClickAsync();
-                try { await dialog.WaitForAsync(new() { Timeout = 5_000 }); }
-                catch (TimeoutException) when (attempt < 3) { }
-            }
+            await ClickUntilAsync(page.Locator("[data-testid=add-contacts]"), dialog);
 
             await dialog.Locator("[data-testid=add-contacts-input]").SetInputFilesAsync(file);
             var summary = dialog.Locator("[data-testid=add-contacts-summary]");
