@@ -107,6 +107,16 @@ internal static class BlazorPage
         }
     }
 
+    /// <summary>Creates an API token on the signed-in person's account page and returns it (to act as them through the API).</summary>
+    public static async Task<string> CreateTokenInBrowserAsync(IPage page)
+    {
+        await page.GotoAsync("/account");
+        await WaitForCircuitAsync(page);
+        await Input(page, "token-name").FillAsync("e2e test");
+        await page.Locator("[data-testid=create-token]").ClickAsync();
+        return await page.Locator("[data-testid=token-value]").InnerTextAsync();
+    }
+
     /// <summary>A screenshot in artifacts/screenshots/, once MudBlazor's transitions (chips, progress bar, snackbar) have settled.</summary>
     public static async Task Shot(IPage page, string name, bool fullPage = false)
     {
