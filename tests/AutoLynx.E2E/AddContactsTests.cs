@@ -1,3 +1,4 @@
+using AutoLynx.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -25,12 +26,7 @@ public sealed class AddContactsTests(E2EFixture app, ITestOutputHelper output) :
             await page.GotoAsync($"/campaigns/{id}");
             await WaitForCircuitAsync(page);
             var dialog = page.Locator("[data-testid=add-contacts-dialog]");
-            for (var attempt = 1; !await dialog.IsVisibleAsync(); attempt++)
-            {
-                await page.Locator("[data-testid=add-contacts]").ClickAsync();
-                try { await dialog.WaitForAsync(new() { Timeout = 5_000 }); }
-                catch (TimeoutException) when (attempt < 3) { }
-            }
+            await ClickUntilAsync(page.Locator("[data-testid=add-contacts]"), dialog);
 
             await dialog.Locator("[data-testid=add-contacts-input]").SetInputFilesAsync(file);
             var summary = dialog.Locator("[data-testid=add-contacts-summary]");
@@ -60,6 +56,34 @@ public sealed class AddContactsTests(E2EFixture app, ITestOutputHelper output) :
             await WaitForCircuitAsync(narrow);
             await Expect(narrow.Locator("[data-testid=add-contacts]")).ToBeVisibleAsync();
             await Shot(narrow, "72-add-contacts-narrow");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task AddContacts_OperatorOnOwnCampaign_AddsThem()
+    {
+        var page = await NewPageAsync(signedIn: false);
+        await App.SignInAsOperatorAsync(page, "grow.operator@example.com");
+        using var operatorApi = AuthFlows.TokenClient(new Uri(App.BaseUrl + "/"), await CreateTokenInBrowserAsync(page));
+        var id = await E2EApi.CreateCampaignAsync(operatorApi, "Operator's growing list", E2EApi.Csv(2, seed: 81));
+        var file = Path.Combine(Path.GetTempPath(), $"operator-contacts-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, E2EApi.Csv(3, seed: 82));
+        try
+        {
+            await page.GotoAsync($"/campaigns/{id}");
+            await WaitForCircuitAsync(page);
+            var dialog = page.Locator("[data-testid=add-contacts-dialog]");
+            await ClickUntilAsync(page.Locator("[data-testid=add-contacts]"), dialog);
+            await dialog.Locator("[data-testid=add-contacts-input]").SetInputFilesAsync(file);
+            await Expect(dialog.Locator("[data-testid=add-contacts-summary]")).ToContainTextAsync("3 new");
+            await Shot(page, "79-add-contacts-operator");
+            await page.Locator("[data-testid=add-contacts-confirm]").ClickAsync();
+            await Expect(dialog).ToBeHiddenAsync();
+            Assert.Equal(5, (await E2EApi.SummaryAsync(operatorApi, id)).GetProperty("counters").GetProperty("total").GetInt32());
         }
         finally
         {

@@ -32,11 +32,8 @@ public sealed class BatchProgressTests(E2EFixture app, ITestOutputHelper output)
             await Expect(page.Locator("[data-testid=batch-3-text]")).ToContainTextAsync("0 / 1 done · 0 active · 1 waiting");
 
             // Start (retried until the circuit takes the click), then watch the batches fill in order.
-            for (var attempt = 0; attempt < 5 && await page.Locator("[data-testid=start]").IsVisibleAsync(); attempt++)
-            {
-                await page.Locator("[data-testid=start]").ClickAsync();
-                await page.WaitForTimeoutAsync(300);
-            }
+            var start = page.Locator("[data-testid=start]");
+            await ClickUntilAsync(start, start, WaitForSelectorState.Hidden);
             await Expect(page.Locator("[data-testid=batch-1-text]")).ToContainTextAsync("2 / 2 done", new() { Timeout = 60_000 });
             await Shot(page, "7-batch-progress-running");
             await Expect(page.Locator("[data-testid=campaign-status] [data-status=COMPLETED]")).ToBeVisibleAsync(new() { Timeout = 120_000 });

@@ -88,6 +88,35 @@ internal static class BlazorPage
         }
     }
 
+    /// <summary>
+    /// Clicks <paramref name="button"/> until <paramref name="settled"/> reaches <paramref name="state"/>: a click that lands
+    /// before the circuit is up is lost and made again; a button that is gone by the next try (the first click worked) is fine.
+    /// </summary>
+    public static async Task ClickUntilAsync(ILocator button, ILocator settled, WaitForSelectorState state = WaitForSelectorState.Visible)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { await button.ClickAsync(new() { Timeout = 5_000 }); }
+            catch (Exception e) when (e is TimeoutException or PlaywrightException) { } // gone meanwhile: the wait decides
+            try
+            {
+                await settled.WaitForAsync(new() { State = state, Timeout = 5_000 });
+                return;
+            }
+            catch (Exception e) when ((e is TimeoutException or PlaywrightException) && attempt < 3) { }
+        }
+    }
+
+    /// <summary>Creates an API token on the signed-in person's account page and returns it (to act as them through the API).</summary>
+    public static async Task<string> CreateTokenInBrowserAsync(IPage page)
+    {
+        await page.GotoAsync("/account");
+        await WaitForCircuitAsync(page);
+        await Input(page, "token-name").FillAsync("e2e test");
+        await page.Locator("[data-testid=create-token]").ClickAsync();
+        return await page.Locator("[data-testid=token-value]").InnerTextAsync();
+    }
+
     /// <summary>A screenshot in artifacts/screenshots/, once MudBlazor's transitions (chips, progress bar, snackbar) have settled.</summary>
     public static async Task Shot(IPage page, string name, bool fullPage = false)
     {

@@ -59,15 +59,6 @@ public sealed class CampaignListTests(E2EFixture app, ITestOutputHelper output) 
         Output.WriteLine($"admin sees {all.Count} campaigns (A={adminA}, B={adminB}); operator sees {hers.Count}");
     }
 
-    private static async Task<string> CreateTokenInBrowserAsync(Microsoft.Playwright.IPage page)
-    {
-        await page.GotoAsync("/account");
-        await WaitForCircuitAsync(page);
-        await Input(page, "token-name").FillAsync("list test");
-        await page.Locator("[data-testid=create-token]").ClickAsync();
-        return await page.Locator("[data-testid=token-value]").InnerTextAsync();
-    }
-
     private static async Task<List<string>> NamesAsync(HttpClient api)
     {
         var page = await api.GetFromJsonAsync<JsonElement>("api/campaigns?pageSize=100");
