@@ -11,14 +11,17 @@ namespace AutoLynx.VapiSimulator.Spec;
 /// Vapi's published OpenAPI document (<c>Spec/vapi-openapi.json</c>, embedded as published) as JSON Schema validators:
 /// request bodies and list queries are checked as Vapi's API checks them (every object whose properties the spec lists
 /// is closed, so an unknown property is refused), responses and webhooks for required fields and types only (Vapi adds
-/// fields often). Loaded and indexed once per process; schemas are built on first use and cached.
+/// fields often). Read once per process, on first use; each variant (request, response) is rewritten on its first use
+/// (a simulator only checks requests; the response variant serves the contract tests), and schemas are built on first
+/// use and cached.
 /// </summary>
 /// <remarks>
 /// The document is OpenAPI 3.0, so before it is handed to JsonSchema.Net each component schema is rewritten into JSON
 /// Schema 2020-12: <c>nullable: true</c> becomes a <c>null</c> alternative, <c>oneOf</c> becomes <c>anyOf</c> (Vapi
 /// picks a branch by its discriminator, so two branches that both fit are not an error), and in the request variant
 /// <c>additionalProperties: false</c> is added wherever the spec lists properties and says nothing else. Both variants
-/// are registered as base documents, so the spec's own <c>$ref: "#/components/schemas/X"</c> resolve inside them.
+/// are registered as base documents (each in its own registry), so the spec's own <c>$ref: "#/components/schemas/X"</c>
+/// resolve inside them.
 /// </remarks>
 public sealed class VapiSpec
 {
@@ -27,9 +30,8 @@ public sealed class VapiSpec
     private static readonly Uri ResponseUri = new("https://vapi.autolynx.local/spec/response.json");
 
     private readonly JsonObject _paths;
-    private readonly JsonObject _closed;
-    private readonly JsonObject _open;
-    private readonly BuildOptions _buildOptions;
+    private readonly Lazy<SchemaVariant> _request;
+    private readonly Lazy<SchemaVariant> _response;
     private readonly ConcurrentDictionary<(bool Closed, string Name), JsonSchema> _schemas = new();
     private readonly EvaluationOptions _evaluation = new() { OutputFormat = OutputFormat.Hierarchical };
 
@@ -38,12 +40,9 @@ public sealed class VapiSpec
         _paths = document["paths"]!.AsObject();
         var schemas = document["components"]!["schemas"]!.AsObject();
         SchemaNames = schemas.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        _closed = Variant(schemas, closed: true);
-        _open = Variant(schemas, closed: false);
-        var registry = new SchemaRegistry();
-        registry.Register(RequestUri, new JsonElementBaseDocument(ToElement(_closed), RequestUri));
-        registry.Register(ResponseUri, new JsonElementBaseDocument(ToElement(_open), ResponseUri));
-        _buildOptions = new BuildOptions { SchemaRegistry = registry };
+        // The parsed document materialises its nodes on first read, which is not thread-safe: one variant is rewritten at a time.
+        _request = new(() => { lock (schemas) return SchemaVariant.Rewrite(schemas, closed: true, RequestUri); });
+        _response = new(() => { lock (schemas) return SchemaVariant.Rewrite(schemas, closed: false, ResponseUri); });
     }
 
     /// <summary>The one instance of this process (the 3 MB document is read once).</summary>
@@ -92,7 +91,7 @@ public sealed class VapiSpec
     /// <summary>The rewritten schema object an evaluation result points at (its keyword values make the messages).</summary>
     private JsonObject? SchemaAt(Uri location)
     {
-        var document = location.GetLeftPart(UriPartial.Query) == RequestUri.ToString() ? _closed : _open;
+        var document = (location.GetLeftPart(UriPartial.Query) == RequestUri.ToString() ? _request : _response).Value.Document;
         var fragment = Uri.UnescapeDataString(location.Fragment.TrimStart('#'));
         return JsonPointer.TryParse(fragment, out var pointer) && pointer.TryEvaluate(document, out var node) ? node as JsonObject : null;
     }
@@ -104,9 +103,9 @@ public sealed class VapiSpec
             throw new ArgumentException($"The spec has no component schema {name}.", nameof(name));
         }
 
-        var uri = closed ? RequestUri : ResponseUri;
-        using var root = JsonDocument.Parse($$"""{"$ref":"{{uri}}#/components/schemas/{{name}}"}""");
-        return JsonSchema.Build(root.RootElement.Clone(), _buildOptions, new Uri($"https://vapi.autolynx.local/spec/{(closed ? "req" : "res")}/{name}"));
+        var variant = (closed ? _request : _response).Value;
+        using var root = JsonDocument.Parse($$"""{"$ref":"{{variant.BaseUri}}#/components/schemas/{{name}}"}""");
+        return JsonSchema.Build(root.RootElement.Clone(), variant.Options, new Uri($"https://vapi.autolynx.local/spec/{(closed ? "req" : "res")}/{name}"));
     }
 
     private static IEnumerable<string> CheckQueryValue(string key, string value, JsonObject schema)
@@ -144,23 +143,25 @@ public sealed class VapiSpec
         return new VapiSpec(JsonNode.Parse(stream)!.AsObject());
     }
 
-    /// <summary>The document the base URI stands for: { components: { schemas: rewritten } }.</summary>
-    private static JsonObject Variant(JsonObject schemas, bool closed)
+    /// <summary>One rewritten variant: the document its base URI stands for (<c>{ components: { schemas: rewritten } }</c>,
+    /// kept for the messages' keyword values) and the build options whose registry holds it.</summary>
+    private sealed record SchemaVariant(Uri BaseUri, JsonObject Document, BuildOptions Options)
     {
-        var rewritten = new JsonObject();
-        foreach (var (name, schema) in schemas)
+        public static SchemaVariant Rewrite(JsonObject schemas, bool closed, Uri baseUri)
         {
-            rewritten[name] = OpenApiSchemaRewriter.Rewrite(schema, closed);
+            var rewritten = new JsonObject();
+            foreach (var (name, schema) in schemas)
+            {
+                rewritten[name] = OpenApiSchemaRewriter.Rewrite(schema, closed);
+            }
+
+            // Erratum: BackoffPlan.excludedStatusCodes is a list of status codes (its example is [400, 401, 403, 404]), typed object.
+            rewritten["BackoffPlan"]!["properties"]!["excludedStatusCodes"]!.AsObject().Remove("items");
+            var document = new JsonObject { ["components"] = new JsonObject { ["schemas"] = rewritten } };
+            using var parsed = JsonDocument.Parse(document.ToJsonString());
+            var registry = new SchemaRegistry();
+            registry.Register(baseUri, new JsonElementBaseDocument(parsed.RootElement.Clone(), baseUri));
+            return new SchemaVariant(baseUri, document, new BuildOptions { SchemaRegistry = registry });
         }
-
-        // Erratum: BackoffPlan.excludedStatusCodes is a list of status codes (its example is [400, 401, 403, 404]), typed object.
-        rewritten["BackoffPlan"]!["properties"]!["excludedStatusCodes"]!.AsObject().Remove("items");
-        return new JsonObject { ["components"] = new JsonObject { ["schemas"] = rewritten } };
-    }
-
-    private static JsonElement ToElement(JsonObject document)
-    {
-        using var parsed = JsonDocument.Parse(document.ToJsonString());
-        return parsed.RootElement.Clone();
     }
 }

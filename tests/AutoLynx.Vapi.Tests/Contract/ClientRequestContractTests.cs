@@ -135,26 +135,43 @@ public sealed class ClientRequestContractTests
             errors.OrderByDescending(e => e.StartsWith("updatedAt", StringComparison.Ordinal)).ThenByDescending(e => e.StartsWith("status", StringComparison.Ordinal)));
     }
 
-    /// <summary>The embedded document is the one published in shared/vapi (the team's reference copy, beside the
-    /// repository); when that copy is updated, this says the simulator's must be too.</summary>
+    /// <summary>SHA-256 of Vapi's published OpenAPI document (shared/vapi/openapi.json) that the simulator embeds.</summary>
+    private const string PublishedSpecSha256 = "74c487628c18a754783f193e95549662901f4b8c9d755ba22829a9b446e89475";
+
+    /// <summary>The embedded document is the published one, by its recorded hash (so a clean clone without the team's
+    /// shared/vapi copy still checks it); where that copy exists (beside the checkout, or at /work/shared), it must have
+    /// the same hash, so a newer published document is noticed.</summary>
     [Fact]
     public void EmbeddedSpec_IsThePublishedDocument()
     {
+        // What the simulator loads: the resource embedded in its assembly.
+        using var resource = typeof(VapiSpec).Assembly.GetManifestResourceStream("AutoLynx.VapiSimulator.Spec.vapi-openapi.json");
+        Assert.NotNull(resource);
+        var embeddedHash = Sha256(resource);
+        Assert.True(embeddedHash == PublishedSpecSha256,
+            $"The simulator's embedded src/AutoLynx.VapiSimulator/Spec/vapi-openapi.json has SHA-256 {embeddedHash}, not the published " +
+            $"document's {PublishedSpecSha256}: copy shared/vapi/openapi.json over it, or, if Vapi published a newer document, " +
+            "update both and PublishedSpecSha256 in this test.");
+
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "AutoLynx.slnx")))
         {
             dir = dir.Parent;
         }
 
-        Assert.NotNull(dir);
-        // Beside the checkout (../shared), or the team's copy at /work/shared when the checkout is a clone elsewhere.
-        var published = new[] { Path.Combine(dir.Parent!.FullName, "shared", "vapi", "openapi.json"), "/work/shared/vapi/openapi.json" }
-            .FirstOrDefault(File.Exists) ?? Path.Combine(dir.Parent!.FullName, "shared", "vapi", "openapi.json");
-        Assert.True(File.Exists(published), $"{published} is missing");
-        var embedded = Path.Combine(dir.FullName, "src", "AutoLynx.VapiSimulator", "Spec", "vapi-openapi.json");
-        Assert.True(File.ReadAllBytes(published).AsSpan().SequenceEqual(File.ReadAllBytes(embedded)),
-            "src/AutoLynx.VapiSimulator/Spec/vapi-openapi.json differs from shared/vapi/openapi.json: copy it over");
+        // The team's copy beside the checkout (../shared) or at /work/shared, where there is one (a clean clone elsewhere has neither).
+        var copies = new[] { dir?.Parent is { } parent ? Path.Combine(parent.FullName, "shared", "vapi", "openapi.json") : null, "/work/shared/vapi/openapi.json" };
+        foreach (var published in copies.OfType<string>().Where(File.Exists))
+        {
+            using var file = File.OpenRead(published);
+            var publishedHash = Sha256(file);
+            Assert.True(publishedHash == PublishedSpecSha256,
+                $"{published} (the team's copy of Vapi's published document) has SHA-256 {publishedHash}, not {PublishedSpecSha256}: " +
+                "a newer document was published; copy it to src/AutoLynx.VapiSimulator/Spec/vapi-openapi.json and record its hash in PublishedSpecSha256.");
+        }
     }
+
+    private static string Sha256(Stream stream) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
 
     private sealed record Sent(string Method, string Path, string Route, string Query, string? Body, HttpStatusCode Status);
 
