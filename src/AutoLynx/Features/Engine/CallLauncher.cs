@@ -154,12 +154,10 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
                 return;
             }
             case LaunchFailure.Auth:
-                await NotPlacedAsync(item, said, ContactReason.CampaignPaused, null, ct);
-                await PauseAsync(item.CampaignId, $"Vapi refused AutoLynx's API key: {(ex as VapiApiException)?.VapiMessage}. Check Vapi:ApiKey, then resume.", ct);
+                await GiveBackAndPauseAsync(item, said, $"Vapi refused AutoLynx's API key: {(ex as VapiApiException)?.VapiMessage}. Check Vapi:ApiKey, then resume.", ct);
                 return;
             case LaunchFailure.MissingResource:
-                await NotPlacedAsync(item, said, ContactReason.CampaignPaused, null, ct);
-                await PauseAsync(item.CampaignId, $"Vapi cannot find the campaign's assistant or phone line: {(ex as VapiApiException)?.VapiMessage}", ct);
+                await GiveBackAndPauseAsync(item, said, $"Vapi cannot find the campaign's assistant or phone line: {(ex as VapiApiException)?.VapiMessage}", ct);
                 return;
             case LaunchFailure.Rejected:
                 await WriteAsync(t => t.RejectedAsync(item.CallId, $"Vapi rejected the call: {said}", ct), ct);
@@ -196,6 +194,23 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
 
     private Task NotPlacedAsync(LaunchItem item, string reason, ContactReason wait, DateTime? retryAt, CancellationToken ct)
         => WriteAsync(t => t.NotPlacedAsync(item.CallId, reason, wait, retryAt, placementFailure: false, ct), ct);
+
+    /// <summary>
+    /// One write: the contact is given back and the campaign paused together. Two writes would free the call's slot first, and the
+    /// dispatcher could launch the next contact of a campaign that is about to pause (seen as PAUSED with a call in flight).
+    /// </summary>
+    private async Task GiveBackAndPauseAsync(LaunchItem item, string said, string pauseReason, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var transitions = scope.ServiceProvider.GetRequiredService<EngineTransitions>();
+        var campaigns = scope.ServiceProvider.GetRequiredService<CampaignService>();
+        await writes.RunAsync(db, async () =>
+        {
+            await campaigns.PauseForProblemAsync(item.CampaignId, pauseReason, ct);
+            await transitions.NotPlacedAsync(item.CallId, said, ContactReason.CampaignPaused, null, placementFailure: false, ct);
+        }, ct);
+    }
 
     private async Task WriteAsync(Func<EngineTransitions, Task> work, CancellationToken ct)
     {

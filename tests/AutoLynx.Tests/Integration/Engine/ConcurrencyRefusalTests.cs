@@ -81,5 +81,13 @@ public sealed class ConcurrencyRefusalTests
         Assert.Contains("API key", paused.GetProperty("statusReason").GetString());
         Assert.Equal(5, paused.GetProperty("counters").GetProperty("pending").GetInt32());
         Assert.Equal(0, paused.GetProperty("counters").GetProperty("failed").GetInt32());
+
+        // The give-back and the pause are one write: the freed slot never lets the next contact through. (With two writes, the
+        // dispatcher sometimes launched contact 2 in between, and the only refusal scripted here let that call ring.)
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, (await app.SimStatsAsync()).GetProperty("totalCalls").GetInt32());
+        var later = await app.GetJsonAsync($"api/campaigns/{id}");
+        Assert.Equal("PAUSED", later.GetProperty("status").GetString());
+        Assert.Equal(5, later.GetProperty("counters").GetProperty("pending").GetInt32());
     }
 }
