@@ -73,7 +73,7 @@ internal sealed class CallLifecycle(
                 return; // a never-ending call waits for end-call on its controlUrl
             }
 
-            await DelayAsync(plan.TalkSeconds, ct);
+            await TalkAsync(call, plan, ct);
             if (plan.Outcome == CallOutcome.Forwarded)
             {
                 if (!Advance(call, "forwarding"))
@@ -212,6 +212,64 @@ internal sealed class CallLifecycle(
             webhooks.Enqueue(call, "end-of-call-report", null, report, final: true);
             call.ReportQueued = true;
             call.Freeze(); // no new webhook after this one: keep only the Call's JSON
+        }
+    }
+
+    /// <summary>
+    /// The conversation, turn by turn: where the assistant asks for them (Vapi's default list does), a speech-update as
+    /// each speaker starts and stops and a conversation-update carrying the conversation so far after each turn, like
+    /// Vapi's. The lines are the ones the end-of-call report will carry. Without those messages wanted, just the wait.
+    /// </summary>
+    private async Task TalkAsync(SimCall call, CallPlan plan, CancellationToken ct)
+    {
+        var speech = WebhookSender.Wants(call.Assistant, "speech-update");
+        var conversation = WebhookSender.Wants(call.Assistant, "conversation-update");
+        if (!speech && !conversation)
+        {
+            await DelayAsync(plan.TalkSeconds, ct);
+            return;
+        }
+
+        var lines = ConversationScript.For(call).Lines(plan.EndedReason, plan.TalkSeconds);
+        var step = plan.TalkSeconds / Math.Max(1, lines.Count);
+        var said = new List<(string Role, string Text, DateTimeOffset At)>();
+        for (var turn = 0; turn < lines.Count; turn++)
+        {
+            var (role, text) = lines[turn];
+            var speaker = role == "bot" ? "assistant" : "user";
+            if (speech && !Emit(call, "speech-update", now => WebhookMessages.SpeechUpdate(call, now, "started", speaker, turn)))
+            {
+                return;
+            }
+
+            await DelayAsync(step, ct);
+            said.Add((role, text, Now()));
+            if (speech && !Emit(call, "speech-update", now => WebhookMessages.SpeechUpdate(call, now, "stopped", speaker, turn)))
+            {
+                return;
+            }
+
+            if (conversation && !Emit(call, "conversation-update", now => WebhookMessages.ConversationUpdate(call, now, said)))
+            {
+                return;
+            }
+        }
+
+        await DelayAsync(Math.Max(0, plan.TalkSeconds - step * lines.Count), ct);
+    }
+
+    /// <summary>Queues a message built under the call's Gate; false once the call has ended.</summary>
+    private bool Emit(SimCall call, string type, Func<DateTimeOffset, byte[]> build)
+    {
+        lock (call.Gate)
+        {
+            if (call.IsEnded)
+            {
+                return false;
+            }
+
+            webhooks.Enqueue(call, type, null, build(Now()), final: false);
+            return true;
         }
     }
 

@@ -75,6 +75,45 @@ internal static class WebhookMessages
         }
     });
 
+    public static byte[] SpeechUpdate(SimCall call, DateTimeOffset now, string status, string role, int turn) => Write(call, writer =>
+    {
+        writer.WriteString("type", "speech-update");
+        writer.WriteString("status", status);
+        writer.WriteString("role", role);
+        writer.WriteNumber("turn", turn);
+        writer.WriteNumber("timestamp", now.ToUnixTimeMilliseconds());
+    });
+
+    /// <summary>The conversation so far, in Vapi's two shapes (its own messages and OpenAI's).</summary>
+    public static byte[] ConversationUpdate(SimCall call, DateTimeOffset now, IReadOnlyList<(string Role, string Text, DateTimeOffset At)> said) => Write(call, writer =>
+    {
+        writer.WriteString("type", "conversation-update");
+        var startMs = (call.StartedAt ?? now).ToUnixTimeMilliseconds();
+        writer.WriteStartArray("messages");
+        foreach (var (role, text, at) in said)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("role", role);
+            writer.WriteString("message", text);
+            writer.WriteNumber("time", at.ToUnixTimeMilliseconds());
+            writer.WriteNumber("secondsFromStart", Math.Round((at.ToUnixTimeMilliseconds() - startMs) / 1000.0, 3));
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("messagesOpenAIFormatted");
+        foreach (var (role, text, _) in said)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("role", role == "bot" ? "assistant" : "user");
+            writer.WriteString("content", text);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("timestamp", now.ToUnixTimeMilliseconds());
+    });
+
     /// <summary>The envelope, the message-specific fields, then the fields every message shares.</summary>
     private static byte[] Write(SimCall call, Action<Utf8JsonWriter> fields)
     {

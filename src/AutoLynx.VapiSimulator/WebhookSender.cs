@@ -13,8 +13,13 @@ namespace AutoLynx.VapiSimulator;
 /// are live calls, so 1,000 calls' webhooks never queue behind a connection limit.</remarks>
 internal sealed class WebhookSender : IDisposable
 {
-    // Vapi's default serverMessages (the subset the simulator produces is status-update and end-of-call-report).
-    private static readonly string[] DefaultServerMessages = ["status-update", "end-of-call-report"];
+    // Vapi's default serverMessages, for an assistant that sets none. The simulator produces status-update,
+    // end-of-call-report, speech-update and conversation-update of these.
+    private static readonly string[] DefaultServerMessages =
+    [
+        "conversation-update", "end-of-call-report", "function-call", "hang", "speech-update", "status-update", "tool-calls",
+        "transfer-destination-request", "handoff-destination-request", "user-interrupted", "assistant.started",
+    ];
 
     private readonly HttpClient _http;
     private readonly SimulatorOptions _options;
@@ -48,7 +53,7 @@ internal sealed class WebhookSender : IDisposable
     /// <summary>Queues a message for the call. Must be called under the call's Gate, so queue order = event order.</summary>
     public void Enqueue(SimCall call, string type, string? status, byte[] payload, bool final)
     {
-        if (!WantsMessage(call.Assistant, type))
+        if (!Wants(call.Assistant, type))
         {
             Record(call, type, status, WebhookResult.Skipped, "skipped: not in serverMessages");
             return;
@@ -319,7 +324,8 @@ internal sealed class WebhookSender : IDisposable
             excluded);
     }
 
-    private static bool WantsMessage(JsonObject assistant, string type) =>
+    /// <summary>Whether the assistant's <c>serverMessages</c> (Vapi's default list when it sets none) include the type.</summary>
+    public static bool Wants(JsonObject assistant, string type) =>
         assistant["serverMessages"] is JsonArray list
             ? list.Any(m => m?.ToString() == type)
             : DefaultServerMessages.Contains(type);

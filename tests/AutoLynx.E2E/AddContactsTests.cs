@@ -28,7 +28,8 @@ public sealed class AddContactsTests(E2EFixture app, ITestOutputHelper output) :
             var dialog = page.Locator("[data-testid=add-contacts-dialog]");
             await ClickUntilAsync(page.Locator("[data-testid=add-contacts]"), dialog);
 
-            await dialog.Locator("[data-testid=add-contacts-input]").SetInputFilesAsync(file);
+            await UploadAsync(dialog.Locator("[data-testid=add-contacts-input]"),
+                dialog.Locator("[data-testid=add-contacts-summary], [data-testid=add-contacts-error]"), file);
             var summary = dialog.Locator("[data-testid=add-contacts-summary]");
             await Expect(summary).ToContainTextAsync("2 new");
             await Expect(summary).ToContainTextAsync("1 skipped");
@@ -78,7 +79,8 @@ public sealed class AddContactsTests(E2EFixture app, ITestOutputHelper output) :
             await WaitForCircuitAsync(page);
             var dialog = page.Locator("[data-testid=add-contacts-dialog]");
             await ClickUntilAsync(page.Locator("[data-testid=add-contacts]"), dialog);
-            await dialog.Locator("[data-testid=add-contacts-input]").SetInputFilesAsync(file);
+            await UploadAsync(dialog.Locator("[data-testid=add-contacts-input]"),
+                dialog.Locator("[data-testid=add-contacts-summary], [data-testid=add-contacts-error]"), file);
             await Expect(dialog.Locator("[data-testid=add-contacts-summary]")).ToContainTextAsync("3 new");
             await Shot(page, "79-add-contacts-operator");
             await page.Locator("[data-testid=add-contacts-confirm]").ClickAsync();

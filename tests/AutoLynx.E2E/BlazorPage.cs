@@ -67,12 +67,17 @@ internal static class BlazorPage
 
     /// <summary>
     /// Sets the file on the New campaign page's InputFile and waits for what follows it (the preview, the mapping step or an
-    /// error); sets it again if the change event was lost before the circuit was up.
+    /// error).
     /// </summary>
-    public static async Task UploadAsync(IPage page, string path)
+    public static Task UploadAsync(IPage page, string path) => UploadAsync(page.Locator("input#csv-input"),
+        page.Locator("[data-testid=import-summary], [data-testid=file-error], [data-testid=mapping-step]"), path);
+
+    /// <summary>
+    /// Sets the file on an InputFile and waits for <paramref name="settled"/> (what the page shows once it has read it); sets it
+    /// again if the change event was lost before the circuit was up or while it was busy.
+    /// </summary>
+    public static async Task UploadAsync(ILocator input, ILocator settled, string path)
     {
-        var input = page.Locator("input#csv-input");
-        var settled = page.Locator("[data-testid=import-summary], [data-testid=file-error], [data-testid=mapping-step]");
         for (var attempt = 1; ; attempt++)
         {
             await input.SetInputFilesAsync(path);

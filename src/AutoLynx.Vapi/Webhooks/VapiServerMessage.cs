@@ -46,6 +46,9 @@ public static class VapiMessageTypes
 {
     public const string StatusUpdate = "status-update";
     public const string EndOfCallReport = "end-of-call-report";
+
+    /// <summary>The types AutoLynx applies; any other (conversation-update, speech-update…) is answered and not kept.</summary>
+    public static bool IsApplied(string? type) => type is StatusUpdate or EndOfCallReport;
 }
 
 public enum WebhookParseError { None, NotJson, NoMessage, NoType }

@@ -40,6 +40,15 @@ internal static class OpenApiSchemaRewriter
             result.Remove("type");
         }
 
+        // Erratum: Vapi's generator puts the allowed values of an array's items on the array (serverMessages, clientMessages,
+        // languages: 33 places); its service checks each element (class-validator's IsIn with each: true), so the items get them.
+        if (result["type"]?.ToString() == "array" && result["enum"] is JsonArray values)
+        {
+            result.Remove("enum");
+            if (result["items"] is not JsonObject items) result["items"] = items = new JsonObject();
+            items.TryAdd("enum", values);
+        }
+
         if (result.ContainsKey("$ref"))
         {
             // OpenAPI 3.0 ignores a reference's siblings.

@@ -191,14 +191,14 @@ public sealed class AppHost : IAsyncDisposable
     /// <param name="as">Whose campaign it is: a signed-in client; the admin by default.</param>
     /// <param name="policy">The campaign's policy (JSON: calling window, retry, pool, pacing, guards); the defaults when null.</param>
     public async Task<long> CreateCampaignAsync(string csv, int cap = 5, string mode = "continuous", string name = "Test campaign", HttpClient? @as = null,
-        string? policy = null, long? phoneLineId = null)
+        string? policy = null, long? phoneLineId = null, long? assistantId = null)
     {
         var client = @as ?? Http;
         var assistants = await client.GetFromJsonAsync<JsonElement>("api/assistants");
         var lines = await client.GetFromJsonAsync<JsonElement>("api/phone-lines");
         var fields = new List<(string, string)>
         {
-            ("name", name), ("assistantId", assistants[0].GetProperty("id").GetInt64().ToString()),
+            ("name", name), ("assistantId", (assistantId ?? assistants[0].GetProperty("id").GetInt64()).ToString()),
             ("phoneLineId", (phoneLineId ?? lines[0].GetProperty("id").GetInt64()).ToString()), ("cap", cap.ToString()), ("mode", mode),
         };
         if (policy is not null) fields.Add(("policy", policy));

@@ -562,7 +562,7 @@ public sealed class AssistantTests(AssistantTests.Host host) : IClassFixture<Ass
         resp.EnsureSuccessStatusCode();
     }
 
-    private static HttpRequestMessage SimRequest(HttpMethod method, string path, JsonObject? body = null)
+    internal static HttpRequestMessage SimRequest(HttpMethod method, string path, JsonObject? body = null)
     {
         var req = new HttpRequestMessage(method, path);
         req.Headers.Authorization = new("Bearer", "sim-private-key");

@@ -31,7 +31,7 @@ public sealed class ControlUrlTrustTests
 
         // While our call row waits for Vapi's answer, the forged webhook names it by our id (metadata.callId) and sets a control URL.
         var callId = (await WaitForCallAsync(app, id, c => true)).GetProperty("id").GetInt64();
-        var forged = "{\"message\":{\"type\":\"speech-update\",\"status\":\"started\",\"role\":\"user\",\"call\":{" +
+        var forged = "{\"message\":{\"type\":\"status-update\",\"status\":\"queued\",\"call\":{" +
                      $"\"assistantOverrides\":{{\"metadata\":{{\"callId\":\"{callId}\"}}}}," +
                      $"\"monitor\":{{\"controlUrl\":\"{attacker.Url}call/{callId}/control\"}}}}}}}}";
         using (var req = new HttpRequestMessage(HttpMethod.Post, "api/webhooks/vapi") { Content = new StringContent(forged, Encoding.UTF8, "application/json") })
@@ -40,10 +40,11 @@ public sealed class ControlUrlTrustTests
             using var resp = await app.Http.SendAsync(req);
             Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         }
-        Assert.True(await app.WithDbAsync(d => d.CallEvents.AnyAsync(e => e.CallId == callId && e.Type == "speech-update")), "the forged webhook was not applied");
+        Assert.True(await app.WithDbAsync(d => d.CallEvents.AnyAsync(e => e.CallId == callId && e.Type == "status-update")), "the forged webhook was not applied");
 
         // Vapi has answered POST /call (with the call's real control URL): the call is live.
-        await WaitForCallAsync(app, id, c => c.GetProperty("status").GetString() is not "LAUNCHING");
+        // (The forged "queued" already moved it past LAUNCHING, so wait for Vapi's id, which only the answer brings.)
+        await WaitForCallAsync(app, id, c => c.GetProperty("providerCallId").ValueKind == JsonValueKind.String);
         await SimConfigAsync(app, new { faults = new { rateSlowResponse = 0 } });
         using (var stop = await app.Http.PostAsync($"api/campaigns/{id}/stop?endLiveCalls=true", null)) Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
 

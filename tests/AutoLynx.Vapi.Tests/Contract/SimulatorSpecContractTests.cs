@@ -23,7 +23,7 @@ public sealed class SimulatorSpecContractTests
         var assistantId = await ctx.CreateAssistantAsync(new JsonObject
         {
             ["analysisPlan"] = new JsonObject { ["summaryPlan"] = new JsonObject { ["enabled"] = true } },
-        });
+        }, vapiDefaults: true);
         var id = (await ctx.CreateCallAsync(ctx.CallBody(assistantId, "+14155550123")))["id"]!.GetValue<string>();
 
         await ctx.Receiver.WaitForReportAsync(id);
@@ -31,12 +31,16 @@ public sealed class SimulatorSpecContractTests
 
         Assert.Contains(hooks, h => h.Type == "status-update");
         Assert.Contains(hooks, h => h.Type == "end-of-call-report");
+        // By default Vapi also streams the conversation while people talk.
+        if (outcome == "Talked") Assert.Contains(hooks, h => h.Type == "conversation-update");
         foreach (var hook in hooks)
         {
             var schema = hook.Type switch
             {
                 "status-update" => "ServerMessageStatusUpdate",
                 "end-of-call-report" => "ServerMessageEndOfCallReport",
+                "speech-update" => "ServerMessageSpeechUpdate",
+                "conversation-update" => "ServerMessageConversationUpdate",
                 _ => throw new Xunit.Sdk.XunitException($"unexpected webhook type {hook.Type}"),
             };
             AssertMatches(schema, hook.Message, $"{hook.Type} {hook.Status}");

@@ -58,6 +58,23 @@ public sealed class SimulatorAssistantTests
     }
 
     [Fact]
+    public async Task CreateAssistant_ServerMessages_EachElementCheckedAgainstTheAllowedValues()
+    {
+        await using var ctx = await SimulatorTestContext.StartAsync();
+
+        // Vapi's document puts the allowed values on the array itself; its service checks each element.
+        var valid = await ctx.Http.PostAsync("/assistant",
+            SimulatorTestContext.Json("""{"name":"Lean","serverMessages":["status-update","end-of-call-report"]}"""));
+        var invalid = await ctx.Http.PostAsync("/assistant", SimulatorTestContext.Json("""{"name":"Odd","serverMessages":["status-update","bogus"]}"""));
+
+        Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
+        Assert.Equal(["status-update", "end-of-call-report"],
+            (await SimulatorTestContext.ReadAsync(valid))["serverMessages"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains("serverMessages", (await SimulatorTestContext.ReadAsync(invalid))["message"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task PatchAssistant_UnknownIdOrProperty_Returns404Or400()
     {
         await using var ctx = await SimulatorTestContext.StartAsync();

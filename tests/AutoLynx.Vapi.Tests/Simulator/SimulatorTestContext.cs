@@ -42,9 +42,12 @@ public sealed class SimulatorTestContext : IAsyncDisposable
 
     public static StringContent Json(JsonNode node) => Json(node.ToJsonString());
 
-    public async Task<string> CreateAssistantAsync(JsonObject? extra = null)
+    /// <summary>An assistant that asks for the messages AutoLynx applies (as AutoLynx's own do), or with
+    /// <paramref name="vapiDefaults"/> for whatever Vapi sends by default (speech and conversation updates too).</summary>
+    public async Task<string> CreateAssistantAsync(JsonObject? extra = null, bool vapiDefaults = false)
     {
         var body = new JsonObject { ["name"] = "Sam outbound", ["firstMessage"] = "Hi {{name}}, this is Sam. Got a minute?" };
+        if (!vapiDefaults) body["serverMessages"] = new JsonArray("status-update", "end-of-call-report");
         foreach (var (key, value) in extra ?? [])
         {
             body[key] = value?.DeepClone();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutoLynx.Vapi.Models;
+using AutoLynx.Vapi.Webhooks;
 
 namespace AutoLynx.Features.Assistants;
 
@@ -55,6 +56,36 @@ public static class AssistantJson
             server["headers"] = headers;
             headers[SecretHeader] = secret;
         }
+    }
+
+    /// <summary>The server messages AutoLynx acts on: a call's status and its end-of-call report.</summary>
+    public static readonly string[] UsedServerMessages = [VapiMessageTypes.StatusUpdate, VapiMessageTypes.EndOfCallReport];
+
+    /// <summary>What Vapi sends an assistant that sets no <c>serverMessages</c> (vapi-contract.md §8).</summary>
+    public static readonly string[] VapiDefaultServerMessages =
+    [
+        "conversation-update", "end-of-call-report", "function-call", "hang", "speech-update", "status-update", "tool-calls",
+        "transfer-destination-request", "handoff-destination-request", "user-interrupted", "assistant.started",
+    ];
+
+    /// <summary>
+    /// Asks Vapi only for what AutoLynx uses. Without <c>serverMessages</c> Vapi sends its default list, in which
+    /// conversation-update and speech-update come several times per turn, each carrying the call and the conversation so
+    /// far: webhooks AutoLynx would receive only to throw away. A list the user set keeps its entries; the used ones are added.
+    /// </summary>
+    public static void AskForUsedMessages(JsonObject config)
+    {
+        var wanted = config["serverMessages"] is JsonArray list
+            ? list.Select(m => m?.ToString()).OfType<string>().Union(UsedServerMessages, StringComparer.Ordinal)
+            : UsedServerMessages;
+        config["serverMessages"] = new JsonArray([.. wanted.Select(m => (JsonNode)JsonValue.Create(m)!)]);
+    }
+
+    /// <summary>The messages this configuration makes Vapi send that AutoLynx does not use (Vapi's default list when it sets none).</summary>
+    public static IReadOnlyList<string> UnusedServerMessages(JsonObject config)
+    {
+        var effective = config["serverMessages"] is JsonArray list ? list.Select(m => m?.ToString()).OfType<string>() : VapiDefaultServerMessages;
+        return effective.Except(UsedServerMessages, StringComparer.Ordinal).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Removes what <see cref="BindServer"/> added when it points at some AutoLynx (a stale demo port, say).</summary>

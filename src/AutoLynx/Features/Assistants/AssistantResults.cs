@@ -7,7 +7,8 @@ namespace AutoLynx.Features.Assistants;
 
 /// <summary>An assistant as the API and the pages show it. <see cref="Config"/> is Vapi assistant JSON with every secret redacted (<see cref="AssistantSecrets"/>).</summary>
 public sealed record AssistantView(long Id, string ProviderAssistantId, string Name, string Source, bool Active,
-    DateTime CreatedAt, DateTime UpdatedAt, JsonObject Config, long Version, DateTime? SyncedAt, string? CreatedBy);
+    DateTime CreatedAt, DateTime UpdatedAt, JsonObject Config, long Version, DateTime? SyncedAt, string? CreatedBy,
+    IReadOnlyList<string> UnusedServerMessages);
 
 public sealed record CreateAssistantCommand(string? Name, JsonObject? Config, string? TemplateId);
 

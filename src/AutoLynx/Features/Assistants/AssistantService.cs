@@ -76,6 +76,7 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
         if (ValidateName(name) is { } bad) return bad;
         config["name"] = name;
         AssistantJson.BindServer(config, WebhookUrl, options.Value.WebhookSecret);
+        AssistantJson.AskForUsedMessages(config);
 
         VapiAssistant created;
         try
@@ -203,6 +204,7 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
             if (JsonNode.DeepEquals(patch[key], current[key])) patch.Remove(key);
         if (patch["server"] is JsonObject) AssistantJson.BindServer(patch, WebhookUrl, options.Value.WebhookSecret);
         else if (patch.ContainsKey("server") && WebhookUrl is not null) patch.Remove("server"); // the webhook binding is not the user's to remove
+        if (patch.ContainsKey("serverMessages")) AssistantJson.AskForUsedMessages(patch); // never without status-update and the report
 
         return await WriteAsync(a, patch, cmd.Active, actor, "assistant.update", ct);
     }
@@ -430,7 +432,8 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
 
     /// <summary>The assistant as every answer and page shows it: its configuration with every secret redacted.</summary>
     public static AssistantView ToView(Assistant a) => new(a.Id, a.ProviderAssistantId, a.Name, a.Source.ToString().ToLowerInvariant(), a.Active,
-        a.CreatedAt, a.UpdatedAt, AssistantSecrets.Redact(AssistantJson.Parse(a.ConfigJson)), a.Version, a.SyncedAt, a.CreatedBy);
+        a.CreatedAt, a.UpdatedAt, AssistantSecrets.Redact(AssistantJson.Parse(a.ConfigJson)), a.Version, a.SyncedAt, a.CreatedBy,
+        AssistantJson.UnusedServerMessages(AssistantJson.Parse(a.ConfigJson)));
 
     private static AssistantProblem? ValidateName(string? name)
     {

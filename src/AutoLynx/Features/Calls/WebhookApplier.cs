@@ -81,7 +81,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
         db.CallEvents.Add(new CallEvent
         {
             CallId = call.Id, CampaignId = call.CampaignId, Type = msg.Type!, Status = msg.Status ?? (msg.IsEndOfCallReport ? "ended" : null),
-            Payload = row.Body, ReceivedAt = now, DedupeKey = dedupeKey,
+            Payload = CompactPayload(msg), ReceivedAt = now, DedupeKey = dedupeKey,
         });
         await db.SaveChangesAsync(ct);
 
@@ -169,6 +169,18 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
         call.SuccessEvaluation = analysis?.SuccessEvaluation ?? call.SuccessEvaluation;
         if (analysis?.StructuredData is { } sd) call.StructuredDataJson = sd.ToJsonString();
         return EngineTransitions.ProviderStatus(VapiCallStatus.Ended, reason)!.Value;
+    }
+
+    /// <summary>
+    /// What a call event keeps of its webhook: Vapi's time and ended reason. The results are on the call row, and the whole
+    /// body stays in the inbox row until retention deletes it; a copy per event would store every webhook twice for ever.
+    /// </summary>
+    private static string? CompactPayload(VapiServerMessage msg)
+    {
+        var o = new System.Text.Json.Nodes.JsonObject();
+        if (msg.Timestamp is { } at) o["timestamp"] = at.ToUnixTimeMilliseconds();
+        if ((msg.EndedReason ?? msg.Call?.EndedReason) is { } reason) o["endedReason"] = reason;
+        return o.Count == 0 ? null : o.ToJsonString();
     }
 
     private static void SetAside(WebhookInboxItem row, DateTime now, string why)

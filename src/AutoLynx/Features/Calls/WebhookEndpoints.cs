@@ -46,6 +46,14 @@ public static class WebhookEndpoints
             return TypedResults.Problem(statusCode: 400, title: "Not a Vapi server message",
                 detail: "Expected a JSON body of the form {\"message\": {\"type\": …}}.");
 
+        // Vapi sends what the assistant's serverMessages ask for (its default list when unset): what AutoLynx does not apply
+        // is acknowledged and dropped, so a chatty assistant costs a verification, not storage.
+        if (parsed.Ok && !VapiMessageTypes.IsApplied(parsed.Message!.Type))
+        {
+            metrics.WebhookUnused.Add(1, new KeyValuePair<string, object?>("type", Truncate(parsed.Message.Type, 40)));
+            return TypedResults.Ok(new { });
+        }
+
         try
         {
             await intake.StoreAsync(new WebhookInboxItem

@@ -76,6 +76,7 @@ public sealed class DemoEnvironment(DemoMode mode, IConfiguration config, IOptio
             // A server URL from an earlier run points at that run's port; the secret header is re-added for this run.
             AssistantJson.UnbindServer(assistantConfig);
             AssistantJson.BindServer(assistantConfig, AssistantService.WebhookUrlFor(connection.PublicBaseUrl), vapiOptions.Value.WebhookSecret);
+            AssistantJson.AskForUsedMessages(assistantConfig);
             var created = await vapi.CreateAssistantAsync(assistantConfig, ct);
             a.ProviderAssistantId = created.Id;
             a.ConfigJson = AssistantJson.WithoutWebhookSecret(created.Config()).ToJsonString();

@@ -26,6 +26,8 @@ public sealed class EngineMetrics : IDisposable
         Accept = _meter.CreateHistogram<double>("autolynx.launch.accept", "ms", "Saving the provider id (QUEUED) after a 2xx");
         Refill = _meter.CreateHistogram<double>("autolynx.dispatch.refill", "ms", "A slot freed → the POST /call that refills it is sent");
         GateWait = _meter.CreateHistogram<double>("autolynx.db.write_gate_wait", "ms", "SQLite only: waiting for the in-process write gate");
+        WebhookUnused = _meter.CreateCounter<long>("autolynx.webhook.unused", "messages",
+            "Verified webhooks of a type AutoLynx does not apply (conversation-update, speech-update…): answered, not stored");
     }
 
     public Histogram<double> WebhookStore { get; }
@@ -39,6 +41,7 @@ public sealed class EngineMetrics : IDisposable
     public Histogram<double> Accept { get; }
     public Histogram<double> Refill { get; }
     public Histogram<double> GateWait { get; }
+    public Counter<long> WebhookUnused { get; }
 
     /// <summary>A terminal status was committed: the moment a slot became free (the first one not yet refilled counts).</summary>
     public void SlotFreed() => Interlocked.CompareExchange(ref _slotFreedAt, Stopwatch.GetTimestamp(), 0);

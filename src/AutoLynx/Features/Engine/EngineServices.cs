@@ -46,6 +46,9 @@ public static class EngineServices
         services.AddHostedService(sp => sp.GetRequiredService<StuckCallReconciler>());
         services.AddSingleton<CallDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CallDispatcher>());
+        services.AddOptions<RetentionOptions>().BindConfiguration("Retention").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DataRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<DataRetention>());
         // Shutdown waits for the POSTs under way (each bounded by Vapi:RequestTimeout) before the host gives up.
         services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<VapiOptions>>((h, vapi) =>
         {
