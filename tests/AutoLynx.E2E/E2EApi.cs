@@ -17,7 +17,8 @@ internal static class E2EApi
     }
 
     /// <param name="policy">The campaign's policy as JSON (calling hours, retries…); null for the defaults.</param>
-    public static async Task<long> CreateCampaignAsync(HttpClient api, string name, string csv, int cap = 5, string? policy = null)
+    /// <param name="assistantId">The assistant to call with; null for the directory's first.</param>
+    public static async Task<long> CreateCampaignAsync(HttpClient api, string name, string csv, int cap = 5, string? policy = null, long? assistantId = null)
     {
         var assistants = await api.GetFromJsonAsync<JsonElement>("api/assistants");
         var lines = await api.GetFromJsonAsync<JsonElement>("api/phone-lines");
@@ -25,7 +26,7 @@ internal static class E2EApi
         {
             { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)), "file", "contacts.csv" },
             { new StringContent(name), "name" },
-            { new StringContent(assistants[0].GetProperty("id").GetInt64().ToString()), "assistantId" },
+            { new StringContent((assistantId ?? assistants[0].GetProperty("id").GetInt64()).ToString()), "assistantId" },
             { new StringContent(lines[0].GetProperty("id").GetInt64().ToString()), "phoneLineId" },
             { new StringContent(cap.ToString()), "cap" },
         };

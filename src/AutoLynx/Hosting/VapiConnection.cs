@@ -13,6 +13,11 @@ public sealed class VapiConnection
     /// <summary>Demo mode: the simulator's live time scale (a simulated second lasts this many real seconds); null with real Vapi.</summary>
     public Func<double>? SimulatorTimeScale { get; set; }
 
+    /// <summary>Demo mode: how long a call of <paramref name="seconds"/> stands for once time is no longer compressed
+    /// (duration ÷ time scale); null with real Vapi or an uncompressed simulator.</summary>
+    public double? SimulatedSeconds(double seconds)
+        => Simulated && SimulatorTimeScale?.Invoke() is > 0 and < 1 and var scale ? seconds / scale : null;
+
     /// <summary>This app's address as Vapi reaches it (no trailing slash): Vapi:PublicBaseUrl, or in demo mode the local
     /// address once the server listens. Null when unknown; assistants then rely on the Vapi org's server URL.</summary>
     public string? PublicBaseUrl { get; set; }

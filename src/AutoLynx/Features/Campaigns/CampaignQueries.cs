@@ -140,6 +140,15 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
     }
 
     /// <summary>Campaigns not yet finished (created, queued, dialing, running or paused) that use the assistant.</summary>
+    /// <summary>The assistant and line of the last campaign <paramref name="ownerId"/> created (the New campaign page starts with them).</summary>
+    public async Task<(long AssistantId, long PhoneLineId)?> LastChoicesAsync(string? ownerId, CancellationToken ct)
+    {
+        if (ownerId is null) return null;
+        var last = await db.Campaigns.AsNoTracking().Where(c => c.OwnerId == ownerId).OrderByDescending(c => c.Id)
+            .Select(c => new { c.AssistantId, c.PhoneLineId }).FirstOrDefaultAsync(ct);
+        return last is null ? null : (last.AssistantId, last.PhoneLineId);
+    }
+
     public async Task<IReadOnlyList<CampaignRef>> UnfinishedUsingAssistantAsync(long assistantId, CancellationToken ct)
     {
         var unfinished = Campaign.Unfinished;

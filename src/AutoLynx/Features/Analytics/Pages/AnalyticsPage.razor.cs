@@ -18,6 +18,7 @@ public partial class AnalyticsPage
     [Inject] private IServiceScopeFactory Scopes { get; set; } = default!;
     [Inject] private CampaignEventHub Hub { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private AutoLynx.Hosting.VapiConnection Vapi { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthState { get; set; } = default!;
 
     private Viewer? _viewer;
@@ -79,14 +80,17 @@ public partial class AnalyticsPage
         _localHours = [new ChartSeries<double> { Name = "Answer rate", Data = new ChartData<double>(r.AnswerRateByLocalHour.Select(p => Math.Round((p.AnswerRate ?? 0) * 100, 1)).ToArray()) }];
     }
 
-    private sealed record Tile(string Id, string Label, string Value, string Note);
+    private sealed record Tile(string Id, string Label, string Value, string Note, string? Title = null);
 
-    private static IEnumerable<Tile> Tiles(AnalyticsReport r) =>
+    private IEnumerable<Tile> Tiles(AnalyticsReport r) =>
     [
         new("dialed", "Dialed", r.Dialed.ToString("N0"), r.Live > 0 ? $"{r.Live:N0} live now" : $"{r.Calls:N0} attempts recorded"),
         new("connected", "Connected", r.Connected.ToString("N0"), $"connect rate {Percent(r.ConnectRate)}"),
         new("success", "Success rate", Percent(r.SuccessRate), r.Evaluated > 0 ? $"of {r.Evaluated:N0} evaluated calls" : "no success evaluations"),
-        new("duration", "Talk time (median)", Seconds(r.DurationP50), $"90 % under {Seconds(r.DurationP90)}"),
+        Simulated(r.DurationP50) is { } p50
+            ? new("duration", "Talk time (median)", $"{p50} simulated", $"{Seconds(r.DurationP50)} real · 90 % under {Simulated(r.DurationP90) ?? "—"} simulated",
+                SimulatedTitle)
+            : new("duration", "Talk time (median)", Seconds(r.DurationP50), $"90 % under {Seconds(r.DurationP90)}"),
         new("cost", "Total cost", Money(r.TotalCost), "Vapi's cost of these calls"),
         new("cost-per-call", "Cost per call", Money(r.CostPerCall), "per dialed call"),
         new("cost-per-connected", "Cost per connected", Money(r.CostPerConnected), "per person reached"),
@@ -95,7 +99,18 @@ public partial class AnalyticsPage
 
     private static string Percent(double? r) => r is null ? "—" : $"{r.Value * 100:0.#} %";
     private static string Money(decimal? d) => d is null ? "—" : $"${d.Value:0.00##}";
-    private static string Seconds(double? s) => s is null ? "—" : TimeSpan.FromSeconds(s.Value).ToString(s.Value >= 3600 ? @"h\:mm\:ss" : @"m\:ss");
+    private static string Seconds(double? s) => s is null ? "—" : Durations.Clock(s.Value);
+
+    /// <summary>Demo mode: about how long the compressed calls stand for (as the call page shows it); null with real Vapi.
+    /// The figures keep whole seconds (floored), so the middle of that second is the estimate: at demo speed one real second
+    /// is most of a simulated minute.</summary>
+    private string? Simulated(double? seconds) => seconds is { } s && Vapi.SimulatedSeconds(s + 0.5) is { } simulated ? "≈ " + Durations.Clock(simulated) : null;
+
+    private const string SimulatedTitle = "Demo mode compresses time: the simulated length is how long these conversations would have lasted; real is what the simulator's calls took.";
+
+    /// <summary>An assistant's talk time p50 / p90: simulated lengths in demo mode (the real ones on hover).</summary>
+    private string TalkTime(double? p50, double? p90)
+        => Simulated(p50) is { } s50 ? $"{s50} / {Simulated(p90) ?? "—"} simulated" : $"{Seconds(p50)} / {Seconds(p90)}";
 
     private static RenderFragment Best(double? value, double? best, string text) => b =>
     {

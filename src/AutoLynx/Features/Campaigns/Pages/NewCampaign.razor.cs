@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
+using AutoLynx.Components.Shared;
 using MudBlazor;
 
 namespace AutoLynx.Features.Campaigns.Pages;
@@ -29,10 +30,13 @@ public sealed partial class NewCampaign
     [Inject] private IOptions<ImportOptions> Limits { get; set; } = default!;
     [Inject] private Compliance.ComplianceDefaults ComplianceDefaults { get; set; } = default!;
     [Inject] private AutoLynx.Components.Shared.BrowserTimeZone BrowserZone { get; set; } = default!;
+    [Inject] private Engine.ProviderLimits ProviderLimits { get; set; } = default!;
 
     private List<AssistantView> _assistants = [];
     private List<PhoneLineView> _lines = [];
     private string _name = "";
+    /// <summary>The person typed the name: a newly picked file no longer renames the campaign.</summary>
+    private bool _nameTyped;
     private long? _assistantId;
     private long? _phoneLineId;
     private DialMode _mode = DialMode.Continuous;
@@ -62,6 +66,22 @@ public sealed partial class NewCampaign
     private bool CanCreate => !_creating && _busy is null && !_mapping && _report is { Accepted: > 0 } && _assistantId is not null && _phoneLineId is not null
         && !string.IsNullOrWhiteSpace(_name);
 
+    /// <summary>Why Create is greyed out, in words (null while it is enabled, or while work in progress shows its own bar).</summary>
+    private string? WhyNotCreate => _creating || _busy is not null ? null
+        : _report is null && !_mapping ? "Choose a contact file first."
+        : _mapping ? "Match the columns first (apply the mapping)."
+        : _report is { Accepted: 0 } ? "No contact in this file can be called: none has a valid phone number."
+        : _assistantId is null ? _assistants.Count == 0 ? "Add an assistant on the Assistants page first." : "Choose an assistant."
+        : _phoneLineId is null ? _lines.Count == 0 ? "Add a phone line on the Phone lines page first." : "Choose a phone line."
+        : string.IsNullOrWhiteSpace(_name) ? "Give the campaign a name." : null;
+
+    /// <summary>Calls the Vapi account takes at once, as the dispatcher counts it (Dialer:AccountCap, or lower once Vapi said so).</summary>
+    private int AccountLimit => ProviderLimits.EffectiveAccountCap(Math.Max(0, Dialer.Value.AccountCap - Dialer.Value.ReservedInboundSlots));
+
+    private string CapNote => _cap > AccountLimit
+        ? $"Above the account's limit: at most {AccountLimit} calls run at once over all campaigns; the rest of this campaign's calls wait in the queue until a slot frees."
+        : $"Up to {Counts.Of(_cap, "call")} of this campaign at once, and never more than {AccountLimit} over all campaigns (the Vapi account's limit).";
+
     [CascadingParameter] private Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState> AuthState { get; set; } = default!;
     private AutoLynx.Features.Auth.Viewer? _viewer;
 
@@ -74,8 +94,10 @@ public sealed partial class NewCampaign
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         _assistants = await scope.ServiceProvider.GetRequiredService<AssistantService>().ListAsync(active: true, null, CancellationToken.None);
         _lines = (await db.PhoneLines.Where(l => l.Active).OrderBy(l => l.Name).ToListAsync()).Select(PhoneLineEndpoints.ToView).ToList();
-        if (_assistants.Count == 1) _assistantId = _assistants[0].Id;
-        if (_lines.Count == 1) _phoneLineId = _lines[0].Id;
+        // The person's last choices when they are still on offer; else the first assistant, and the line when there is one.
+        var last = await scope.ServiceProvider.GetRequiredService<CampaignQueries>().LastChoicesAsync(_viewer?.UserId, CancellationToken.None);
+        _assistantId = _assistants.Find(a => a.Id == last?.AssistantId)?.Id ?? _assistants.FirstOrDefault()?.Id;
+        _phoneLineId = _lines.Find(l => l.Id == last?.PhoneLineId)?.Id ?? (_lines.Count == 1 ? _lines[0].Id : null);
     }
 
     /// <summary>The scheduled start and end are typed in the browser's time zone, known once the page runs in it.</summary>
@@ -99,7 +121,7 @@ public sealed partial class NewCampaign
         DeleteTemp();
         var file = e.File;
         _fileName = file.Name;
-        if (string.IsNullOrWhiteSpace(_name)) _name = Path.GetFileNameWithoutExtension(file.Name);
+        if (!_nameTyped) _name = Path.GetFileNameWithoutExtension(file.Name);
         if (file.Size > Limits.Value.MaxFileBytes)
         {
             _fileError = $"The file is larger than {Limits.Value.MaxFileBytes / 1024 / 1024} MB, the most one upload takes. Split it into several files.";
@@ -200,6 +222,12 @@ public sealed partial class NewCampaign
         return $"The column names do not say which column holds {string.Join(" and ", fields)}. Choose the columns below.";
     }
 
+    private void OnNameTyped(string value)
+    {
+        _name = value;
+        _nameTyped = !string.IsNullOrWhiteSpace(value);
+    }
+
     private void OpenMapping(string? notice)
     {
         _mapping = true;
@@ -296,7 +324,7 @@ public sealed partial class NewCampaign
                 LineQuietGating: _mode == DialMode.Batch && _lineQuietGating, Policy: _policy.ToJson(_phoneLineId));
             var viewer = _viewer;
             var settings = Settings();
-            var (result, errors) = await RunWithProgressAsync($"Importing {_report!.Accepted:N0} contacts…",
+            var (result, errors) = await RunWithProgressAsync($"Importing {Counts.Of(_report!.Accepted, "contact")}…",
                 async (sp, input, ct) =>
                 {
                     sp.GetRequiredService<AutoLynx.Features.Auth.Actor>().Set(viewer);
@@ -311,7 +339,7 @@ public sealed partial class NewCampaign
                 Snackbar.Add(string.Join(" ", errors.Values.SelectMany(v => v)), Severity.Error);
                 return;
             }
-            Snackbar.Add($"Campaign created with {result!.ImportReport.Accepted:N0} contacts.", Severity.Success);
+            Snackbar.Add($"Campaign created with {Counts.Of(result!.ImportReport.Accepted, "contact")}.", Severity.Success);
             Nav.NavigateTo($"/campaigns/{result.CampaignId}");
         }
         catch (ImportRejectedException ex)
@@ -350,34 +378,6 @@ public sealed partial class NewCampaign
             _busy = null;
             await output.DisposeAsync();
         }
-    }
-
-    private bool SeveralPhoneColumns => _report?.Mapping.GetValueOrDefault(ContactMapping.PhoneField) is { Count: > 1 };
-
-    private string MappedColumns(string field, string separator)
-        => _report?.Mapping.GetValueOrDefault(field) is { } columns ? string.Join(separator, columns) : "—";
-
-    private string MappingSourceText => _report?.MappingSource switch
-    {
-        "given" => "your choice",
-        "remembered" => "remembered from your last file like this",
-        _ => "detected from the column names",
-    };
-
-    private string ReadAs => _report is null ? "" : _report.Format == "xlsx"
-        ? $"Read from the sheet \"{_report.Sheet}\""
-        : $"Read as {_report.Encoding}, separated by {(_report.Delimiter == "tab" ? "tabs" : $"\"{_report.Delimiter}\"")}";
-
-    private IEnumerable<(int Row, string Reason, string Content)> ProblemRows(int max)
-        => _report is null ? [] : _report.Skipped.Select(s => (s.Row, s.Reason, Content(s.Values)))
-            .Concat(_report.Duplicates.Select(d => (d.Row, d.Reason, "")))
-            .OrderBy(x => x.Row).Take(max);
-
-    private static string Content(IReadOnlyDictionary<string, string?>? values)
-    {
-        if (values is null) return "";
-        var text = string.Join(" · ", values.Where(v => !string.IsNullOrWhiteSpace(v.Value)).Select(v => v.Value));
-        return text.Length > 120 ? text[..120] + "…" : text;
     }
 
     private void DeleteTemp()
