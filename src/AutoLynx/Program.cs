@@ -18,6 +18,8 @@ try
     var builder = WebApplication.CreateBuilder(args);
     // `--admin you@company.com` allowlists the first admin and prints a one-time sign-in link.
     builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--admin"] = "Auth:BootstrapAdminEmail" });
+    // Under systemd (Type=notify): tells it when start-up is done and when stopping; a no-op anywhere else.
+    builder.Host.UseSystemd();
     builder.AddAutoLynx();
 
     var app = builder.Build();
