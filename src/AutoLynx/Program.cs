@@ -13,6 +13,9 @@ using AutoLynx.Features.PhoneLines;
 using AutoLynx.Features.Webhooks;
 using AutoLynx.Hosting;
 
+// `AutoLynx probe [url]`: the container's health check; one GET, no web host.
+if (HealthProbe.IsProbe(args)) return await HealthProbe.RunAsync(args, Console.Out, Console.Error);
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);
