@@ -95,11 +95,7 @@ public sealed class DataProtectionTests(ITestOutputHelper output)
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AppHost.PostgresServer) { Database = "postgres" }.ToString());
-            await conn.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", conn);
-            await drop.ExecuteNonQueryAsync();
+            await AppHost.DropPostgresDatabaseAsync(database);
         }
     }
 
