@@ -51,6 +51,8 @@ public static class AppServices
                 if (System.Net.IPAddress.TryParse(proxy, out var ip)) o.KnownProxies.Add(ip);
         });
 
+        services.AddAutoLynxSecurityHeaders();
+
         services.AddSingleton<VapiConnection>();
         services.AddVapiClient(sp =>
         {

@@ -27,6 +27,7 @@ try
 
     var app = builder.Build();
 
+    app.UseAutoLynxSecurityHeaders();
     app.UseExceptionHandler();
     // A status without a body: ProblemDetails under /api; everywhere else the app's own page, in its layout, with a way back.
     app.UseWhen(ctx => AuthSetup.IsApi(ctx.Request), api => api.UseStatusCodePages());
