@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of AutoLynx on a fresh machine of this kind: installs what is missing (Chromium and
 # PostgreSQL from Debian's packages, the dotnet tools), starts PostgreSQL, builds, runs the unit,
-# integration (SQLite + PostgreSQL) and browser tests, and ends with the line "N passed, N failed".
+# integration (SQLite + PostgreSQL) and browser tests and the publish check (scripts/publish-check.sh), and ends with the line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -41,6 +41,14 @@ if ! dotnet build AutoLynx.slnx -nologo -v q > "$results/build.log" 2>&1; then
 fi
 
 status=0
+# The published app under production settings (one check of the count): scripts/publish-check.sh.
+echo "== publish-check"
+if bash scripts/publish-check.sh > "$results/publish-check.log" 2>&1; then
+  publish_passed=1; publish_failed=0; tail -n 1 "$results/publish-check.log"
+else
+  publish_passed=0; publish_failed=1; status=1; tail -n 80 "$results/publish-check.log"
+fi
+
 for project in tests/AutoLynx.Vapi.Tests tests/AutoLynx.Tests tests/AutoLynx.E2E; do
   name=$(basename "$project")
   echo "== $name"
@@ -49,7 +57,7 @@ for project in tests/AutoLynx.Vapi.Tests tests/AutoLynx.Tests tests/AutoLynx.E2E
     --logger "console;verbosity=minimal" || status=1
 done
 
-passed=0; failed=0
+passed=$publish_passed; failed=$publish_failed
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

@@ -11,6 +11,7 @@ using AutoLynx.Features.PhoneLines;
 using AutoLynx.Features.Webhooks;
 using AutoLynx.Hosting;
 using AutoLynx.Vapi;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -38,6 +39,9 @@ public static class AppServices
         services.AddSingleton(TimeProvider.System);
 
         services.AddAppDatabase(config);
+        // The key ring lives in the database, not in $HOME: sign-in cookies, antiforgery tokens and the outbound webhook
+        // secrets (WebhookSigner) stay readable after a restart, a new container, and on every instance behind a balancer.
+        services.AddDataProtection().SetApplicationName("AutoLynx").PersistKeysToDbContext<AppDbContext>();
         services.AddAutoLynxAuth(config, builder.Environment, demo.On);
         // Behind a TLS-terminating proxy, X-Forwarded-Proto makes cookies Secure; only from proxies listed in ForwardedHeaders:KnownProxies.
         services.Configure<ForwardedHeadersOptions>(o =>
@@ -46,6 +50,8 @@ public static class AppServices
             foreach (var proxy in config.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
                 if (System.Net.IPAddress.TryParse(proxy, out var ip)) o.KnownProxies.Add(ip);
         });
+
+        services.AddAutoLynxSecurityHeaders();
 
         services.AddSingleton<VapiConnection>();
         services.AddVapiClient(sp =>

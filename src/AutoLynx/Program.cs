@@ -13,15 +13,21 @@ using AutoLynx.Features.PhoneLines;
 using AutoLynx.Features.Webhooks;
 using AutoLynx.Hosting;
 
+// `AutoLynx probe [url]`: the container's health check; one GET, no web host.
+if (HealthProbe.IsProbe(args)) return await HealthProbe.RunAsync(args, Console.Out, Console.Error);
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);
     // `--admin you@company.com` allowlists the first admin and prints a one-time sign-in link.
     builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--admin"] = "Auth:BootstrapAdminEmail" });
+    // Under systemd (Type=notify): tells it when start-up is done and when stopping; a no-op anywhere else.
+    builder.Host.UseSystemd();
     builder.AddAutoLynx();
 
     var app = builder.Build();
 
+    app.UseAutoLynxSecurityHeaders();
     app.UseExceptionHandler();
     // A status without a body: ProblemDetails under /api; everywhere else the app's own page, in its layout, with a way back.
     app.UseWhen(ctx => AuthSetup.IsApi(ctx.Request), api => api.UseStatusCodePages());

@@ -108,7 +108,7 @@ public sealed class E2EFixture : IAsyncLifetime
             await SignInWithPasswordAsync(page, AdminEmail, AdminPassword);
             _adminState = await first.StorageStateAsync();
         }
-        return await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
@@ -117,6 +117,35 @@ public sealed class E2EFixture : IAsyncLifetime
             TimezoneId = timezoneId,
             StorageState = signedIn ? _adminState : null,
         });
+        WatchContentSecurityPolicy(context);
+        return context;
+    }
+
+    private readonly ConcurrentDictionary<IBrowserContext, ConcurrentQueue<string>> _cspViolations = new();
+
+    /// <summary>Chromium reports each blocked script, style, connection or frame on the console ("Refused to … because it
+    /// violates the following Content Security Policy directive …"); every page of every context is watched.</summary>
+    private void WatchContentSecurityPolicy(IBrowserContext context)
+    {
+        var violations = _cspViolations.GetOrAdd(context, _ => new ConcurrentQueue<string>());
+        context.Page += (_, page) => page.Console += (_, m) =>
+        {
+            if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) violations.Enqueue($"{page.Url}: {m.Text}");
+        };
+    }
+
+    /// <summary>What the Content-Security-Policy blocked in this context's pages (empty when the app works under it).</summary>
+    public IReadOnlyCollection<string> CspViolations(IBrowserContext context) =>
+        _cspViolations.TryGetValue(context, out var v) ? v.ToArray() : [];
+
+    /// <summary>For a test that provokes violations on purpose.</summary>
+    public void ForgetCspViolations(IBrowserContext context) => _cspViolations.TryRemove(context, out _);
+
+    /// <summary>Throws when any page of any context hit the policy: a test that does not check it still fails the run.</summary>
+    public void AssertNoCspViolations()
+    {
+        var all = _cspViolations.Values.SelectMany(v => v).ToList();
+        if (all.Count > 0) throw new Xunit.Sdk.XunitException("Content-Security-Policy violations:\n" + string.Join("\n", all));
     }
 
     public static async Task SignInWithPasswordAsync(IPage page, string email, string password)
@@ -163,6 +192,7 @@ public sealed class E2EFixture : IAsyncLifetime
         {
             try { File.Delete(_dbPath + suffix); } catch (IOException) { }
         }
+        AssertNoCspViolations();
     }
 
     private static string FindRepoRoot()

@@ -38,6 +38,8 @@ public abstract class UiTestBase(E2EFixture app, ITestOutputHelper output) : IAs
     {
         lock (_browserErrors) foreach (var e in _browserErrors) Output.WriteLine($"[browser] {e}");
         while (App.ServerLog.TryDequeue(out var line)) Output.WriteLine($"[server] {line}");
+        var csp = _contexts.SelectMany(App.CspViolations).ToList();
         foreach (var c in _contexts) await c.DisposeAsync();
+        Assert.True(csp.Count == 0, "Content-Security-Policy violations:\n" + string.Join("\n", csp));
     }
 }

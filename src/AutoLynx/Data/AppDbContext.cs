@@ -11,6 +11,7 @@ using AutoLynx.Features.Contacts;
 using AutoLynx.Features.Demo;
 using AutoLynx.Features.PhoneLines;
 using AutoLynx.Features.Webhooks;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -19,9 +20,10 @@ namespace AutoLynx.Data;
 
 /// <summary>
 /// The one schema. Each provider has a derived context (<see cref="SqliteAppDbContext"/>, <see cref="PostgresAppDbContext"/>)
-/// so each keeps its own migrations; services depend on this base type.
+/// so each keeps its own migrations; services depend on this base type. It also holds the ASP.NET Data Protection key ring
+/// (<see cref="IDataProtectionKeyContext"/>), so cookies and protected secrets survive restarts and every instance shares them.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
     public DbSet<AllowlistEntry> Allowlist => Set<AllowlistEntry>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
@@ -42,6 +44,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<OutboxMessage> WebhookOutbox => Set<OutboxMessage>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder b)
     {
@@ -171,6 +174,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             e.ToTable("demo_markers");
             e.Property(x => x.Id).ValueGeneratedNever();
         });
+        b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
         CallStatsModel.Configure(b);
         WebhooksModel.Configure(b);
 

@@ -15,12 +15,14 @@ namespace AutoLynx.Hosting;
 /// let <see cref="DemoEnvironment"/> check the database and start the simulator), apply migrations, make sure the first admin
 /// exists, seed the demo, import the account's phone lines. Once the server listens: the banner and how to sign in.
 /// It belongs to no feature: it runs the start-up steps of several (data, auth, demo, phone lines) in the one order that works.
+/// They run in <see cref="StartingAsync"/>, before any hosted service's StartAsync: the Data Protection key ring, the engine
+/// loops and the analytics refresher all read tables these migrations create.
 /// </summary>
 public sealed class StartupTasks(
     IServiceProvider services, DemoMode demo, DemoEnvironment demoEnvironment, IOptions<VapiOptions> vapiOptions, VapiConnection connection,
-    IHostApplicationLifetime lifetime, IServer server, SignInHint signInHint, ILogger<StartupTasks> logger) : IHostedService
+    IHostApplicationLifetime lifetime, IServer server, SignInHint signInHint, ILogger<StartupTasks> logger) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken ct)
+    public async Task StartingAsync(CancellationToken ct)
     {
         var vapi = vapiOptions.Value;
         if (demo.On)
@@ -121,5 +123,9 @@ public sealed class StartupTasks(
         return a?.Replace("://0.0.0.0", "://127.0.0.1").Replace("://[::]", "://127.0.0.1").Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1").TrimEnd('/');
     }
 
+    public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken ct) => Task.CompletedTask;
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -6,21 +6,22 @@ namespace AutoLynx.Tests.Infrastructure;
 /// <summary>The app as its own process (`dotnet AutoLynx.dll`), as an operator starts it: for crashes and refused starts.</summary>
 public static class AppProcess
 {
-    /// <summary>Starts the app with these environment variables; its output is read and dropped.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> env)
+    /// <summary>Starts the app with these environment variables; its output goes to <paramref name="output"/>, or is dropped.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> env, Action<string>? output = null)
     {
         var p = Process.Start(StartInfo(env))!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) output?.Invoke(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) output?.Invoke(e.Data); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
     }
 
     /// <summary>Runs the app until it exits by itself (a refused start); fails the test if it is still running after <paramref name="timeout"/>.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(IReadOnlyDictionary<string, string> env, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(IReadOnlyDictionary<string, string> env, TimeSpan timeout,
+        params string[] args)
     {
-        using var p = Process.Start(StartInfo(env))!;
+        using var p = Process.Start(StartInfo(env, args))!;
         StringBuilder output = new(), error = new();
         p.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         p.ErrorDataReceived += (_, e) => { lock (error) error.AppendLine(e.Data); };
@@ -40,13 +41,15 @@ public static class AppProcess
         lock (output) lock (error) return (p.ExitCode, output.ToString(), error.ToString());
     }
 
-    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> env)
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> env, params string[] args)
     {
         var dll = Dll();
-        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\"")
+        var psi = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env) psi.Environment[k] = v;
         return psi;
     }
