@@ -35,6 +35,8 @@ public static class AppServices
         services.AddOptions<DialerOptions>().BindConfiguration("Dialer").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PhoneOptions>().BindConfiguration("Phone").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().BindConfiguration("Import").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MetricsOptions>().BindConfiguration("Metrics");
+        builder.AddTelemetry();
         services.AddSingleton(TimeProvider.System);
 
         services.AddAppDatabase(config);

@@ -35,6 +35,7 @@ try
     app.MapStaticAssets().AllowAnonymous();
     app.MapOpenApi();
     app.MapHealthEndpoints();
+    app.MapMetricsEndpoint();
     app.MapAuthEndpoints();
     app.MapCampaignEndpoints();
     app.MapCampaignExportEndpoints();
