@@ -76,6 +76,9 @@ public static class AppServices
         services.AddScoped<WebhookApplier>();
         services.AddSingleton<RunningCampaigns>();
         services.AddScoped<CallControl>();
+        services.AddSingleton<VapiReachability>();
+        services.AddSingleton<WebhookFreshness>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookFreshness>());
         services.AddEngine();
 
         // Start-up first (simulator, migrations, seed), then the background loops.
