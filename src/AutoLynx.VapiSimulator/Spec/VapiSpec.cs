@@ -32,7 +32,8 @@ public sealed class VapiSpec
     private readonly JsonObject _paths;
     private readonly Lazy<SchemaVariant> _request;
     private readonly Lazy<SchemaVariant> _response;
-    private readonly ConcurrentDictionary<(bool Closed, string Name), JsonSchema> _schemas = new();
+    // Lazy: GetOrAdd may run its factory twice at once, and building a schema twice registers its URI twice (which throws).
+    private readonly ConcurrentDictionary<(bool Closed, string Name), Lazy<JsonSchema>> _schemas = new();
     private readonly EvaluationOptions _evaluation = new() { OutputFormat = OutputFormat.Hierarchical };
 
     private VapiSpec(JsonObject document)
@@ -82,7 +83,7 @@ public sealed class VapiSpec
 
     private IReadOnlyList<string> Validate(bool closed, string schemaName, JsonNode? body)
     {
-        var schema = _schemas.GetOrAdd((closed, schemaName), key => Build(key.Closed, key.Name));
+        var schema = _schemas.GetOrAdd((closed, schemaName), key => new Lazy<JsonSchema>(() => Build(key.Closed, key.Name))).Value;
         using var instance = JsonDocument.Parse(body?.ToJsonString() ?? "null");
         var result = schema.Evaluate(instance.RootElement, _evaluation);
         return result.IsValid ? [] : SchemaErrors.Describe(result, SchemaAt);

@@ -51,7 +51,7 @@ public sealed class EngineMetrics : IDisposable
     /// <summary>Whether this instance led at its last lease renewal (written by the lease).</summary>
     public bool Leading { get; set; }
 
-    /// <summary>The last sample of the inbox (written by <see cref="InboxBacklogSampler"/>).</summary>
+    /// <summary>The last sample of the inbox (written by <see cref="Calls.InboxBacklogSampler"/>).</summary>
     public (long Rows, double OldestAgeSeconds) InboxBacklogSample { get; set; }
 
     /// <summary>Registers an observable gauge on this meter (for parts outside the engine: webhook freshness, Vapi reachability).</summary>
