@@ -22,6 +22,7 @@ try
 
     var app = builder.Build();
 
+    app.UseHttpLogging(); // method, path, status, duration: never the query string (Telemetry)
     app.UseExceptionHandler();
     // A status without a body: ProblemDetails under /api; everywhere else the app's own page, in its layout, with a way back.
     app.UseWhen(ctx => AuthSetup.IsApi(ctx.Request), api => api.UseStatusCodePages());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AutoLynx.Data;
 using AutoLynx.Features.Engine;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -22,6 +23,9 @@ public static class Telemetry
     /// <summary>Set when an OTLP collector should receive traces and metrics (the standard variable; configuration works too).</summary>
     public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>ASP.NET Core's "Request starting/finished" lines, with the query string.</summary>
+    public const string RequestLinesCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
@@ -38,6 +42,15 @@ public static class Telemetry
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
         }
+        // ASP.NET Core's own request lines carry the query string (a sign-in link's token, a searched phone number): kept
+        // off whatever level is configured. The HTTP logging middleware logs method, path, status and duration instead
+        // (category Microsoft.AspNetCore.HttpLogging, Information; off with the shipped Microsoft.AspNetCore=Warning).
+        builder.Logging.AddFilter(RequestLinesCategory, LogLevel.Warning);
+        builder.Services.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
 
         builder.Services.AddOpenTelemetry()

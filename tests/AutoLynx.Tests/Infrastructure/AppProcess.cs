@@ -6,12 +6,12 @@ namespace AutoLynx.Tests.Infrastructure;
 /// <summary>The app as its own process (`dotnet AutoLynx.dll`), as an operator starts it: for crashes and refused starts.</summary>
 public static class AppProcess
 {
-    /// <summary>Starts the app with these environment variables; its output is read and dropped.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> env)
+    /// <summary>Starts the app with these environment variables; its output lines go to <paramref name="line"/>, or are dropped.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> env, Action<string>? line = null)
     {
         var p = Process.Start(StartInfo(env))!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) line?.Invoke(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) line?.Invoke(e.Data); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
