@@ -14,6 +14,12 @@ public sealed class VapiOptions
     /// <summary>The address Vapi calls back (this app's public base URL).</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>A call placed this long ago, after the last accepted webhook, and still live: webhooks are not arriving (readyz, campaign page).</summary>
+    public TimeSpan WebhookStaleAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long /readyz trusts its last probe of the Vapi API before asking again.</summary>
+    public TimeSpan ProbeEvery { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Per-request timeout of the Vapi client. A timed-out POST /call is ambiguous and resolved by lookup.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -36,6 +36,8 @@ public static class AppServices
         services.AddOptions<DialerOptions>().BindConfiguration("Dialer").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PhoneOptions>().BindConfiguration("Phone").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ImportOptions>().BindConfiguration("Import").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MetricsOptions>().BindConfiguration("Metrics");
+        builder.AddTelemetry();
         services.AddSingleton(TimeProvider.System);
 
         services.AddAppDatabase(config);
@@ -80,6 +82,9 @@ public static class AppServices
         services.AddScoped<WebhookApplier>();
         services.AddSingleton<RunningCampaigns>();
         services.AddScoped<CallControl>();
+        services.AddSingleton<VapiReachability>();
+        services.AddSingleton<WebhookFreshness>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookFreshness>());
         services.AddEngine();
 
         // Start-up first (simulator, migrations, seed), then the background loops.

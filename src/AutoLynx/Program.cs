@@ -28,6 +28,7 @@ try
     var app = builder.Build();
 
     app.UseAutoLynxSecurityHeaders();
+    app.UseHttpLogging(); // method, path, status, duration: never the query string (Telemetry)
     app.UseExceptionHandler();
     // A status without a body: ProblemDetails under /api; everywhere else the app's own page, in its layout, with a way back.
     app.UseWhen(ctx => AuthSetup.IsApi(ctx.Request), api => api.UseStatusCodePages());
@@ -41,6 +42,7 @@ try
     app.MapStaticAssets().AllowAnonymous();
     app.MapOpenApi();
     app.MapHealthEndpoints();
+    app.MapMetricsEndpoint();
     app.MapAuthEndpoints();
     app.MapCampaignEndpoints();
     app.MapCampaignExportEndpoints();

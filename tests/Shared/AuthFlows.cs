@@ -37,9 +37,9 @@ public static partial class AuthFlows
     }
 
     /// <summary>Asks for a link on the sign-in page, reads it from the mail sink and confirms it: the client then has a session.</summary>
-    public static async Task<HttpClient> SignInWithLinkAsync(Uri baseUrl, string email, SmtpSink mail)
+    public static async Task<HttpClient> SignInWithLinkAsync(Uri baseUrl, string email, SmtpSink mail, HttpClient? client = null)
     {
-        var client = CookieClient(baseUrl);
+        client ??= CookieClient(baseUrl);
         var sent = DateTimeOffset.UtcNow.AddSeconds(-1);
         using (var ask = await PostFormAsync(client, "signin", "magic", new Dictionary<string, string> { ["Magic.Email"] = email }))
             if (ask.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"Asking for a link answered {(int)ask.StatusCode}.");

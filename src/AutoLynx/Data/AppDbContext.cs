@@ -35,6 +35,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Call> Calls => Set<Call>();
     public DbSet<CallEvent> CallEvents => Set<CallEvent>();
     public DbSet<WebhookInboxItem> WebhookInbox => Set<WebhookInboxItem>();
+    public DbSet<Heartbeat> Heartbeats => Set<Heartbeat>();
     public DbSet<DncEntry> DncEntries => Set<DncEntry>();
     public DbSet<AuditLogEntry> AuditLog => Set<AuditLogEntry>();
     public DbSet<Lease> Leases => Set<Lease>();
@@ -152,6 +153,14 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         {
             e.ToTable("webhook_inbox");
             e.HasIndex(x => new { x.ProcessedAt, x.Id });
+            e.Property(x => x.TraceParent).HasMaxLength(55);
+        });
+        b.Entity<Heartbeat>(e =>
+        {
+            e.ToTable("heartbeats");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(50);
+            e.HasData(new Heartbeat { Name = Heartbeat.WebhookReceived });
         });
         b.Entity<DncEntry>(e =>
         {

@@ -64,7 +64,9 @@ public static class AuthSetup
         {
             // Bearer credentials are for the JSON API only (not pages, not the Blazor circuit). Webhooks and the tick
             // carry their own secrets (a webhook's may even be a Bearer): no user lookup for them.
-            if (!IsApi(http.Request) || IsMachineEndpoint(http.Request) || !TryGetBearer(http.Request, out var value))
+            // /metrics takes an admin's API token too (or the scrape token, which it checks itself).
+            if (!(IsApi(http.Request) || http.Request.Path.StartsWithSegments(Hosting.MetricsEndpoint.Path)) || IsMachineEndpoint(http.Request)
+                || !TryGetBearer(http.Request, out var value))
                 return IdentityConstants.ApplicationScheme;
             // A JWT (three dot-separated parts) is Supabase's; anything else is one of our API tokens.
             return auth.Supabase.Enabled && value.Count(c => c == '.') == 2 ? SupabaseScheme : ApiTokenHandler.SchemeName;

@@ -25,6 +25,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
     {
         var now = time.GetUtcNow().UtcDateTime;
         batch.Rows++;
+        using var span = WebhookTrace.StartApply(row, row.MessageType);
         var parsed = VapiWebhookParser.Parse(row.Body);
         if (!parsed.Ok)
         {

@@ -24,27 +24,30 @@ public static class WebhookEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext http, IOptionsMonitor<VapiOptions> options,
-        WebhookIntake intake, TimeProvider time, EngineMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
+        WebhookIntake intake, WebhookFreshness freshness, TimeProvider time, EngineMetrics metrics, ILoggerFactory loggers, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var logger = loggers.CreateLogger("AutoLynx.Webhooks");
         var o = options.CurrentValue;
         var check = CheckHeaders(http.Request, o, time);
-        if (check == HeaderCheck.Refused) return Unauthorized(http, logger);
+        if (check == HeaderCheck.Refused) return Unauthorized(http, logger, metrics, freshness, time);
 
         // Authenticated (or signed, to be checked against the body): now the body may be read, up to the cap. Kestrel
         // enforces the cap as it reads (413), so a body without Content-Length cannot go past it either.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = o.WebhookMaxBodyBytes;
-        if (http.Request.ContentLength > o.WebhookMaxBodyBytes) return TooLarge(http, o);
+        if (http.Request.ContentLength > o.WebhookMaxBodyBytes) return TooLarge(http, o, metrics);
         var body = await ReadBodyAsync(http.Request, o.WebhookMaxBodyBytes, ct);
-        if (body is null) return TooLarge(http, o);
+        if (body is null) return TooLarge(http, o, metrics);
 
-        if (check == HeaderCheck.NeedsBody && !VerifyHmac(http.Request, body, o, time)) return Unauthorized(http, logger);
+        if (check == HeaderCheck.NeedsBody && !VerifyHmac(http.Request, body, o, time)) return Unauthorized(http, logger, metrics, freshness, time);
 
         var parsed = VapiWebhookParser.Parse(body);
         if (parsed.Error is WebhookParseError.NotJson or WebhookParseError.NoMessage)
+        {
+            metrics.WebhookRejected.Add(1, Reason("not_vapi"));
             return TypedResults.Problem(statusCode: 400, title: "Not a Vapi server message",
                 detail: "Expected a JSON body of the form {\"message\": {\"type\": …}}.");
+        }
 
         // Vapi sends what the assistant's serverMessages ask for (its default list when unset): what AutoLynx does not apply
         // is acknowledged and dropped, so a chatty assistant costs a verification, not storage.
@@ -62,16 +65,20 @@ public static class WebhookEndpoints
                 Body = Encoding.UTF8.GetString(body),
                 MessageType = Truncate(parsed.Message?.Type, 100),
                 ProviderCallId = Truncate(parsed.Message?.Call?.Id, 100),
+                TraceParent = WebhookTrace.Current(),
             }, ct);
         }
         catch (WebhookNotStoredException ex)
         {
             // Not stored, so not acknowledged: a sender with retries tries again, and the reconciler recovers the rest.
             logger.LogWarning("Webhook not stored: {Error}", ex.InnerException?.Message ?? ex.Message);
+            metrics.WebhookRejected.Add(1, Reason("not_stored"));
             http.Response.Headers.RetryAfter = "5";
             return TypedResults.Problem(statusCode: 503, title: "Webhook not stored", detail: "AutoLynx could not store the webhook just now; try again.");
         }
         metrics.WebhookStore.Record(EngineMetrics.Ms(started));
+        metrics.WebhookReceived.Add(1);
+        freshness.Received(time.GetUtcNow().UtcDateTime);
         return TypedResults.Ok(new { });
     }
 
@@ -122,8 +129,12 @@ public static class WebhookEndpoints
     }
 
     /// <summary>401; the body is neither read nor drained.</summary>
-    private static IResult Unauthorized(HttpContext http, ILogger logger)
+    private static KeyValuePair<string, object?> Reason(string reason) => new("reason", reason);
+
+    private static IResult Unauthorized(HttpContext http, ILogger logger, EngineMetrics metrics, WebhookFreshness freshness, TimeProvider time)
     {
+        metrics.WebhookRejected.Add(1, Reason("verification"));
+        freshness.Rejected(time.GetUtcNow().UtcDateTime);
         // A security event: who knocked, never what they sent.
         logger.LogWarning("Webhook rejected: verification failed (remote {Remote}, Content-Length {Length})",
             http.Connection.RemoteIpAddress, http.Request.ContentLength);
@@ -131,8 +142,9 @@ public static class WebhookEndpoints
         return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: "The webhook's credentials are missing or wrong.");
     }
 
-    private static IResult TooLarge(HttpContext http, VapiOptions o)
+    private static IResult TooLarge(HttpContext http, VapiOptions o, EngineMetrics metrics)
     {
+        metrics.WebhookRejected.Add(1, Reason("too_large"));
         RefuseBody(http);
         return TypedResults.Problem(statusCode: 413, title: "Webhook body too large",
             detail: $"A webhook body may be at most {o.WebhookMaxBodyBytes:N0} bytes (Vapi:WebhookMaxBodyBytes).");

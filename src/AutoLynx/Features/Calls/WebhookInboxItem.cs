@@ -8,6 +8,8 @@ public sealed class WebhookInboxItem
     public required string Body { get; set; }
     public string? MessageType { get; set; }
     public string? ProviderCallId { get; set; }
+    /// <summary>The W3C traceparent of the request that delivered it: its apply and live update continue that trace.</summary>
+    public string? TraceParent { get; set; }
     public DateTime? ProcessedAt { get; set; }
     public int Attempts { get; set; }
     public DateTime? NextAttemptAt { get; set; }

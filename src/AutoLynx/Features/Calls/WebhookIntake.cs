@@ -126,7 +126,7 @@ public sealed class WebhookIntake(IServiceScopeFactory scopes, EngineLease lease
         /// <summary>A fresh entity per attempt: a failed SaveChanges leaves keys and state on the one it tried.</summary>
         public WebhookInboxItem Copy() => new()
         {
-            ReceivedAt = row.ReceivedAt, Body = row.Body, MessageType = row.MessageType, ProviderCallId = row.ProviderCallId,
+            ReceivedAt = row.ReceivedAt, Body = row.Body, MessageType = row.MessageType, ProviderCallId = row.ProviderCallId, TraceParent = row.TraceParent,
         };
     }
 }

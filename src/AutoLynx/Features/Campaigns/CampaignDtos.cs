@@ -22,7 +22,7 @@ public sealed record CampaignSummary(
     DateTime CreatedAt, DateTime? QueuedAt, DateTime? StartedAt, DateTime? RunningAt, DateTime? PausedAt,
     DateTime? StoppedAt, DateTime? CompletedAt, CampaignCounters Counters,
     IReadOnlyList<BatchProgress>? Batches, CampaignPolicy? Policy = null, CampaignWaiting? Waiting = null,
-    AutoLynx.Features.PhoneLines.LineHealthSummary? LineHealth = null);
+    AutoLynx.Features.PhoneLines.LineHealthSummary? LineHealth = null, WebhookFreshnessReport? Webhooks = null);
 
 /// <summary>Why a campaign with contacts left places no call right now, and until when: it never just looks stuck.</summary>
 public sealed record CampaignWaiting(ContactReason Reason, DateTime? Until, string Message);

@@ -192,12 +192,14 @@ public static class CampaignEndpoints
         return TypedResults.Ok(await q.ListAsync(page ?? 1, pageSize ?? 25, s, search, Viewer.Require(user), ct));
     }
 
-    /// <summary>The summary, with the health of the campaign's line (a failing line is named there).</summary>
-    private static async Task<IResult> GetAsync(long id, CampaignQueries q, AutoLynx.Features.PhoneLines.PhoneLineHealthService health, CancellationToken ct)
+    /// <summary>The summary, with the health of the campaign's line (a failing line is named there) and whether its calls' webhooks arrive.</summary>
+    private static async Task<IResult> GetAsync(long id, CampaignQueries q, AutoLynx.Features.PhoneLines.PhoneLineHealthService health,
+        WebhookFreshness freshness, AppDbContext db, CancellationToken ct)
     {
         if (await q.GetSummaryAsync(id, ct) is not { } s) return NotFound(id);
         var line = await health.GetAsync(s.PhoneLineId, askProvider: false, ct);
-        return TypedResults.Ok(line is null ? s : s with { LineHealth = AutoLynx.Features.PhoneLines.LineHealthSummary.Of(line) });
+        if (line is not null) s = s with { LineHealth = AutoLynx.Features.PhoneLines.LineHealthSummary.Of(line) };
+        return TypedResults.Ok(s with { Webhooks = await freshness.CheckAsync(db, id, ct) });
     }
 
     private static async Task<IResult> UpdateAsync(long id, UpdateCampaignRequest body, CampaignService s, CampaignQueries q, CancellationToken ct)

@@ -12,7 +12,7 @@ namespace AutoLynx.Features.Engine;
 /// ends, the spend cap, and the failure-spike breaker. A rule that stops a campaign pauses it with the reason in words.
 /// </summary>
 public sealed class CampaignGuards(AppDbContext db, CampaignService campaigns, EngineTransitions transitions, LeaderWrites writes,
-    IOptionsMonitor<DialerOptions> options, ActiveCallCounts counts, Compliance.ComplianceDefaults compliance, TimeProvider time, ILogger<CampaignGuards> logger)
+    IOptionsMonitor<DialerOptions> options, ActiveCallCounts counts, Compliance.ComplianceDefaults compliance, TimeProvider time, EngineMetrics metrics, ILogger<CampaignGuards> logger)
 {
     private static readonly CallOutcome[] Faults = [CallOutcome.FailedToConnect, CallOutcome.ProviderFault, CallOutcome.VapiFault, CallOutcome.Error];
 
@@ -87,6 +87,7 @@ public sealed class CampaignGuards(AppDbContext db, CampaignService campaigns, E
         await writes.RunAsync(db, () => campaigns.PauseForProblemAsync(campaignId,
             $"Paused by the failure breaker: {faults} of the last {last.Count} calls failed at the carrier, a provider or Vapi. " +
             "Check the phone line's health and Vapi's status, then resume.", ct), ct);
+        metrics.BreakerTrips.Add(1);
         logger.LogWarning("Campaign {CampaignId}: the failure breaker tripped ({Faults} of {Count})", campaignId, faults, last.Count);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AutoLynx.Features.Calls;
 
 namespace AutoLynx.Features.Engine;
@@ -6,7 +7,10 @@ namespace AutoLynx.Features.Engine;
 public sealed class EffectBatch
 {
     public List<(long Campaign, long Line)> Releases { get; } = [];
-    public List<CampaignChange> Changes { get; } = [];
+    /// <summary>Live updates to publish, each with the span it was made in (so its publish joins that trace).</summary>
+    public List<(CampaignChange Change, ActivityContext MadeIn)> Changes { get; } = [];
+
+    public void Changed(CampaignChange change) => Changes.Add((change, Activity.Current?.Context ?? default));
     /// <summary>Campaigns to offer for completion though no call was released (an end-of-call report arrived).</summary>
     public HashSet<long> Completions { get; } = [];
     public bool Wake { get; set; }

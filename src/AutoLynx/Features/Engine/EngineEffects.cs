@@ -17,7 +17,7 @@ public sealed class EngineEffects(ActiveCallCounts counts, DispatcherSignal disp
     {
         var batch = LeaderWrites.CurrentEffects;
         batch.Releases.Add((campaignId, lineId));
-        batch.Changes.Add(CampaignChange.ForCall(campaignId, callId, status, at));
+        batch.Changed(CampaignChange.ForCall(campaignId, callId, status, at));
     }
 
     /// <summary>
@@ -29,15 +29,15 @@ public sealed class EngineEffects(ActiveCallCounts counts, DispatcherSignal disp
         var batch = LeaderWrites.CurrentEffects;
         counts.Claimed(campaignId, lineId, 1);
         batch.CountsRaised = true;
-        batch.Changes.Add(CampaignChange.ForCall(campaignId, callId, status, at));
+        batch.Changed(CampaignChange.ForCall(campaignId, callId, status, at));
     }
 
     /// <summary>A call changed in a way pages show (a status, the end-of-call report's details).</summary>
     public void Changed(long campaignId, long callId, CallStatus status, DateTime at)
-        => LeaderWrites.CurrentEffects.Changes.Add(CampaignChange.ForCall(campaignId, callId, status, at));
+        => LeaderWrites.CurrentEffects.Changed(CampaignChange.ForCall(campaignId, callId, status, at));
 
     /// <summary>Contacts of the campaign now wait or were skipped (their hours, the do-not-call list…): pages show why.</summary>
-    public void ContactsChanged(long campaignId) => LeaderWrites.CurrentEffects.Changes.Add(new CampaignChange(campaignId, ChangeKind.Updated));
+    public void ContactsChanged(long campaignId) => LeaderWrites.CurrentEffects.Changed(new CampaignChange(campaignId, ChangeKind.Updated));
 
     /// <summary>An ended call's end-of-call report arrived: its campaign may complete now (it waited for the report).</summary>
     public void Reported(long campaignId) => LeaderWrites.CurrentEffects.Completions.Add(campaignId);
@@ -55,7 +55,11 @@ public sealed class EngineEffects(ActiveCallCounts counts, DispatcherSignal disp
         }
         foreach (var campaign in batch.Completions) completions.Request(campaign);
         if (batch.Releases.Count > 0 || batch.Wake) dispatcher.Wake();
-        foreach (var change in batch.Changes) hub.Publish(change);
+        foreach (var (change, madeIn) in batch.Changes)
+        {
+            using var span = WebhookTrace.StartPublish(madeIn, change);
+            hub.Publish(change);
+        }
     }
 
     internal void RolledBack(EffectBatch batch)

@@ -13,7 +13,7 @@ namespace AutoLynx.Features.Engine;
 /// that was paused (GC, VM freeze) stops acting before anyone else can take over.
 /// </summary>
 public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, SqliteWriteGate gate, DatabaseInfo database,
-    Microsoft.Extensions.Options.IOptionsMonitor<DialerOptions> options, ILogger<EngineLease> logger) : BackgroundService
+    Microsoft.Extensions.Options.IOptionsMonitor<DialerOptions> options, EngineMetrics metrics, ILogger<EngineLease> logger) : BackgroundService
 {
     public const string Name = "engine";
     private TimeSpan Ttl => options.CurrentValue.LeaseTtl;
@@ -99,8 +99,12 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
         if (n == 1 && !wasLeader) Interlocked.Increment(ref _term);
         // Measured from when we asked, not when we got the answer: a slow round trip shortens our window.
         Volatile.Write(ref _actUntil, n == 1 ? ActUntil(asked) : 0);
+        metrics.Leading = IsLeader;
         if (IsLeader != wasLeader)
+        {
+            metrics.LeaseChanges.Add(1, new KeyValuePair<string, object?>("change", IsLeader ? "acquired" : "lost"));
             logger.LogInformation(IsLeader ? "This instance ({Instance}) now leads the background work" : "This instance ({Instance}) no longer leads", me);
+        }
         return n == 1;
     }
 
@@ -129,7 +133,12 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
         {
             var was = IsLeader;
             Volatile.Write(ref _actUntil, 0);
-            if (was) logger.LogWarning("This instance ({Instance}) lost the engine lease; its write was rolled back", me);
+            metrics.Leading = false;
+            if (was)
+            {
+                metrics.LeaseChanges.Add(1, new KeyValuePair<string, object?>("change", "lost"));
+                logger.LogWarning("This instance ({Instance}) lost the engine lease; its write was rolled back", me);
+            }
             throw new LeaseLostException();
         }
         var until = ActUntil(asked);

@@ -26,9 +26,38 @@ public sealed class EngineMetrics : IDisposable
         Accept = _meter.CreateHistogram<double>("autolynx.launch.accept", "ms", "Saving the provider id (QUEUED) after a 2xx");
         Refill = _meter.CreateHistogram<double>("autolynx.dispatch.refill", "ms", "A slot freed → the POST /call that refills it is sent");
         GateWait = _meter.CreateHistogram<double>("autolynx.db.write_gate_wait", "ms", "SQLite only: waiting for the in-process write gate");
-        WebhookUnused = _meter.CreateCounter<long>("autolynx.webhook.unused", "messages",
+        WebhookUnused = _meter.CreateCounter<long>("autolynx.webhook.unused", "{webhook}",
             "Verified webhooks of a type AutoLynx does not apply (conversation-update, speech-update…): answered, not stored");
+
+        // For alerts (docs/operations.md).
+        WebhookReceived = _meter.CreateCounter<long>("autolynx.webhook.received", "{webhook}", "Webhooks verified and stored in the inbox");
+        WebhookRejected = _meter.CreateCounter<long>("autolynx.webhook.rejected", "{webhook}",
+            "Webhooks refused: reason=verification (wrong or missing secret/signature), too_large, not_vapi, not_stored");
+        LookupFailures = _meter.CreateCounter<long>("autolynx.lookup.failures", "{lookup}",
+            "Looking a call up at Vapi failed (kind=launch: is this ambiguous POST a call?; kind=silent: what happened to a silent call?)");
+        LeaseChanges = _meter.CreateCounter<long>("autolynx.lease.changes", "{change}", "This instance gained (change=acquired) or lost (change=lost) the engine lease");
+        BreakerTrips = _meter.CreateCounter<long>("autolynx.breaker.trips", "{trip}", "Campaigns paused by the failure-spike breaker");
+        _meter.CreateObservableGauge("autolynx.lease.leader", () => Leading ? 1 : 0, "{bool}", "1 while this instance leads the background work");
+        _meter.CreateObservableGauge("autolynx.inbox.backlog", () => InboxBacklogSample.Rows, "{row}",
+            "Webhook inbox rows not applied yet (sampled by the leader every few seconds)");
+        _meter.CreateObservableGauge("autolynx.inbox.oldest_age", () => InboxBacklogSample.OldestAgeSeconds, "s",
+            "Age of the oldest webhook inbox row not applied yet (0 when none; sampled by the leader)");
     }
+
+    public Counter<long> WebhookReceived { get; }
+    public Counter<long> WebhookRejected { get; }
+    public Counter<long> LookupFailures { get; }
+    public Counter<long> LeaseChanges { get; }
+    public Counter<long> BreakerTrips { get; }
+
+    /// <summary>Whether this instance led at its last lease renewal (written by the lease).</summary>
+    public bool Leading { get; set; }
+
+    /// <summary>The last sample of the inbox (written by <see cref="Calls.InboxBacklogSampler"/>).</summary>
+    public (long Rows, double OldestAgeSeconds) InboxBacklogSample { get; set; }
+
+    /// <summary>Registers an observable gauge on this meter (for parts outside the engine: webhook freshness, Vapi reachability).</summary>
+    public void Gauge(string name, Func<double> read, string unit, string description) => _meter.CreateObservableGauge(name, read, unit, description);
 
     public Histogram<double> WebhookStore { get; }
     public Histogram<double> InboxLag { get; }

@@ -42,6 +42,7 @@ public static class EngineServices
         services.AddHostedService(sp => sp.GetRequiredService<WebhookProcessor>());
         services.AddSingleton<WebhookIntake>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookIntake>());
+        services.AddHostedService<InboxBacklogSampler>();
         services.AddSingleton<StuckCallReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<StuckCallReconciler>());
         services.AddSingleton<CallDispatcher>();

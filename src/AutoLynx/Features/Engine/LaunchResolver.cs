@@ -19,7 +19,7 @@ namespace AutoLynx.Features.Engine;
 /// campaign always finishes (its contact fails: it may have rung).
 /// </summary>
 public sealed class LaunchResolver(IServiceScopeFactory scopes, TimeProvider time, CallLauncher launcher, LeaderWrites writes,
-    IOptionsMonitor<DialerOptions> dialer, IOptionsMonitor<VapiOptions> vapiOptions, ILogger<LaunchResolver> logger)
+    IOptionsMonitor<DialerOptions> dialer, IOptionsMonitor<VapiOptions> vapiOptions, EngineMetrics metrics, ILogger<LaunchResolver> logger)
 {
     private const int BatchSize = 100;
     private DateTime Now => time.GetUtcNow().UtcDateTime;
@@ -91,6 +91,7 @@ public sealed class LaunchResolver(IServiceScopeFactory scopes, TimeProvider tim
         var since = row.PostedAt ?? row.CreatedAt;
         if (error is not null)
         {
+            metrics.LookupFailures.Add(1, new KeyValuePair<string, object?>("kind", "launch"));
             if (Now - since > o.LookupGiveUpAfter)
             {
                 await writes.RunAsync(db, () => t.TimedOutAsync(row.Id,

@@ -17,7 +17,7 @@ namespace AutoLynx.Features.Engine;
 /// report never came is filled in the same way, and given up on after the same time (its call.ended webhook waits for it).
 /// </summary>
 public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMonitor<DialerOptions> options, TimeProvider time,
-    LaunchResolver resolver, WebhookInboxSignal inbox, EngineLease lease, LeaderWrites writes, ILogger<StuckCallReconciler> logger) : BackgroundService
+    LaunchResolver resolver, WebhookInboxSignal inbox, EngineLease lease, LeaderWrites writes, EngineMetrics metrics, ILogger<StuckCallReconciler> logger) : BackgroundService
 {
     /// <summary>An ended call we stopped asking about: its end-of-call report never came and Vapi could not give it.</summary>
     public static readonly DateTime NeverAgain = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
@@ -106,6 +106,7 @@ public sealed class StuckCallReconciler(IServiceScopeFactory scopes, IOptionsMon
                 }, ct);
                 continue;
             }
+            metrics.LookupFailures.Add(1, new KeyValuePair<string, object?>("kind", "silent"));
             var silentFor = now - (s.LastEventAt ?? now);
             if (silentFor > o.StuckAfter + o.GiveUpAfter)
             {

@@ -75,6 +75,7 @@ public sealed class AuthMatrixTests(AuthMatrixFixture f, ITestOutputHelper outpu
     [
         new("GET", "/healthz", Kind.Public, _ => "healthz", 200),
         new("GET", "/readyz", Kind.Public, _ => "readyz", 200),
+        new("GET", "/metrics", Kind.Admin, _ => "metrics", 200),
         new("POST", "/api/webhooks/vapi", Kind.Machine, _ => "api/webhooks/vapi", 401, () => Json(new { message = new { type = "status-update" } })),
         new("POST", "/api/scheduler/tick", Kind.Machine, _ => "api/scheduler/tick", 401),
         new("GET", "/openapi/{documentName}.json", Kind.User, _ => "openapi/v1.json", 200),

@@ -641,6 +641,29 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.ToTable("call_events", (string)null);
                 });
 
+            modelBuilder.Entity("AutoLynx.Features.Calls.Heartbeat", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime?>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_heartbeats");
+
+                    b.ToTable("heartbeats", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "webhook-received"
+                        });
+                });
+
             modelBuilder.Entity("AutoLynx.Features.Calls.WebhookInboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -682,6 +705,11 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("trace_parent");
 
                     b.HasKey("Id")
                         .HasName("pk_webhook_inbox");

@@ -621,6 +621,29 @@ namespace AutoLynx.Data.Migrations.Sqlite
                     b.ToTable("call_events", (string)null);
                 });
 
+            modelBuilder.Entity("AutoLynx.Features.Calls.Heartbeat", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime?>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_heartbeats");
+
+                    b.ToTable("heartbeats", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "webhook-received"
+                        });
+                });
+
             modelBuilder.Entity("AutoLynx.Features.Calls.WebhookInboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -660,6 +683,11 @@ namespace AutoLynx.Data.Migrations.Sqlite
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("received_at");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_parent");
 
                     b.HasKey("Id")
                         .HasName("pk_webhook_inbox");
