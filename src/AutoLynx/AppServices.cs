@@ -113,6 +113,7 @@ public static class AppServices
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new Wire.WireEnumConverter());
         });
         return builder;
     }

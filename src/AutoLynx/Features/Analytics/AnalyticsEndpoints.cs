@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AutoLynx.Features.ApiDocs;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Campaigns;
 
@@ -11,10 +12,11 @@ public static class AnalyticsEndpoints
 
     public static IEndpointRouteBuilder MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/analytics").WithTags("Analytics");
-        g.MapGet("/overview", OverviewAsync)
+        var g = app.MapGroup("/api/analytics").WithTags("Analytics").SignInRequired();
+        g.MapGet("/overview", OverviewAsync).Produces<AnalyticsReport>().ProducesValidationProblem()
             .WithSummary("Figures over a range (default: the last 30 days) of the campaigns the caller may see");
         g.MapGet("/campaigns/{id:long}", CampaignAsync).AddEndpointFilter(CampaignEndpoints.OwnCampaignsOnly)
+            .Produces<AnalyticsReport>().ProducesValidationProblem().Problems(404)
             .WithSummary("Figures of one campaign (default: all its calls)");
         return app;
     }

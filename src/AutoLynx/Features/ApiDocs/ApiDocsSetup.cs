@@ -45,6 +45,7 @@ public static class ApiDocsSetup
             });
             o.AddSchemaTransformer((schema, ctx, _) =>
             {
+                WireSchemas.Tidy(schema, ctx.JsonTypeInfo.Type);
                 if (ctx.JsonTypeInfo.Type.IsAssignableTo(typeof(ProblemDetails)) && ctx.JsonPropertyInfo is null)
                 {
                     schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
@@ -58,6 +59,7 @@ public static class ApiDocsSetup
                 return Task.CompletedTask;
             });
             o.AddOperationTransformer(MultipartUpload.DescribeAsync);
+            o.AddOperationTransformer(FileResponse.Describe);
         });
         return services;
     }

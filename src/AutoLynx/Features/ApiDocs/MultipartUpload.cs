@@ -32,3 +32,25 @@ public static class MultipartUploadExtensions
     public static RouteHandlerBuilder AcceptsMultipart<TForm>(this RouteHandlerBuilder builder)
         => builder.WithMetadata(new MultipartUpload(typeof(TForm)));
 }
+
+/// <summary>Short ways to say in the document what an endpoint answers besides its success.</summary>
+public static class ApiResponses
+{
+    /// <summary>ProblemDetails answers with these statuses.</summary>
+    public static RouteHandlerBuilder Problems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses) builder.ProducesProblem(status);
+        return builder;
+    }
+
+    /// <summary>For a group: 401 without a valid token (and 403 when <paramref name="admin"/>), on every endpoint in it.</summary>
+    public static TBuilder SignInRequired<TBuilder>(this TBuilder builder, bool admin = false) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(e =>
+        {
+            e.Metadata.Add(new ProducesResponseTypeMetadata(401, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+            if (admin) e.Metadata.Add(new ProducesResponseTypeMetadata(403, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        });
+        return builder;
+    }
+}

@@ -1,6 +1,8 @@
 using AutoLynx.Features.Auth;
 using System.Text.Json.Nodes;
 using Microsoft.Net.Http.Headers;
+using Microsoft.AspNetCore.Http.HttpResults;
+using AutoLynx.Features.ApiDocs;
 
 namespace AutoLynx.Features.Assistants;
 
@@ -14,26 +16,49 @@ public static class AssistantEndpoints
 {
     public static IEndpointRouteBuilder MapAssistantEndpoints(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/assistants").WithTags("Assistants");
-        g.MapGet("/", ListAsync);
-        g.MapPost("/", CreateAsync).RequireAuthorization(AuthSetup.AdminPolicy);
-        g.MapPost("/import", ImportAsync).RequireAuthorization(AuthSetup.AdminPolicy);
-        g.MapGet("/{id:long}", GetAsync);
-        g.MapPatch("/{id:long}", UpdateAsync).RequireAuthorization(AuthSetup.AdminPolicy);
-        g.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(AuthSetup.AdminPolicy);
-        g.MapGet("/{id:long}/drift", DriftAsync);
-        g.MapPost("/{id:long}/refresh", RefreshAsync).RequireAuthorization(AuthSetup.AdminPolicy);
-        g.MapPost("/{id:long}/push", PushAsync).RequireAuthorization(AuthSetup.AdminPolicy);
+        var g = app.MapGroup("/api/assistants").WithTags("Assistants").SignInRequired();
+        // Vapi's failures: 422 it refused (its messages in vapiMessages), 502 it failed, 503 it rate-limited us (Retry-After).
+        int[] vapi = [422, 502, 503];
+        g.MapGet("/", ListAsync)
+            .WithSummary("The Assistant Directory; active and search (name) filter it");
+        g.MapPost("/", CreateAsync).RequireAuthorization(AuthSetup.AdminPolicy)
+            .Produces<AssistantView>(StatusCodes.Status201Created).ProducesValidationProblem().Problems([403, 404, 409, .. vapi])
+            .WithSummary("Creates an assistant on Vapi and in the directory (admins), from a config or a template")
+            .WithDescription("config is a Vapi assistant (JSON object); templateId starts from one of /api/assistant-templates. The ETag header carries its version.");
+        g.MapPost("/import", ImportAsync).RequireAuthorization(AuthSetup.AdminPolicy)
+            .Produces<AssistantView>().Produces<AssistantView>(StatusCodes.Status201Created).ProducesValidationProblem().Problems([403, 404, .. vapi])
+            .WithSummary("Imports an assistant that exists on Vapi by its id (admins); 200 when it was already in the directory");
+        g.MapGet("/{id:long}", GetAsync).Produces<AssistantView>().Problems(404)
+            .WithSummary("One assistant with its config; the ETag header carries its version");
+        g.MapPatch("/{id:long}", UpdateAsync).RequireAuthorization(AuthSetup.AdminPolicy)
+            .Produces<AssistantView>().ProducesValidationProblem().Problems([403, 404, 409, .. vapi])
+            .WithSummary("Changes an assistant's name, config (the Vapi fields sent) or active (admins)")
+            .WithDescription("With version (or If-Match) the change is conditional: a stale version answers 409 version-conflict.");
+        g.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(AuthSetup.AdminPolicy)
+            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().Problems([403, 404, 409, .. vapi])
+            .WithSummary("Removes an assistant from the directory (admins); alsoOnVapi=true deletes it on Vapi too")
+            .WithDescription("409 while an unfinished campaign uses it (those campaigns are in the problem's campaigns).");
+        g.MapGet("/{id:long}/drift", DriftAsync).Produces<DriftReport>().Problems([404, .. vapi])
+            .WithSummary("Compares the directory's config with the assistant on Vapi");
+        g.MapPost("/{id:long}/refresh", RefreshAsync).RequireAuthorization(AuthSetup.AdminPolicy)
+            .Produces<DriftReport>().ProducesValidationProblem().Problems([403, 404, 409, .. vapi])
+            .WithSummary("Takes Vapi's version of the assistant into the directory (admins)");
+        g.MapPost("/{id:long}/push", PushAsync).RequireAuthorization(AuthSetup.AdminPolicy)
+            .Produces<AssistantView>().ProducesValidationProblem().Problems([403, 404, 409, .. vapi])
+            .WithSummary("Writes the directory's version of the assistant to Vapi (admins)");
 
-        var t = app.MapGroup("/api/assistant-templates").WithTags("Assistants");
-        t.MapGet("/", () => TypedResults.Ok(AssistantTemplates.All));
-        t.MapGet("/{id}", (string id) => AssistantTemplates.Find(id) is { } found
-            ? Results.Ok(found)
-            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no template \"{id}\"."));
+        var t = app.MapGroup("/api/assistant-templates").WithTags("Assistants").SignInRequired();
+        t.MapGet("/", () => TypedResults.Ok(AssistantTemplates.All))
+            .WithSummary("Starting points for a new assistant (survey, appointment setting…)");
+        t.MapGet("/{id}", Results<Ok<AssistantTemplate>, ProblemHttpResult> (string id) => AssistantTemplates.Find(id) is { } found
+            ? TypedResults.Ok(found)
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no template \"{id}\"."))
+            .Problems(404)
+            .WithSummary("One template");
         return app;
     }
 
-    private static async Task<IResult> ListAsync(AssistantService service, bool? active, string? search, CancellationToken ct)
+    private static async Task<Ok<List<AssistantView>>> ListAsync(AssistantService service, bool? active, string? search, CancellationToken ct)
         => TypedResults.Ok(await service.ListAsync(active, search, ct));
 
     private static async Task<IResult> GetAsync(long id, AssistantService service, HttpResponse response, CancellationToken ct)
@@ -140,6 +165,7 @@ public static class AssistantEndpoints
             _ => 502,
         };
         var extensions = new Dictionary<string, object?>();
+        if (p.Kind == AssistantProblemKind.Conflict) extensions["code"] = Wire.ProblemCodes.VersionConflict;
         if (p.VapiMessages is { Count: > 0 } m) extensions["vapiMessages"] = m;
         if (p.Campaigns is { Count: > 0 } c) extensions["campaigns"] = c;
         return new ProblemWithRetry(TypedResults.Problem(detail: p.Detail, statusCode: status, title: p.Title, extensions: extensions), p.RetryAfter);

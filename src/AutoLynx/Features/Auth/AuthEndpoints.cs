@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
+using AutoLynx.Features.ApiDocs;
 
 namespace AutoLynx.Features.Auth;
 
@@ -33,12 +34,12 @@ public static class AuthEndpoints
         }).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/signin/external/done", CompleteExternalAsync).AllowAnonymous().ExcludeFromDescription();
 
-        var api = app.MapGroup("/api").WithTags("Access");
+        var api = app.MapGroup("/api").WithTags("Access").SignInRequired();
         api.MapGet("/me", (ClaimsPrincipal user) =>
         {
             var v = Viewer.Require(user);
             return TypedResults.Ok(new MeResponse(v.UserId, v.Email, v.Role.ToString(), user.FindFirst(AuthClaims.TokenId) is not null));
-        });
+        }).WithSummary("Who the caller is: user id, email, role (Admin or Operator), and whether by API token");
 
         // Set a first password (users who came by email link or SSO), or change it with the current one.
         api.MapPost("/me/password", async (ClaimsPrincipal principal, PasswordRequest? body, UserManager<AppUser> users) =>
@@ -55,38 +56,47 @@ public static class AuthEndpoints
             return TypedResults.ValidationProblem(result.Errors.GroupBy(e => e.Code == "PasswordMismatch" ? "currentPassword" : "newPassword")
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Code == "PasswordMismatch" ? "The current password is wrong." : e.Description).ToArray()),
                 title: "The password was not changed");
-        });
+        }).Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().Problems(403, 404)
+            .WithSummary("Sets a first password, or changes it with the current one (from a signed-in session only)");
 
         var tokens = api.MapGroup("/tokens");
-        tokens.MapGet("/", async (ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(Viewer.Require(user).UserId, ct)));
+        tokens.MapGet("/", async (ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(Viewer.Require(user).UserId, ct)))
+            .WithSummary("The caller's API tokens (never their values)");
         tokens.MapPost("/", async (ClaimsPrincipal user, CreateTokenRequest? body, ApiTokenService s, CancellationToken ct) =>
         {
             if (SessionOnly(user) is { } refused) return refused;
             var r = await s.CreateAsync(Viewer.Require(user), body?.Name, body?.ExpiresInDays, ct);
             return r.Ok ? Results.Created($"/api/tokens/{r.Value!.Token.Id}", r.Value) : r.ToProblem();
-        });
+        }).Produces<CreatedApiToken>(StatusCodes.Status201Created).ProducesValidationProblem().Problems(403, 409)
+            .WithSummary("Makes an API token (from a signed-in session only); the answer carries its value, shown this once");
         tokens.MapDelete("/{id:long}", async (long id, ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) =>
             await s.RevokeAsync(Viewer.Require(user), id, ct)
                 ? Results.NoContent()
-                : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"You have no API token with id {id}."));
+                : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"You have no API token with id {id}."))
+            .Produces(StatusCodes.Status204NoContent).Problems(404)
+            .WithSummary("Revokes one of the caller's API tokens");
 
-        var allow = api.MapGroup("/allowlist").RequireAuthorization(AuthSetup.AdminPolicy);
-        allow.MapGet("/", async (bool? includeRevoked, AllowlistService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(includeRevoked ?? true, ct)));
+        var allow = api.MapGroup("/allowlist").RequireAuthorization(AuthSetup.AdminPolicy).SignInRequired(admin: true);
+        allow.MapGet("/", async (bool? includeRevoked, AllowlistService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(includeRevoked ?? true, ct)))
+            .WithSummary("Who may sign in, with their roles (admins); includeRevoked=false leaves out revoked entries");
         allow.MapPost("/", async (AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
         {
             var r = await s.AddAsync(body?.Email, body?.Role, actor.Name, ct);
             return r.Ok ? Results.Created($"/api/allowlist/{r.Value!.Id}", r.Value) : r.ToProblem();
-        });
+        }).Produces<AllowlistView>(StatusCodes.Status201Created).ProducesValidationProblem().Problems(409)
+            .WithSummary("Lets an email sign in, as Admin or Operator (admins)");
         allow.MapPatch("/{id:long}", async (long id, AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
         {
             var r = await s.ChangeRoleAsync(id, body?.Role, actor.Name, ct);
             return r.Ok ? Results.Ok(r.Value) : r.ToProblem();
-        });
+        }).Produces<AllowlistView>().ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Changes an entry's role (admins)");
         allow.MapDelete("/{id:long}", async (long id, AllowlistService s, Actor actor, CancellationToken ct) =>
         {
             var r = await s.RevokeAsync(id, actor.Name, ct);
             return r.Ok ? Results.Ok(r.Value) : r.ToProblem();
-        });
+        }).Produces<AllowlistView>().ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Revokes an entry: that person's sessions and tokens stop working (admins)");
         return app;
     }
 

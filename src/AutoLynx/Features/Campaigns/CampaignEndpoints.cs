@@ -8,6 +8,8 @@ using AutoLynx.Features.Calls;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Wire;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using AutoLynx.Features.ApiDocs;
 using Microsoft.Extensions.Options;
 
 namespace AutoLynx.Features.Campaigns;
@@ -23,27 +25,62 @@ public static class CampaignEndpoints
     public static IEndpointRouteBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
     {
         // Another operator's campaign answers exactly like a missing one: 404, nothing about it leaks.
-        var g = app.MapGroup("/api/campaigns").WithTags("Campaigns").AddEndpointFilter(OwnCampaignsOnly);
-        g.MapPost("/", CreateAsync).DisableAntiforgery();
-        g.MapPost("/validate", ValidateAsync).DisableAntiforgery();
-        g.MapGet("/", ListAsync);
-        g.MapGet("/{id:long}", GetAsync);
-        g.MapPatch("/{id:long}", UpdateAsync);
-        g.MapDelete("/{id:long}", DeleteAsync);
-        g.MapPost("/{id:long}/start", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, (i, c) => s.StartAsync(i, c), q, ct));
-        g.MapPost("/{id:long}/pause", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.PauseAsync, q, ct));
-        g.MapPost("/{id:long}/resume", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.ResumeAsync, q, ct));
-        g.MapPost("/{id:long}/stop", StopAsync);
-        g.MapPost("/{id:long}/duplicate", DuplicateAsync);
-        g.MapGet("/{id:long}/contacts", ContactsAsync);
-        g.MapPost("/{id:long}/contacts", AddContactsAsync).DisableAntiforgery()
-            .WithSummary("Adds a CSV or .xlsx file's contacts to a campaign that has not finished (dryRun=true: the report only)");
-        g.MapGet("/{id:long}/preflight", async (long id, Compliance.Preflight preflight, CancellationToken ct)
+        var g = app.MapGroup("/api/campaigns").WithTags("Campaigns").AddEndpointFilter(OwnCampaignsOnly).SignInRequired();
+        g.MapPost("/", CreateAsync).DisableAntiforgery().AcceptsMultipart<CreateCampaignForm>()
+            .Produces<CreateCampaignResult>(StatusCodes.Status201Created).ProducesValidationProblem().Problems(413, 415)
+            .WithSummary("Creates a campaign from a contact file (CSV or .xlsx)")
+            .WithDescription("Multipart: the file and the campaign's settings. The campaign is CREATED, not started (POST /{id}/start). "
+                + "201 with the new id and the import report: rows accepted, skipped with their reasons, duplicates.");
+        g.MapPost("/validate", ValidateAsync).DisableAntiforgery().AcceptsMultipart<ContactFileForm>()
+            .Produces<ImportReport>().ProducesFile("text/csv").ProducesValidationProblem().Problems(413, 415)
+            .WithSummary("Checks a contact file without saving anything")
+            .WithDescription("The import report a campaign from this file would get. format=csv answers the rows that would not be imported, as CSV, "
+                + "with the counts in X-Import-Total-Rows, X-Import-Accepted, X-Import-Skipped and X-Import-Duplicates.");
+        g.MapGet("/", ListAsync)
+            .WithSummary("Lists the campaigns the caller may see, newest first")
+            .WithDescription("Paged (page from 1, pageSize default 25); status filters by campaign state; search matches the name, ignoring case.");
+        g.MapGet("/{id:long}", GetAsync).Problems(404)
+            .WithSummary("A campaign's summary: state, settings, counters, batches, policy, why it waits, its line's health");
+        g.MapPatch("/{id:long}", UpdateAsync).Produces<CampaignSummary>().ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Changes a campaign's name, cap or policy")
+            .WithDescription("Fields left out stay; the policy fields sent replace the campaign's. 409 once the campaign has finished.");
+        g.MapDelete("/{id:long}", DeleteAsync).Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Deletes a campaign that has never placed a call");
+        g.MapPost("/{id:long}/start", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, (i, c) => s.StartAsync(i, c), q, ct))
+            .Produces<CampaignSummary>().ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Starts a campaign: it is QUEUED and the dialer begins calling its contacts")
+            .WithDescription("The summary after the start. A campaign whose assistant is gone on Vapi answers 200 PAUSED with the reason (statusReason).");
+        g.MapPost("/{id:long}/pause", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.PauseAsync, q, ct))
+            .Produces<CampaignSummary>().ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Pauses a campaign: no new calls; live calls finish");
+        g.MapPost("/{id:long}/resume", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.ResumeAsync, q, ct))
+            .Produces<CampaignSummary>().ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Resumes a paused campaign");
+        g.MapPost("/{id:long}/stop", StopAsync).Produces<CampaignSummary>().ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Stops a campaign for good: no new calls")
+            .WithDescription("Live calls finish and are still tracked; with endLiveCalls=true they are hung up too.");
+        g.MapPost("/{id:long}/duplicate", DuplicateAsync).Produces<CreateCampaignResult>(StatusCodes.Status201Created).ProducesValidationProblem().Problems(404)
+            .WithSummary("Call again: a new campaign from this one's contacts")
+            .WithDescription("All contacts, or those whose last outcome is one of outcomes (e.g. [\"no-answer\", \"busy\"]; \"not-called\" for those never called). "
+                + "Name, assistant, line, cap and policy are copied unless given. The new campaign is CREATED and owned by the caller.");
+        g.MapGet("/{id:long}/contacts", ContactsAsync).ProducesValidationProblem().Problems(404)
+            .WithSummary("A campaign's contacts, paged")
+            .WithDescription("status filters by contact state; search matches name, business or phone; sort by row (default), name, business, phone, status, attempts or outcome; desc=true reverses.");
+        g.MapPost("/{id:long}/contacts", AddContactsAsync).DisableAntiforgery().AcceptsMultipart<ContactFileForm>()
+            .Produces<AddContactsResult>().ProducesValidationProblem().Problems(404, 409, 413, 415)
+            .WithSummary("Adds a CSV or .xlsx file's contacts to a campaign that has not finished (dryRun=true: the report only)")
+            .WithDescription("Same validation as a new campaign; numbers already in the campaign count as duplicates. 409 once the campaign is completed or stopped.");
+        g.MapGet("/{id:long}/preflight", async Task<Results<Ok<Compliance.PreflightReport>, ProblemHttpResult>> (long id, Compliance.Preflight preflight, CancellationToken ct)
             => await preflight.ForAsync(id, ct) is { } report ? TypedResults.Ok(report) : NotFound(id))
+            .Problems(404)
             .WithSummary("What the campaign would do if started now: callable, waiting for calling hours, on the do-not-call list, estimated finish");
-        g.MapGet("/{id:long}/calls", CallsAsync);
-        g.MapGet("/{id:long}/calls/{callId:long}/events", CallEventsAsync);
-        g.MapGet("/{id:long}/events", EventsAsync);
+        g.MapGet("/{id:long}/calls", CallsAsync).Problems(404)
+            .WithSummary("A campaign's calls, every attempt, with their results (contactId filters to one contact)");
+        g.MapGet("/{id:long}/calls/{callId:long}/events", CallEventsAsync).Problems(404)
+            .WithSummary("One call's timeline: every webhook and every change the engine made");
+        g.MapGet("/{id:long}/events", EventsAsync).ProducesFile("text/event-stream").Problems(404)
+            .WithSummary("Live changes of the campaign and its calls, as Server-Sent Events")
+            .WithDescription("One \"change\" event (data: a JSON CampaignChange) per campaign or call change; a keep-alive comment now and then. The stream ends when the caller's access is revoked.");
         return app;
     }
 
@@ -132,7 +169,8 @@ public static class CampaignEndpoints
     private static IResult ImportProblem(ImportRejectedException ex) => ex.Field is { } field
         ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [ex.Message] }, detail: ex.Message,
             title: field == "mapping" ? "The mapping does not fit the file" : "The sheet does not fit the file")
-        : TypedResults.Problem(statusCode: ex.StatusCode, title: "The file cannot be imported", detail: ex.Message);
+        : TypedResults.Problem(statusCode: ex.StatusCode, title: "The file cannot be imported", detail: ex.Message,
+            extensions: new Dictionary<string, object?> { ["code"] = ProblemCodes.ImportRejected });
 
     /// <summary>
     /// The import report, nothing saved. <c>?format=csv</c> answers the error CSV instead: every row not imported. Optional
@@ -180,7 +218,7 @@ public static class CampaignEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(ClaimsPrincipal user, CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
+    private static async Task<Results<Ok<Paged<CampaignListItem>>, ValidationProblem>> ListAsync(ClaimsPrincipal user, CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
     {
         CampaignStatus? s = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -193,7 +231,7 @@ public static class CampaignEndpoints
     }
 
     /// <summary>The summary, with the health of the campaign's line (a failing line is named there).</summary>
-    private static async Task<IResult> GetAsync(long id, CampaignQueries q, AutoLynx.Features.PhoneLines.PhoneLineHealthService health, CancellationToken ct)
+    private static async Task<Results<Ok<CampaignSummary>, ProblemHttpResult>> GetAsync(long id, CampaignQueries q, AutoLynx.Features.PhoneLines.PhoneLineHealthService health, CancellationToken ct)
     {
         if (await q.GetSummaryAsync(id, ct) is not { } s) return NotFound(id);
         var line = await health.GetAsync(s.PhoneLineId, askProvider: false, ct);
@@ -239,7 +277,7 @@ public static class CampaignEndpoints
         return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
     }
 
-    private static async Task<IResult> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search,
+    private static async Task<Results<Ok<Paged<ContactView>>, ValidationProblem, ProblemHttpResult>> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search,
         string? sort, bool? desc, CancellationToken ct)
     {
         ContactState? state = null;
@@ -256,11 +294,11 @@ public static class CampaignEndpoints
         return await q.ContactsAsync(id, query, ct) is { } p ? TypedResults.Ok(p) : NotFound(id);
     }
 
-    private static async Task<IResult> CallEventsAsync(long id, long callId, CampaignQueries q, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<CallEventView>>, ProblemHttpResult>> CallEventsAsync(long id, long callId, CampaignQueries q, CancellationToken ct)
         => await q.CallEventsAsync(id, callId, ct) is { } events ? TypedResults.Ok(events)
             : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Campaign {id} has no call with id {callId}.");
 
-    private static async Task<IResult> CallsAsync(long id, long? contactId, CampaignQueries q, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<CallView>>, ProblemHttpResult>> CallsAsync(long id, long? contactId, CampaignQueries q, CancellationToken ct)
         => await q.CallsAsync(id, contactId, ct) is { } calls ? TypedResults.Ok(calls) : NotFound(id);
 
     /// <summary>
@@ -306,7 +344,7 @@ public static class CampaignEndpoints
         catch (OperationCanceledException) { }
     }
 
-    private static IResult NotFound(long id) => TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no campaign with id {id}.");
+    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no campaign with id {id}.");
 
     private static IResult ToProblem(CommandResult r) => r switch
     {

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using AutoLynx.Features.ApiDocs;
 
 namespace AutoLynx.Features.Engine;
+
+public sealed record SchedulerTickAnswer(bool Woken);
 
 /// <summary>POST /api/scheduler/tick: an external cron can wake the dispatcher (shared secret in X-Scheduler-Secret).</summary>
 public static class SchedulerEndpoints
@@ -21,8 +24,11 @@ public static class SchedulerEndpoints
                     detail: string.IsNullOrEmpty(secret) ? "The tick endpoint is disabled (Dialer:TickSecret is not set)." : "Missing or wrong X-Scheduler-Secret.");
             }
             signal.Wake();
-            return Results.Accepted(value: new { woken = true });
-        }).AllowAnonymous().DisableAntiforgery().WithTags("Scheduler");
+            return Results.Accepted(value: new SchedulerTickAnswer(true));
+        }).AllowAnonymous().DisableAntiforgery().WithTags("Scheduler")
+            .Produces<SchedulerTickAnswer>(StatusCodes.Status202Accepted).Problems(401)
+            .WithSummary("Wakes the dialer now, for an external cron (header X-Scheduler-Secret: Dialer:TickSecret)")
+            .WithDescription("No user token: the shared secret is the credential. 401 when it is missing or wrong, or when Dialer:TickSecret is not set.");
         return app;
     }
 }
