@@ -52,6 +52,72 @@ public sealed class OpenApiDocumentTests(ImportHostFixture fixture) : IClassFixt
             + "Run scripts/refresh-openapi.sh and commit docs/openapi.json if the API change is meant.");
     }
 
+    /// <summary>A new endpoint cannot slip in undescribed: a summary, a typed success, and the problems it can answer.</summary>
+    [Fact]
+    public async Task EveryOperation_HasSummarySuccessSchemaAndProblems()
+    {
+        var doc = JsonNode.Parse(await ServedAsync())!;
+        var failures = new List<string>();
+        foreach (var (path, ops) in doc["paths"]!.AsObject())
+        foreach (var (method, op) in ops!.AsObject())
+        {
+            var name = $"{method.ToUpperInvariant()} {path}";
+            if (string.IsNullOrWhiteSpace(op!["summary"]?.GetValue<string>())) failures.Add($"{name}: no summary");
+            var responses = op["responses"]!.AsObject();
+            var success = responses.Where(r => r.Key.StartsWith('2')).ToList();
+            if (success.Count == 0) failures.Add($"{name}: no 2xx response");
+            foreach (var (status, response) in success)
+                if (status != "204" && response!["content"] is not JsonObject { Count: > 0 } content)
+                    failures.Add($"{name}: {status} without a content type and schema");
+            if (!responses.ContainsKey("401")) failures.Add($"{name}: 401 not described");
+            foreach (var (status, response) in responses.Where(r => r.Key[0] is '4' or '5'))
+                if (response!["content"]?["application/problem+json"]?["schema"] is null)
+                    failures.Add($"{name}: {status} is not a ProblemDetails");
+        }
+        foreach (var upload in new[] { "/api/campaigns", "/api/campaigns/validate", "/api/campaigns/{id}/contacts", "/api/dnc/import" })
+            if (doc["paths"]![upload]!["post"]!["requestBody"]?["content"]?["multipart/form-data"]?["schema"]?["properties"]?["file"]?["format"]?.GetValue<string>() != "binary")
+                failures.Add($"POST {upload}: the multipart field file is not described");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task Enums_AreStringsWithTheirWireValues()
+    {
+        var schemas = JsonNode.Parse(await ServedAsync())!["components"]!["schemas"]!.AsObject();
+        Assert.Equal(["CREATED", "QUEUED", "DIALING", "RUNNING", "PAUSED", "STOPPED", "COMPLETED"],
+            schemas["CampaignStatus"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Contains("no-answer", schemas["CallOutcome"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        foreach (var (name, schema) in schemas.Where(s => s.Value!["enum"] is not null))
+        {
+            Assert.True(schema!["type"]?.GetValue<string>() == "string", $"{name} is not a string enum");
+            Assert.All(schema["enum"]!.AsArray(), v => Assert.Equal(JsonValueKind.String, v?.GetValueKind()));
+        }
+    }
+
+    /// <summary>Each problem carries a stable code, and every code is one the document lists.</summary>
+    [Fact]
+    public async Task Problems_CarryADocumentedCode()
+    {
+        var doc = JsonNode.Parse(await ServedAsync())!;
+        var listed = doc["components"]!["schemas"]!["ProblemDetails"]!["properties"]!["code"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToHashSet();
+        async Task<string> CodeOf(HttpResponseMessage resp, int status)
+        {
+            var body = await resp.Content.ReadAsStringAsync();
+            Assert.True((int)resp.StatusCode == status, $"expected {status}, got {(int)resp.StatusCode}: {body}");
+            var code = JsonNode.Parse(body)!["code"]?.GetValue<string>();
+            Assert.True(code is not null && listed.Contains(code), $"code {code ?? "(none)"} is not among the documented ones: {body}");
+            resp.Dispose();
+            return code!;
+        }
+        Assert.Equal("not-found", await CodeOf(await _app.Http.GetAsync("api/campaigns/987654"), 404));
+        Assert.Equal("invalid", await CodeOf(await _app.Http.GetAsync("api/campaigns?status=sleeping"), 400));
+        Assert.Equal("unsupported-media-type", await CodeOf(await _app.Http.PostAsync("api/campaigns", new StringContent("{}", System.Text.Encoding.UTF8, "application/json")), 415));
+        using var anonymous = _app.Anonymous();
+        Assert.Equal("unauthorized", await CodeOf(await anonymous.GetAsync("api/me"), 401));
+        Assert.Equal("import-rejected", await CodeOf(await _app.Http.PostAsync("api/campaigns/validate",
+            AppHost.Multipart("name,city\nAnn,Oslo\n")), 400));
+    }
+
     private static string At(string[] lines, int i) => i < lines.Length ? lines[i].Trim() : "(end of file)";
 
     /// <summary>Indented with \n line ends, so the comparison (and a diff of the checked-in file) does not depend on the platform.</summary>

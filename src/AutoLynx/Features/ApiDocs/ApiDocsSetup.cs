@@ -71,6 +71,9 @@ public static class ApiDocsSetup
             .WithTitle("AutoLynx API reference")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .DisableTelemetry()
+            .DisableAgent() // the AI chat is Scalar's hosted service
+            .HideDeveloperTools()
+            .AddPreferredSecuritySchemes(BearerScheme)
             .WithDefaultFonts(false) // the default fonts come from Scalar's CDN; the system's fonts work offline
             .WithDefaultHttpClient(ScalarTarget.CSharp, ScalarClient.HttpClient))
             .RequireAuthorization()
