@@ -141,12 +141,12 @@ internal sealed class CallLauncher(
         }
 
         var admission = store.Admit(number, phone.Id, limit, rejectWhenFull, scheduled: scheduledFor is not null);
-        var limits = new JsonObject
+        var limits = new JsonObject { ["concurrencyBlocked"] = admission.Blocked || admission.Rejected };
+        if (options.ReportConcurrencyLimit)
         {
-            ["concurrencyBlocked"] = admission.Blocked || admission.Rejected,
-            ["concurrencyLimit"] = limit,
-            ["remainingConcurrentCalls"] = admission.Remaining,
-        };
+            limits["concurrencyLimit"] = limit;
+            limits["remainingConcurrentCalls"] = admission.Remaining;
+        }
         if (admission.Rejected)
         {
             return (null, limits, true);

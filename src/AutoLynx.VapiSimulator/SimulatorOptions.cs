@@ -54,6 +54,10 @@ public sealed class SimulatorOptions
     /// <summary>"blocked-201" (201 with subscriptionLimits.concurrencyBlocked and an at-once ended call) or "400".</summary>
     public string ConcurrencyLimitBehavior { get; set; } = "blocked-201";
 
+    /// <summary>Whether a 201's <c>subscriptionLimits</c> carries <c>concurrencyLimit</c> and <c>remainingConcurrentCalls</c>.
+    /// Vapi's spec makes both optional: with false, a client must learn the limit from refusals.</summary>
+    public bool ReportConcurrencyLimit { get; set; } = true;
+
     /// <summary>How many calls GET /call, GET /call/{id} and /_sim/calls remember. Past it, the oldest ended calls are
     /// forgotten (counters in /_sim/stats are not): a long load run keeps a bounded heap. An ended call costs a few KB.</summary>
     public int MaxRetainedCalls { get; set; } = 50_000;

@@ -40,6 +40,25 @@ public sealed class SimulatorConcurrencyTests
     }
 
     [Fact]
+    public async Task CreateCall_LimitNotReported_SubscriptionLimitsCarriesOnlyTheBlockedFlag()
+    {
+        await using var ctx = await SimulatorTestContext.StartAsync(o =>
+        {
+            LongCalls(o, 1, "blocked-201");
+            o.ReportConcurrencyLimit = false;
+        });
+        var assistantId = await ctx.CreateAssistantAsync();
+
+        var accepted = (JsonObject)(await ctx.CreateCallAsync(ctx.CallBody(assistantId, "+14155550001")))["subscriptionLimits"]!;
+        var blocked = (JsonObject)(await ctx.CreateCallAsync(ctx.CallBody(assistantId, "+14155550002")))["subscriptionLimits"]!;
+
+        Assert.Equal(["concurrencyBlocked"], accepted.Select(p => p.Key));
+        Assert.False(accepted["concurrencyBlocked"]!.GetValue<bool>());
+        Assert.Equal(["concurrencyBlocked"], blocked.Select(p => p.Key));
+        Assert.True(blocked["concurrencyBlocked"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task CreateCall_OverLimit400_Returns400OverConcurrencyLimit()
     {
         await using var ctx = await SimulatorTestContext.StartAsync(o => LongCalls(o, 1, "400"));

@@ -26,8 +26,14 @@ public sealed class ConcurrencyRefusalTests
             ["Simulator:ConcurrencyLimit"] = "3",
             ["Simulator:ConcurrencyLimitBehavior"] = behaviour,
             ["Dialer:AccountCap"] = "10",
+            // Vapi may leave the limit out of its 201 (the spec makes it optional): then AutoLynx can only learn it from the
+            // refusals this test is about. With the limit reported, the first 201 back could teach it before the fourth POST
+            // went out, and a loaded CI machine then saw no refusal at all.
+            ["Simulator:ReportConcurrencyLimit"] = "false",
+            // Calls long enough (0.5 s and up, about 2.5 s on average) that the first eight launches overlap.
+            ["Simulator:TimeScale"] = "0.015",
         }));
-        const int contacts = 50;
+        const int contacts = 30;
         var id = await app.CreateCampaignAsync(AppHost.SampleCsv(contacts), cap: 8);
         await app.Http.PostAsync($"api/campaigns/{id}/start", null);
         var done = await app.WaitForStatusAsync(id, "COMPLETED", TimeSpan.FromMinutes(4));
