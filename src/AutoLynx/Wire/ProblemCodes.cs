@@ -59,3 +59,11 @@ public static class ProblemCodes
         _ => BadRequest,
     };
 }
+
+/// <summary>Problems as one result type (<see cref="Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult"/>), so handlers can declare <c>Results&lt;Ok&lt;T&gt;, ProblemHttpResult&gt;</c>.</summary>
+public static class ApiProblems
+{
+    /// <summary>400 with field errors, as <c>TypedResults.ValidationProblem</c> writes it (HttpValidationProblemDetails).</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Invalid(IDictionary<string, string[]> errors, string title, string? detail = null)
+        => TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest, Title = title, Detail = detail });
+}

@@ -116,6 +116,14 @@ public sealed class OpenApiDocumentTests(ImportHostFixture fixture) : IClassFixt
         Assert.Equal("unauthorized", await CodeOf(await anonymous.GetAsync("api/me"), 401));
         Assert.Equal("import-rejected", await CodeOf(await _app.Http.PostAsync("api/campaigns/validate",
             AppHost.Multipart("name,city\nAnn,Oslo\n")), 400));
+
+        // A field error as a ProblemHttpResult (ApiProblems.Invalid) is written like ValidationProblem: with its errors.
+        var id = await _app.CreateCampaignAsync(AppHost.SampleCsv(1, firstNumber: 8100), name: "Problem codes");
+        using var patch = await _app.Http.PatchAsync($"api/campaigns/{id}", System.Net.Http.Json.JsonContent.Create(new { cap = 0 }));
+        var body = JsonNode.Parse(await patch.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.BadRequest, patch.StatusCode);
+        Assert.Equal("invalid", body["code"]?.GetValue<string>());
+        Assert.NotEmpty(body["errors"]!["cap"]!.AsArray());
     }
 
     private static string At(string[] lines, int i) => i < lines.Length ? lines[i].Trim() : "(end of file)";

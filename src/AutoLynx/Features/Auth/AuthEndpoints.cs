@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 using AutoLynx.Features.ApiDocs;
 
 namespace AutoLynx.Features.Auth;
@@ -62,40 +63,40 @@ public static class AuthEndpoints
         var tokens = api.MapGroup("/tokens");
         tokens.MapGet("/", async (ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(Viewer.Require(user).UserId, ct)))
             .WithSummary("The caller's API tokens (never their values)");
-        tokens.MapPost("/", async (ClaimsPrincipal user, CreateTokenRequest? body, ApiTokenService s, CancellationToken ct) =>
+        tokens.MapPost("/", async Task<Results<Created<CreatedApiToken>, ProblemHttpResult>> (ClaimsPrincipal user, CreateTokenRequest? body, ApiTokenService s, CancellationToken ct) =>
         {
             if (SessionOnly(user) is { } refused) return refused;
             var r = await s.CreateAsync(Viewer.Require(user), body?.Name, body?.ExpiresInDays, ct);
-            return r.Ok ? Results.Created($"/api/tokens/{r.Value!.Token.Id}", r.Value) : r.ToProblem();
-        }).Produces<CreatedApiToken>(StatusCodes.Status201Created).ProducesValidationProblem().Problems(403, 409)
+            return r.Ok ? TypedResults.Created($"/api/tokens/{r.Value!.Token.Id}", r.Value) : r.ToProblem();
+        }).ProducesValidationProblem().Problems(403, 409)
             .WithSummary("Makes an API token (from a signed-in session only); the answer carries its value, shown this once");
-        tokens.MapDelete("/{id:long}", async (long id, ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) =>
+        tokens.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) =>
             await s.RevokeAsync(Viewer.Require(user), id, ct)
-                ? Results.NoContent()
+                ? TypedResults.NoContent()
                 : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"You have no API token with id {id}."))
-            .Produces(StatusCodes.Status204NoContent).Problems(404)
+            .Problems(404)
             .WithSummary("Revokes one of the caller's API tokens");
 
         var allow = api.MapGroup("/allowlist").RequireAuthorization(AuthSetup.AdminPolicy).SignInRequired(admin: true);
         allow.MapGet("/", async (bool? includeRevoked, AllowlistService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(includeRevoked ?? true, ct)))
             .WithSummary("Who may sign in, with their roles (admins); includeRevoked=false leaves out revoked entries");
-        allow.MapPost("/", async (AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
+        allow.MapPost("/", async Task<Results<Created<AllowlistView>, ProblemHttpResult>> (AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
         {
             var r = await s.AddAsync(body?.Email, body?.Role, actor.Name, ct);
-            return r.Ok ? Results.Created($"/api/allowlist/{r.Value!.Id}", r.Value) : r.ToProblem();
-        }).Produces<AllowlistView>(StatusCodes.Status201Created).ProducesValidationProblem().Problems(409)
+            return r.Ok ? TypedResults.Created($"/api/allowlist/{r.Value!.Id}", r.Value) : r.ToProblem();
+        }).ProducesValidationProblem().Problems(409)
             .WithSummary("Lets an email sign in, as Admin or Operator (admins)");
-        allow.MapPatch("/{id:long}", async (long id, AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
+        allow.MapPatch("/{id:long}", async Task<Results<Ok<AllowlistView>, ProblemHttpResult>> (long id, AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
         {
             var r = await s.ChangeRoleAsync(id, body?.Role, actor.Name, ct);
-            return r.Ok ? Results.Ok(r.Value) : r.ToProblem();
-        }).Produces<AllowlistView>().ProducesValidationProblem().Problems(404, 409)
+            return r.Ok ? TypedResults.Ok(r.Value!) : r.ToProblem();
+        }).ProducesValidationProblem().Problems(404, 409)
             .WithSummary("Changes an entry's role (admins)");
-        allow.MapDelete("/{id:long}", async (long id, AllowlistService s, Actor actor, CancellationToken ct) =>
+        allow.MapDelete("/{id:long}", async Task<Results<Ok<AllowlistView>, ProblemHttpResult>> (long id, AllowlistService s, Actor actor, CancellationToken ct) =>
         {
             var r = await s.RevokeAsync(id, actor.Name, ct);
-            return r.Ok ? Results.Ok(r.Value) : r.ToProblem();
-        }).Produces<AllowlistView>().ProducesValidationProblem().Problems(404, 409)
+            return r.Ok ? TypedResults.Ok(r.Value!) : r.ToProblem();
+        }).ProducesValidationProblem().Problems(404, 409)
             .WithSummary("Revokes an entry: that person's sessions and tokens stop working (admins)");
         return app;
     }
@@ -104,7 +105,7 @@ public static class AuthEndpoints
     /// New credentials (a password, another token) only from a signed-in browser session: a leaked token must not be
     /// able to outlive its own revocation by minting more.
     /// </summary>
-    private static IResult? SessionOnly(ClaimsPrincipal user)
+    private static ProblemHttpResult? SessionOnly(ClaimsPrincipal user)
         => user.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme ? null
             : TypedResults.Problem(statusCode: 403, title: "Sign in to do this",
                 detail: "Passwords and API tokens are managed from a signed-in session (My account), not with a token.");

@@ -31,7 +31,7 @@ public static class DncEndpoints
             .RequireAuthorization(AuthSetup.AdminPolicy).Problems(403, 404)
             .WithSummary("Removes a number from the do-not-call list (admins)");
         g.MapPost("/import", ImportAsync).DisableAntiforgery().RequireAuthorization(AuthSetup.AdminPolicy).AcceptsMultipart<DncFileForm>()
-            .Produces<DncImportReport>().ProducesValidationProblem().Problems(403, 413, 415)
+            .Problems(403, 413, 415)
             .WithSummary("Adds every number of a CSV file to the do-not-call list (admins)");
         return app;
     }
@@ -46,7 +46,7 @@ public static class DncEndpoints
         return created ? TypedResults.Created($"/api/dnc/{entry!.Id}", entry) : TypedResults.Ok(entry!);
     }
 
-    private static async Task<IResult> ImportAsync(HttpRequest request, DncService dnc, IOptions<ImportOptions> limits, System.Security.Claims.ClaimsPrincipal user, Actor actor, CancellationToken ct)
+    private static async Task<Results<Ok<DncImportReport>, ValidationProblem, ProblemHttpResult>> ImportAsync(HttpRequest request, DncService dnc, IOptions<ImportOptions> limits, System.Security.Claims.ClaimsPrincipal user, Actor actor, CancellationToken ct)
     {
         actor.Set(Viewer.From(user));
         var (form, problem) = await FormUploads.ReadAsync(request, limits.Value, ct);

@@ -21,7 +21,7 @@ public static class PhoneLineEndpoints
         g.MapPost("/", SyncAsync).RequireAuthorization(AuthSetup.AdminPolicy).Problems(403, 502)
             .WithSummary("Imports the account's phone numbers from Vapi (admins): new ones added, known ones refreshed; answers every line");
         g.MapPatch("/{id:long}", UpdateAsync).RequireAuthorization(AuthSetup.AdminPolicy)
-            .Produces<PhoneLineView>().ProducesValidationProblem().Problems(403, 404)
+            .Problems(403, 404)
             .WithSummary("Renames a line, turns it off or on, or sets how many calls it may carry at once and per day");
         g.MapGet("/{id:long}/health", HealthAsync).Problems(404).WithSummary("How the line is doing: live calls (ours and Vapi's), rates over its recent calls, status and the rule that set it");
         return app;
@@ -51,7 +51,7 @@ public static class PhoneLineEndpoints
         return await ListAsync(db, ct);
     }
 
-    private static async Task<IResult> UpdateAsync(long id, UpdatePhoneLineRequest? body, AppDbContext db, TimeProvider time, Actor actor,
+    private static async Task<Results<Ok<PhoneLineView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(long id, UpdatePhoneLineRequest? body, AppDbContext db, TimeProvider time, Actor actor,
         System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
         var line = await db.PhoneLines.FirstOrDefaultAsync(l => l.Id == id, ct);
