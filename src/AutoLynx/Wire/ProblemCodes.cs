@@ -35,7 +35,7 @@ public static class ProblemCodes
         (VersionConflict, "409: the resource changed since you read it; read it again and retry with its version."),
         (TooLarge, "413: the upload is larger than the import limit."),
         (UnsupportedMediaType, "415: send multipart/form-data with the file in the field `file`."),
-        (ImportRejected, "4xx: the file cannot be imported (not a CSV or .xlsx, no phone column, too many rows)."),
+        (ImportRejected, "400, 413 or 422: the file cannot be imported (not a CSV or .xlsx, a required column missing, too many rows, no row that can be imported)."),
         (VapiRejected, "422: Vapi refused the change; `vapiMessages` has its own words."),
         (RateLimited, "429 or 503: too many requests, here or at Vapi; retry after `Retry-After` seconds."),
         (VapiUnavailable, "502: Vapi failed or could not be reached; retry later."),

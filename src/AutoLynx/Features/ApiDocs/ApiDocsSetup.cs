@@ -74,7 +74,7 @@ public static class ApiDocsSetup
             .DisableAgent() // the AI chat is Scalar's hosted service
             .HideDeveloperTools()
             .AddPreferredSecuritySchemes(BearerScheme)
-            .WithDefaultFonts(false) // the default fonts come from Scalar's CDN; the system's fonts work offline
+            .DisableDefaultFonts() // the default fonts come from Scalar's CDN; the system's fonts work offline
             .WithDefaultHttpClient(ScalarTarget.CSharp, ScalarClient.HttpClient))
             .RequireAuthorization()
             .ExcludeFromDescription();

@@ -43,7 +43,7 @@ public static class AuthEndpoints
         }).WithSummary("Who the caller is: user id, email, role (Admin or Operator), and whether by API token");
 
         // Set a first password (users who came by email link or SSO), or change it with the current one.
-        api.MapPost("/me/password", async (ClaimsPrincipal principal, PasswordRequest? body, UserManager<AppUser> users) =>
+        api.MapPost("/me/password", async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> (ClaimsPrincipal principal, PasswordRequest? body, UserManager<AppUser> users) =>
         {
             if (SessionOnly(principal) is { } refused) return refused;
             var user = await users.FindByIdAsync(Viewer.Require(principal).UserId);
@@ -53,11 +53,11 @@ public static class AuthEndpoints
             var result = await users.HasPasswordAsync(user)
                 ? await users.ChangePasswordAsync(user, body.CurrentPassword ?? "", body.NewPassword)
                 : await users.AddPasswordAsync(user, body.NewPassword);
-            if (result.Succeeded) return Results.NoContent();
+            if (result.Succeeded) return TypedResults.NoContent();
             return TypedResults.ValidationProblem(result.Errors.GroupBy(e => e.Code == "PasswordMismatch" ? "currentPassword" : "newPassword")
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Code == "PasswordMismatch" ? "The current password is wrong." : e.Description).ToArray()),
                 title: "The password was not changed");
-        }).Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().Problems(403, 404)
+        }).ProducesValidationProblem().Problems(403, 404)
             .WithSummary("Sets a first password, or changes it with the current one (from a signed-in session only)");
 
         var tokens = api.MapGroup("/tokens");

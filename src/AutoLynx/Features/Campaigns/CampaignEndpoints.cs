@@ -27,10 +27,10 @@ public static class CampaignEndpoints
         // Another operator's campaign answers exactly like a missing one: 404, nothing about it leaks.
         var g = app.MapGroup("/api/campaigns").WithTags("Campaigns").AddEndpointFilter(OwnCampaignsOnly).SignInRequired();
         g.MapPost("/", CreateAsync).DisableAntiforgery().AcceptsMultipart<CreateCampaignForm>()
-            .Problems(413, 415)
+            .Problems(413, 415, 422)
             .WithSummary("Creates a campaign from a contact file (CSV or .xlsx)")
             .WithDescription("Multipart: the file and the campaign's settings. The campaign is CREATED, not started (POST /{id}/start). "
-                + "201 with the new id and the import report: rows accepted, skipped with their reasons, duplicates.");
+                + "201 with the new id and the import report: rows accepted, skipped with their reasons, duplicates. 422 (import-rejected) when no row can be imported.");
         g.MapPost("/validate", ValidateAsync).DisableAntiforgery().AcceptsMultipart<ContactFileForm>()
             .ProducesFile("text/csv").ProducesValidationProblem().Problems(413, 415)
             .WithSummary("Checks a contact file without saving anything")
@@ -67,9 +67,10 @@ public static class CampaignEndpoints
             .WithSummary("A campaign's contacts, paged")
             .WithDescription("status filters by contact state; search matches name, business or phone; sort by row (default), name, business, phone, status, attempts or outcome; desc=true reverses.");
         g.MapPost("/{id:long}/contacts", AddContactsAsync).DisableAntiforgery().AcceptsMultipart<ContactFileForm>()
-            .Problems(404, 409, 413, 415)
+            .Problems(404, 409, 413, 415, 422)
             .WithSummary("Adds a CSV or .xlsx file's contacts to a campaign that has not finished (dryRun=true: the report only)")
-            .WithDescription("Same validation as a new campaign; numbers already in the campaign count as duplicates. 409 once the campaign is completed or stopped.");
+            .WithDescription("Same validation as a new campaign; numbers already in the campaign count as duplicates. 409 once the campaign is completed or stopped; "
+                + "422 (import-rejected) when no row is new.");
         g.MapGet("/{id:long}/preflight", async Task<Results<Ok<Compliance.PreflightReport>, ProblemHttpResult>> (long id, Compliance.Preflight preflight, CancellationToken ct)
             => await preflight.ForAsync(id, ct) is { } report ? TypedResults.Ok(report) : NotFound(id))
             .Problems(404)

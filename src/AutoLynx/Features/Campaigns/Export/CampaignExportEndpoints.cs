@@ -1,6 +1,7 @@
 using AutoLynx.Data;
 using AutoLynx.Features.ApiDocs;
 using AutoLynx.Wire;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +21,7 @@ public static class CampaignExportEndpoints
         return app;
     }
 
-    private static async Task<IResult> ExportAsync(long id, HttpContext http, AppDbContext db, CampaignExport export,
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(long id, HttpContext http, AppDbContext db, CampaignExport export,
         [FromQuery] string[]? status, [FromQuery] string[]? outcome, bool? excel, CancellationToken ct)
     {
         var filter = ExportFilter.TryParse(status ?? [], outcome ?? [], excel ?? false, out var errors);
