@@ -79,8 +79,12 @@ public sealed class GeneratedClientTests : IAsyncLifetime
         });
         Assert.Equal("Town 1", contacts.Items!.Single(c => c.Phone == numbers[1]).Extra!.AdditionalData["city"]);
 
-        var calls = await campaign.Calls.GetAsync();
-        Assert.Equal(3, calls!.Count);
+        // Every contact's one placed call; a launch Vapi refused before placing it (its concurrency limit) may stand beside it,
+        // CANCELED / NotPlaced, without a provider id: the contact was given back and dialled once.
+        var all = await campaign.Calls.GetAsync();
+        var calls = all!.Where(c => c.Status != CallStatus.CANCELED).ToList();
+        Assert.True(calls.Count == 3, string.Join("\n", all!.Select(c => $"call {c.Id} contact {c.ContactId} {c.Status} {c.Outcome} {c.ProviderCallId} {c.EndedReason}")));
+        Assert.All(all!.Except(calls), c => { Assert.Equal(CallOutcome.NotPlaced, c.Outcome); Assert.True(string.IsNullOrEmpty(c.ProviderCallId)); });
         Assert.All(calls, c =>
         {
             Assert.Equal(CallStatus.ENDED, c.Status);

@@ -80,6 +80,42 @@ public sealed class OpenApiDocumentTests(ImportHostFixture fixture) : IClassFixt
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    /// <summary>Every JSON body is a named schema with its fields; raw-JSON fields say their shape; a field the JSON may leave
+    /// out is not required (a generated client must not insist on it); every reference resolves.</summary>
+    [Fact]
+    public async Task RequestBodies_AreTypedAndReferencesResolve()
+    {
+        var doc = JsonNode.Parse(await ServedAsync())!;
+        var schemas = doc["components"]!["schemas"]!.AsObject();
+        var failures = new List<string>();
+        static string? RefOf(JsonNode? schema) => (schema?["$ref"] ?? schema?["oneOf"]?.AsArray().Select(o => o?["$ref"]).FirstOrDefault(r => r is not null))
+            ?.GetValue<string>().Split('/')[^1];
+        foreach (var (path, ops) in doc["paths"]!.AsObject())
+        foreach (var (method, op) in ops!.AsObject())
+        {
+            if (op!["requestBody"]?["content"]?["application/json"] is not { } json) continue;
+            var name = $"{method.ToUpperInvariant()} {path}";
+            if (RefOf(json["schema"]) is not { } id || schemas[id] is not { } body) { failures.Add($"{name}: the body is not a named schema"); continue; }
+            if (body["properties"] is not JsonObject { Count: > 0 } properties) { failures.Add($"{name}: {id} has no properties"); continue; }
+            foreach (var (field, schema) in properties)
+                if (schema is JsonObject { Count: 0 }) failures.Add($"{name}: {id}.{field} is described as any JSON");
+            foreach (var required in body["required"]?.AsArray().Select(r => r!.GetValue<string>()) ?? [])
+                if (properties[required]!.ToJsonString().Contains("\"null\"")) failures.Add($"{name}: {id}.{required} may be null yet is required");
+        }
+        // A policy read as raw JSON (so that the handler can answer field by field) is described as CampaignPolicy's fields.
+        var policy = schemas["UpdateCampaignRequest"]!["properties"]!["policy"]!["oneOf"]!.AsArray().Single(o => o!["type"]?.ToString() != "null")!;
+        var policyFields = (policy["$ref"] is { } r ? schemas[r.GetValue<string>().Split('/')[^1]]! : policy)["properties"]!.AsObject();
+        Assert.Contains("callingWindow", policyFields.Select(f => f.Key));
+        Assert.Contains("retry", policyFields.Select(f => f.Key));
+
+        var text = doc.ToJsonString();
+        var references = System.Text.RegularExpressions.Regex.Matches(text, "\"\\$ref\":\"#/components/schemas/([^\"]+)\"");
+        Assert.True(references.Count > 50, $"only {references.Count} schema references found");
+        foreach (System.Text.RegularExpressions.Match m in references)
+            if (schemas[m.Groups[1].Value] is null) failures.Add($"$ref to a missing schema {m.Groups[1].Value}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Distinct()));
+    }
+
     [Fact]
     public async Task Enums_AreStringsWithTheirWireValues()
     {

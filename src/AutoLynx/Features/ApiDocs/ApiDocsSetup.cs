@@ -46,6 +46,7 @@ public static class ApiDocsSetup
             o.AddSchemaTransformer((schema, ctx, _) =>
             {
                 WireSchemas.Tidy(schema, ctx.JsonTypeInfo.Type);
+                WireShapeAttribute.Apply(schema, ctx);
                 if (ctx.JsonTypeInfo.Type.IsAssignableTo(typeof(ProblemDetails)) && ctx.JsonPropertyInfo is null)
                 {
                     schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
@@ -59,6 +60,11 @@ public static class ApiDocsSetup
                 return Task.CompletedTask;
             });
             o.AddOperationTransformer(MultipartUpload.DescribeAsync);
+            o.AddDocumentTransformer((doc, _, _) =>
+            {
+                RequestSchemas.LoosenRequired(doc);
+                return Task.CompletedTask;
+            });
             o.AddOperationTransformer(FileResponse.Describe);
         });
         return services;

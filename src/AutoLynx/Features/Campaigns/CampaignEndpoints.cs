@@ -15,10 +15,11 @@ using Microsoft.Extensions.Options;
 namespace AutoLynx.Features.Campaigns;
 
 /// <summary>PATCH: any of name, cap and policy (the policy fields sent replace the campaign's, the rest stay).</summary>
-public sealed record UpdateCampaignRequest(string? Name, int? Cap, JsonElement? Policy = null);
+public sealed record UpdateCampaignRequest(string? Name, int? Cap, [property: WireShape(typeof(Compliance.CampaignPolicy))] JsonElement? Policy = null);
 
 /// <summary>Body of POST /api/campaigns/{id}/duplicate; every field optional (what is left out is copied from the source).</summary>
-public sealed record DuplicateCampaignRequest(string[]? Outcomes, string? Name, long? AssistantId, long? PhoneLineId, int? Cap, JsonElement? Policy = null);
+public sealed record DuplicateCampaignRequest(string[]? Outcomes, string? Name, long? AssistantId, long? PhoneLineId, int? Cap,
+    [property: WireShape(typeof(Compliance.CampaignPolicy))] JsonElement? Policy = null);
 
 public static class CampaignEndpoints
 {
