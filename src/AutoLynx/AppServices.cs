@@ -1,5 +1,6 @@
 using AutoLynx.Data;
 using AutoLynx.Features.Analytics;
+using AutoLynx.Features.ApiDocs;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
@@ -100,11 +101,16 @@ public static class AppServices
                 ctx.ProblemDetails.Title = "The request could not be read";
                 ctx.ProblemDetails.Detail = bad.Message;
             }
+            // Every problem carries a stable code (a handler may have set a finer one).
+            var extensions = ctx.ProblemDetails.Extensions;
+            if (!extensions.ContainsKey("code"))
+                extensions["code"] = Wire.ProblemCodes.ForStatus(ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode,
+                    ctx.ProblemDetails is Microsoft.AspNetCore.Http.HttpValidationProblemDetails { Errors.Count: > 0 });
         });
         // A body that is not valid JSON is the client's mistake (400), also where the framework throws for it (Development).
         services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(o =>
             o.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
-        services.AddOpenApi();
+        services.AddApiDocs();
         services.AddMudServices(c =>
         {
             // Bottom-right keeps messages clear of the page's action buttons.
@@ -118,6 +124,7 @@ public static class AppServices
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new Wire.WireEnumConverter());
         });
         return builder;
     }

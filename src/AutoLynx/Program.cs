@@ -2,6 +2,7 @@ using AutoLynx;
 using AutoLynx.Components;
 using AutoLynx.Components.Pages;
 using AutoLynx.Features.Analytics;
+using AutoLynx.Features.ApiDocs;
 using AutoLynx.Features.Assistants;
 using AutoLynx.Features.Auth;
 using AutoLynx.Features.Calls;
@@ -40,7 +41,7 @@ try
     app.UseAntiforgery();
 
     app.MapStaticAssets().AllowAnonymous();
-    app.MapOpenApi();
+    app.MapApiDocs();
     app.MapHealthEndpoints();
     app.MapMetricsEndpoint();
     app.MapAuthEndpoints();

@@ -334,9 +334,11 @@ public sealed class AssistantTests(AssistantTests.Host host) : IClassFixture<Ass
         using (var resp = await App.Http.PostAsJsonAsync("api/assistants", new { name = "Later", templateId = "follow-up" }))
             await ProblemAsync(resp, 502, "Vapi answered 500");
 
-        await ScriptFaultAsync("GET", "/assistant/", 429, "Rate limit exceeded");
+        await ScriptFaultAsync("GET", "/assistant/", 429, "Rate limit exceeded", retryAfterSeconds: 7);
         using var limited = await App.Http.PostAsJsonAsync("api/assistants/import", new { providerAssistantId = Guid.NewGuid().ToString() });
-        await ProblemAsync(limited, 503, "Rate limit exceeded");
+        var problem = await ProblemAsync(limited, 503, "Rate limit exceeded");
+        Assert.Equal("rate-limited", problem.GetProperty("code").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(7), limited.Headers.RetryAfter?.Delta); // Vapi's Retry-After, passed on to the API client
     }
 
     // ---- drift ----
@@ -556,9 +558,9 @@ public sealed class AssistantTests(AssistantTests.Host host) : IClassFixture<Ass
     }
 
     /// <summary>The next matching request the app sends to Vapi gets this status (POST /_sim/faults/next).</summary>
-    private async Task ScriptFaultAsync(string method, string path, int status, string message)
+    private async Task ScriptFaultAsync(string method, string path, int status, string message, int? retryAfterSeconds = null)
     {
-        using var resp = await App.Simulator.PostAsJsonAsync("_sim/faults/next", new { method, path, status, message });
+        using var resp = await App.Simulator.PostAsJsonAsync("_sim/faults/next", new { method, path, status, message, retryAfter = retryAfterSeconds });
         resp.EnsureSuccessStatusCode();
     }
 

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
+using AutoLynx.Features.ApiDocs;
 
 namespace AutoLynx.Features.Auth;
 
@@ -33,15 +35,15 @@ public static class AuthEndpoints
         }).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/signin/external/done", CompleteExternalAsync).AllowAnonymous().ExcludeFromDescription();
 
-        var api = app.MapGroup("/api").WithTags("Access");
+        var api = app.MapGroup("/api").WithTags("Access").SignInRequired();
         api.MapGet("/me", (ClaimsPrincipal user) =>
         {
             var v = Viewer.Require(user);
             return TypedResults.Ok(new MeResponse(v.UserId, v.Email, v.Role.ToString(), user.FindFirst(AuthClaims.TokenId) is not null));
-        });
+        }).WithSummary("Who the caller is: user id, email, role (Admin or Operator), and whether by API token");
 
         // Set a first password (users who came by email link or SSO), or change it with the current one.
-        api.MapPost("/me/password", async (ClaimsPrincipal principal, PasswordRequest? body, UserManager<AppUser> users) =>
+        api.MapPost("/me/password", async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> (ClaimsPrincipal principal, PasswordRequest? body, UserManager<AppUser> users) =>
         {
             if (SessionOnly(principal) is { } refused) return refused;
             var user = await users.FindByIdAsync(Viewer.Require(principal).UserId);
@@ -51,42 +53,51 @@ public static class AuthEndpoints
             var result = await users.HasPasswordAsync(user)
                 ? await users.ChangePasswordAsync(user, body.CurrentPassword ?? "", body.NewPassword)
                 : await users.AddPasswordAsync(user, body.NewPassword);
-            if (result.Succeeded) return Results.NoContent();
+            if (result.Succeeded) return TypedResults.NoContent();
             return TypedResults.ValidationProblem(result.Errors.GroupBy(e => e.Code == "PasswordMismatch" ? "currentPassword" : "newPassword")
                 .ToDictionary(g => g.Key, g => g.Select(e => e.Code == "PasswordMismatch" ? "The current password is wrong." : e.Description).ToArray()),
                 title: "The password was not changed");
-        });
+        }).ProducesValidationProblem().Problems(403, 404)
+            .WithSummary("Sets a first password, or changes it with the current one (from a signed-in session only)");
 
         var tokens = api.MapGroup("/tokens");
-        tokens.MapGet("/", async (ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(Viewer.Require(user).UserId, ct)));
-        tokens.MapPost("/", async (ClaimsPrincipal user, CreateTokenRequest? body, ApiTokenService s, CancellationToken ct) =>
+        tokens.MapGet("/", async (ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(Viewer.Require(user).UserId, ct)))
+            .WithSummary("The caller's API tokens (never their values)");
+        tokens.MapPost("/", async Task<Results<Created<CreatedApiToken>, ProblemHttpResult>> (ClaimsPrincipal user, CreateTokenRequest? body, ApiTokenService s, CancellationToken ct) =>
         {
             if (SessionOnly(user) is { } refused) return refused;
             var r = await s.CreateAsync(Viewer.Require(user), body?.Name, body?.ExpiresInDays, ct);
-            return r.Ok ? Results.Created($"/api/tokens/{r.Value!.Token.Id}", r.Value) : r.ToProblem();
-        });
-        tokens.MapDelete("/{id:long}", async (long id, ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) =>
+            return r.Ok ? TypedResults.Created($"/api/tokens/{r.Value!.Token.Id}", r.Value) : r.ToProblem();
+        }).ProducesValidationProblem().Problems(403, 409)
+            .WithSummary("Makes an API token (from a signed-in session only); the answer carries its value, shown this once");
+        tokens.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, ClaimsPrincipal user, ApiTokenService s, CancellationToken ct) =>
             await s.RevokeAsync(Viewer.Require(user), id, ct)
-                ? Results.NoContent()
-                : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"You have no API token with id {id}."));
+                ? TypedResults.NoContent()
+                : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"You have no API token with id {id}."))
+            .Problems(404)
+            .WithSummary("Revokes one of the caller's API tokens");
 
-        var allow = api.MapGroup("/allowlist").RequireAuthorization(AuthSetup.AdminPolicy);
-        allow.MapGet("/", async (bool? includeRevoked, AllowlistService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(includeRevoked ?? true, ct)));
-        allow.MapPost("/", async (AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
+        var allow = api.MapGroup("/allowlist").RequireAuthorization(AuthSetup.AdminPolicy).SignInRequired(admin: true);
+        allow.MapGet("/", async (bool? includeRevoked, AllowlistService s, CancellationToken ct) => TypedResults.Ok(await s.ListAsync(includeRevoked ?? true, ct)))
+            .WithSummary("Who may sign in, with their roles (admins); includeRevoked=false leaves out revoked entries");
+        allow.MapPost("/", async Task<Results<Created<AllowlistView>, ProblemHttpResult>> (AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
         {
             var r = await s.AddAsync(body?.Email, body?.Role, actor.Name, ct);
-            return r.Ok ? Results.Created($"/api/allowlist/{r.Value!.Id}", r.Value) : r.ToProblem();
-        });
-        allow.MapPatch("/{id:long}", async (long id, AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
+            return r.Ok ? TypedResults.Created($"/api/allowlist/{r.Value!.Id}", r.Value) : r.ToProblem();
+        }).ProducesValidationProblem().Problems(409)
+            .WithSummary("Lets an email sign in, as Admin or Operator (admins)");
+        allow.MapPatch("/{id:long}", async Task<Results<Ok<AllowlistView>, ProblemHttpResult>> (long id, AllowlistRequest? body, AllowlistService s, Actor actor, CancellationToken ct) =>
         {
             var r = await s.ChangeRoleAsync(id, body?.Role, actor.Name, ct);
-            return r.Ok ? Results.Ok(r.Value) : r.ToProblem();
-        });
-        allow.MapDelete("/{id:long}", async (long id, AllowlistService s, Actor actor, CancellationToken ct) =>
+            return r.Ok ? TypedResults.Ok(r.Value!) : r.ToProblem();
+        }).ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Changes an entry's role (admins)");
+        allow.MapDelete("/{id:long}", async Task<Results<Ok<AllowlistView>, ProblemHttpResult>> (long id, AllowlistService s, Actor actor, CancellationToken ct) =>
         {
             var r = await s.RevokeAsync(id, actor.Name, ct);
-            return r.Ok ? Results.Ok(r.Value) : r.ToProblem();
-        });
+            return r.Ok ? TypedResults.Ok(r.Value!) : r.ToProblem();
+        }).ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Revokes an entry: that person's sessions and tokens stop working (admins)");
         return app;
     }
 
@@ -94,7 +105,7 @@ public static class AuthEndpoints
     /// New credentials (a password, another token) only from a signed-in browser session: a leaked token must not be
     /// able to outlive its own revocation by minting more.
     /// </summary>
-    private static IResult? SessionOnly(ClaimsPrincipal user)
+    private static ProblemHttpResult? SessionOnly(ClaimsPrincipal user)
         => user.Identity?.AuthenticationType == IdentityConstants.ApplicationScheme ? null
             : TypedResults.Problem(statusCode: 403, title: "Sign in to do this",
                 detail: "Passwords and API tokens are managed from a signed-in session (My account), not with a token.");

@@ -11,9 +11,9 @@ public sealed record AuthOutcome<T>(T? Value, AuthProblemKind? Problem, string? 
     public static AuthOutcome<T> NotFound(string error) => new(default, AuthProblemKind.NotFound, null, error);
     public static AuthOutcome<T> Conflict(string error) => new(default, AuthProblemKind.Conflict, null, error);
 
-    public IResult ToProblem() => Problem switch
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ToProblem() => Problem switch
     {
-        AuthProblemKind.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [Field!] = [Error!] }, title: "The request is not valid"),
+        AuthProblemKind.Invalid => Wire.ApiProblems.Invalid(new Dictionary<string, string[]> { [Field!] = [Error!] }, title: "The request is not valid"),
         AuthProblemKind.NotFound => TypedResults.Problem(statusCode: 404, title: "Not found", detail: Error),
         _ => TypedResults.Problem(statusCode: 409, title: "Conflict", detail: Error),
     };

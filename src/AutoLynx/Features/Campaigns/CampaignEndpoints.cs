@@ -8,42 +8,81 @@ using AutoLynx.Features.Calls;
 using AutoLynx.Features.Contacts;
 using AutoLynx.Wire;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using AutoLynx.Features.ApiDocs;
 using Microsoft.Extensions.Options;
 
 namespace AutoLynx.Features.Campaigns;
 
 /// <summary>PATCH: any of name, cap and policy (the policy fields sent replace the campaign's, the rest stay).</summary>
-public sealed record UpdateCampaignRequest(string? Name, int? Cap, JsonElement? Policy = null);
+public sealed record UpdateCampaignRequest(string? Name, int? Cap, [property: WireShape(typeof(Compliance.CampaignPolicy))] JsonElement? Policy = null);
 
 /// <summary>Body of POST /api/campaigns/{id}/duplicate; every field optional (what is left out is copied from the source).</summary>
-public sealed record DuplicateCampaignRequest(string[]? Outcomes, string? Name, long? AssistantId, long? PhoneLineId, int? Cap, JsonElement? Policy = null);
+public sealed record DuplicateCampaignRequest(string[]? Outcomes, string? Name, long? AssistantId, long? PhoneLineId, int? Cap,
+    [property: WireShape(typeof(Compliance.CampaignPolicy))] JsonElement? Policy = null);
 
 public static class CampaignEndpoints
 {
     public static IEndpointRouteBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
     {
         // Another operator's campaign answers exactly like a missing one: 404, nothing about it leaks.
-        var g = app.MapGroup("/api/campaigns").WithTags("Campaigns").AddEndpointFilter(OwnCampaignsOnly);
-        g.MapPost("/", CreateAsync).DisableAntiforgery();
-        g.MapPost("/validate", ValidateAsync).DisableAntiforgery();
-        g.MapGet("/", ListAsync);
-        g.MapGet("/{id:long}", GetAsync);
-        g.MapPatch("/{id:long}", UpdateAsync);
-        g.MapDelete("/{id:long}", DeleteAsync);
-        g.MapPost("/{id:long}/start", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, (i, c) => s.StartAsync(i, c), q, ct));
-        g.MapPost("/{id:long}/pause", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.PauseAsync, q, ct));
-        g.MapPost("/{id:long}/resume", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.ResumeAsync, q, ct));
-        g.MapPost("/{id:long}/stop", StopAsync);
-        g.MapPost("/{id:long}/duplicate", DuplicateAsync);
-        g.MapGet("/{id:long}/contacts", ContactsAsync);
-        g.MapPost("/{id:long}/contacts", AddContactsAsync).DisableAntiforgery()
-            .WithSummary("Adds a CSV or .xlsx file's contacts to a campaign that has not finished (dryRun=true: the report only)");
-        g.MapGet("/{id:long}/preflight", async (long id, Compliance.Preflight preflight, CancellationToken ct)
+        var g = app.MapGroup("/api/campaigns").WithTags("Campaigns").AddEndpointFilter(OwnCampaignsOnly).SignInRequired();
+        g.MapPost("/", CreateAsync).DisableAntiforgery().AcceptsMultipart<CreateCampaignForm>()
+            .Problems(413, 415, 422)
+            .WithSummary("Creates a campaign from a contact file (CSV or .xlsx)")
+            .WithDescription("Multipart: the file and the campaign's settings. The campaign is CREATED, not started (POST /{id}/start). "
+                + "201 with the new id and the import report: rows accepted, skipped with their reasons, duplicates. 422 (import-rejected) when no row can be imported.");
+        g.MapPost("/validate", ValidateAsync).DisableAntiforgery().AcceptsMultipart<ContactFileForm>()
+            .ProducesFile("text/csv").ProducesValidationProblem().Problems(413, 415)
+            .WithSummary("Checks a contact file without saving anything")
+            .WithDescription("The import report a campaign from this file would get. format=csv answers the rows that would not be imported, as CSV, "
+                + "with the counts in X-Import-Total-Rows, X-Import-Accepted, X-Import-Skipped and X-Import-Duplicates.");
+        g.MapGet("/", ListAsync)
+            .WithSummary("Lists the campaigns the caller may see, newest first")
+            .WithDescription("Paged (page from 1, pageSize default 25); status filters by campaign state; search matches the name, ignoring case.");
+        g.MapGet("/{id:long}", GetAsync).Problems(404)
+            .WithSummary("A campaign's summary: state, settings, counters, batches, policy, why it waits, its line's health");
+        g.MapPatch("/{id:long}", UpdateAsync).ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Changes a campaign's name, cap or policy")
+            .WithDescription("Fields left out stay; the policy fields sent replace the campaign's. 409 once the campaign has finished.");
+        g.MapDelete("/{id:long}", DeleteAsync).ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Deletes a campaign that has never placed a call");
+        g.MapPost("/{id:long}/start", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, (i, c) => s.StartAsync(i, c), q, ct))
+            .ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Starts a campaign: it is QUEUED and the dialer begins calling its contacts")
+            .WithDescription("The summary after the start. A campaign whose assistant is gone on Vapi answers 200 PAUSED with the reason (statusReason).");
+        g.MapPost("/{id:long}/pause", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.PauseAsync, q, ct))
+            .ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Pauses a campaign: no new calls; live calls finish");
+        g.MapPost("/{id:long}/resume", (long id, CampaignService s, CampaignQueries q, CancellationToken ct) => CommandAsync(id, s.ResumeAsync, q, ct))
+            .ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Resumes a paused campaign");
+        g.MapPost("/{id:long}/stop", StopAsync).ProducesValidationProblem().Problems(404, 409)
+            .WithSummary("Stops a campaign for good: no new calls")
+            .WithDescription("Live calls finish and are still tracked; with endLiveCalls=true they are hung up too.");
+        g.MapPost("/{id:long}/duplicate", DuplicateAsync).Problems(404)
+            .WithSummary("Call again: a new campaign from this one's contacts")
+            .WithDescription("All contacts, or those whose last outcome is one of outcomes (e.g. [\"no-answer\", \"busy\"]; \"not-called\" for those never called). "
+                + "Name, assistant, line, cap and policy are copied unless given. The new campaign is CREATED and owned by the caller.");
+        g.MapGet("/{id:long}/contacts", ContactsAsync).ProducesValidationProblem().Problems(404)
+            .WithSummary("A campaign's contacts, paged")
+            .WithDescription("status filters by contact state; search matches name, business or phone; sort by row (default), name, business, phone, status, attempts or outcome; desc=true reverses.");
+        g.MapPost("/{id:long}/contacts", AddContactsAsync).DisableAntiforgery().AcceptsMultipart<ContactFileForm>()
+            .Problems(404, 409, 413, 415, 422)
+            .WithSummary("Adds a CSV or .xlsx file's contacts to a campaign that has not finished (dryRun=true: the report only)")
+            .WithDescription("Same validation as a new campaign; numbers already in the campaign count as duplicates. 409 once the campaign is completed or stopped; "
+                + "422 (import-rejected) when no row is new.");
+        g.MapGet("/{id:long}/preflight", async Task<Results<Ok<Compliance.PreflightReport>, ProblemHttpResult>> (long id, Compliance.Preflight preflight, CancellationToken ct)
             => await preflight.ForAsync(id, ct) is { } report ? TypedResults.Ok(report) : NotFound(id))
+            .Problems(404)
             .WithSummary("What the campaign would do if started now: callable, waiting for calling hours, on the do-not-call list, estimated finish");
-        g.MapGet("/{id:long}/calls", CallsAsync);
-        g.MapGet("/{id:long}/calls/{callId:long}/events", CallEventsAsync);
-        g.MapGet("/{id:long}/events", EventsAsync);
+        g.MapGet("/{id:long}/calls", CallsAsync).Problems(404)
+            .WithSummary("A campaign's calls, every attempt, with their results (contactId filters to one contact)");
+        g.MapGet("/{id:long}/calls/{callId:long}/events", CallEventsAsync).Problems(404)
+            .WithSummary("One call's timeline: every webhook and every change the engine made");
+        g.MapGet("/{id:long}/events", EventsAsync).ProducesFile("text/event-stream").Problems(404)
+            .WithSummary("Live changes of the campaign and its calls, as Server-Sent Events")
+            .WithDescription("One \"change\" event (data: a JSON CampaignChange) per campaign or call change; a keep-alive comment now and then. The stream ends when the caller's access is revoked.");
         return app;
     }
 
@@ -60,7 +99,7 @@ public static class CampaignEndpoints
         return await next(ctx);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, CampaignService service, ImportMappingStore mappings,
+    private static async Task<Results<Created<CreateCampaignResult>, ValidationProblem, ProblemHttpResult>> CreateAsync(HttpRequest request, ClaimsPrincipal user, CampaignService service, ImportMappingStore mappings,
         IOptions<ImportOptions> limits, IOptions<DialerOptions> dialer, CancellationToken ct)
     {
         var (form, problem) = await FormUploads.ReadAsync(request, limits.Value, ct);
@@ -103,7 +142,7 @@ public static class CampaignEndpoints
     /// already in the campaign count as duplicates); 409 once the campaign is completed or stopped; <c>?dryRun=true</c>
     /// validates against the campaign and stores nothing.
     /// </summary>
-    private static async Task<IResult> AddContactsAsync(long id, HttpRequest request, ClaimsPrincipal user, CampaignContactAdder adder,
+    private static async Task<Results<Ok<AddContactsResult>, ValidationProblem, ProblemHttpResult>> AddContactsAsync(long id, HttpRequest request, ClaimsPrincipal user, CampaignContactAdder adder,
         ImportMappingStore mappings, IOptions<ImportOptions> limits, bool? dryRun, CancellationToken ct)
     {
         var (form, problem) = await FormUploads.ReadAsync(request, limits.Value, ct);
@@ -129,16 +168,17 @@ public static class CampaignEndpoints
     private const string AttachFile = "Attach the contact list (CSV or Excel .xlsx) in the field \"file\".";
 
     /// <summary>A file that cannot be imported, or a mapping or sheet that does not fit it: 4xx with the reason, naming the field at fault.</summary>
-    private static IResult ImportProblem(ImportRejectedException ex) => ex.Field is { } field
-        ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [ex.Message] }, detail: ex.Message,
+    private static ProblemHttpResult ImportProblem(ImportRejectedException ex) => ex.Field is { } field
+        ? ApiProblems.Invalid(new Dictionary<string, string[]> { [field] = [ex.Message] }, detail: ex.Message,
             title: field == "mapping" ? "The mapping does not fit the file" : "The sheet does not fit the file")
-        : TypedResults.Problem(statusCode: ex.StatusCode, title: "The file cannot be imported", detail: ex.Message);
+        : TypedResults.Problem(statusCode: ex.StatusCode, title: "The file cannot be imported", detail: ex.Message,
+            extensions: new Dictionary<string, object?> { ["code"] = ProblemCodes.ImportRejected });
 
     /// <summary>
     /// The import report, nothing saved. <c>?format=csv</c> answers the error CSV instead: every row not imported. Optional
     /// form fields: <c>mapping</c> (JSON) and <c>sheet</c> (xlsx); without a mapping, the caller's remembered one for these headers.
     /// </summary>
-    private static async Task<IResult> ValidateAsync(HttpRequest request, ClaimsPrincipal user, ContactImporter importer, ImportMappingStore mappings,
+    private static async Task<Results<Ok<ImportReport>, FileStreamHttpResult, ValidationProblem, ProblemHttpResult>> ValidateAsync(HttpRequest request, ClaimsPrincipal user, ContactImporter importer, ImportMappingStore mappings,
         IOptions<ImportOptions> limits, string? format, CancellationToken ct)
     {
         var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase);
@@ -180,7 +220,7 @@ public static class CampaignEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(ClaimsPrincipal user, CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
+    private static async Task<Results<Ok<Paged<CampaignListItem>>, ValidationProblem>> ListAsync(ClaimsPrincipal user, CampaignQueries q, int? page, int? pageSize, string? status, string? search, CancellationToken ct)
     {
         CampaignStatus? s = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -193,8 +233,8 @@ public static class CampaignEndpoints
     }
 
     /// <summary>The summary, with the health of the campaign's line (a failing line is named there) and whether its calls' webhooks arrive.</summary>
-    private static async Task<IResult> GetAsync(long id, CampaignQueries q, AutoLynx.Features.PhoneLines.PhoneLineHealthService health,
-        WebhookFreshness freshness, AppDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<CampaignSummary>, ProblemHttpResult>> GetAsync(long id, CampaignQueries q,
+        AutoLynx.Features.PhoneLines.PhoneLineHealthService health, WebhookFreshness freshness, AppDbContext db, CancellationToken ct)
     {
         if (await q.GetSummaryAsync(id, ct) is not { } s) return NotFound(id);
         var line = await health.GetAsync(s.PhoneLineId, askProvider: false, ct);
@@ -202,36 +242,36 @@ public static class CampaignEndpoints
         return TypedResults.Ok(s with { Webhooks = await freshness.CheckAsync(db, id, ct) });
     }
 
-    private static async Task<IResult> UpdateAsync(long id, UpdateCampaignRequest body, CampaignService s, CampaignQueries q, CancellationToken ct)
+    private static async Task<Results<Ok<CampaignSummary>, ProblemHttpResult>> UpdateAsync(long id, UpdateCampaignRequest body, CampaignService s, CampaignQueries q, CancellationToken ct)
         => await CommandAsync(id, (i, c) => s.UpdateAsync(i, body.Name, body.Cap, c,
             body.Policy is { ValueKind: not JsonValueKind.Undefined } p ? p.GetRawText() : null), q, ct);
 
-    private static async Task<IResult> DeleteAsync(long id, CampaignService s, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, CampaignService s, CancellationToken ct)
     {
         var r = await s.DeleteAsync(id, ct);
         return r.Ok ? TypedResults.NoContent() : ToProblem(r);
     }
 
-    private static async Task<IResult> CommandAsync(long id, Func<long, CancellationToken, Task<CommandResult>> command, CampaignQueries q, CancellationToken ct)
+    private static async Task<Results<Ok<CampaignSummary>, ProblemHttpResult>> CommandAsync(long id, Func<long, CancellationToken, Task<CommandResult>> command, CampaignQueries q, CancellationToken ct)
     {
         var r = await command(id, ct);
-        return r.Ok ? TypedResults.Ok(await q.GetSummaryAsync(id, ct)) : ToProblem(r);
+        return r.Ok ? TypedResults.Ok((await q.GetSummaryAsync(id, ct))!) : ToProblem(r);
     }
 
     /// <summary>Stop: no new calls. With <c>endLiveCalls=true</c> the live calls are also hung up through their control URL.</summary>
-    private static async Task<IResult> StopAsync(long id, bool? endLiveCalls, CampaignService s, CampaignQueries q, CallControl control, CancellationToken ct)
+    private static async Task<Results<Ok<CampaignSummary>, ProblemHttpResult>> StopAsync(long id, bool? endLiveCalls, CampaignService s, CampaignQueries q, CallControl control, CancellationToken ct)
     {
         var r = await s.StopAsync(id, ct);
         if (!r.Ok) return ToProblem(r);
         if (endLiveCalls == true) await control.EndLiveCallsAsync(id, ct);
-        return TypedResults.Ok(await q.GetSummaryAsync(id, ct));
+        return TypedResults.Ok((await q.GetSummaryAsync(id, ct))!);
     }
 
     /// <summary>
     /// A new CREATED campaign from this one's contacts (all, or by last outcome: <c>{"outcomes": ["no-answer", "busy"]}</c>,
     /// <c>"not-called"</c> for those never called), owned by the caller. 201 with the new id.
     /// </summary>
-    private static async Task<IResult> DuplicateAsync(long id, DuplicateCampaignRequest? body, CampaignService s, CancellationToken ct)
+    private static async Task<Results<Created<DuplicateCampaignResult>, ValidationProblem, ProblemHttpResult>> DuplicateAsync(long id, DuplicateCampaignRequest? body, CampaignService s, CancellationToken ct)
     {
         var (result, errors, notFound) = await s.DuplicateAsync(id,
             new DuplicateCampaignCommand(body?.Outcomes, body?.Name, body?.AssistantId, body?.PhoneLineId, body?.Cap,
@@ -241,7 +281,7 @@ public static class CampaignEndpoints
         return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
     }
 
-    private static async Task<IResult> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search,
+    private static async Task<Results<Ok<Paged<ContactView>>, ValidationProblem, ProblemHttpResult>> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search,
         string? sort, bool? desc, CancellationToken ct)
     {
         ContactState? state = null;
@@ -258,11 +298,11 @@ public static class CampaignEndpoints
         return await q.ContactsAsync(id, query, ct) is { } p ? TypedResults.Ok(p) : NotFound(id);
     }
 
-    private static async Task<IResult> CallEventsAsync(long id, long callId, CampaignQueries q, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<CallEventView>>, ProblemHttpResult>> CallEventsAsync(long id, long callId, CampaignQueries q, CancellationToken ct)
         => await q.CallEventsAsync(id, callId, ct) is { } events ? TypedResults.Ok(events)
             : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"Campaign {id} has no call with id {callId}.");
 
-    private static async Task<IResult> CallsAsync(long id, long? contactId, CampaignQueries q, CancellationToken ct)
+    private static async Task<Results<Ok<IReadOnlyList<CallView>>, ProblemHttpResult>> CallsAsync(long id, long? contactId, CampaignQueries q, CancellationToken ct)
         => await q.CallsAsync(id, contactId, ct) is { } calls ? TypedResults.Ok(calls) : NotFound(id);
 
     /// <summary>
@@ -308,12 +348,12 @@ public static class CampaignEndpoints
         catch (OperationCanceledException) { }
     }
 
-    private static IResult NotFound(long id) => TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no campaign with id {id}.");
+    private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no campaign with id {id}.");
 
-    private static IResult ToProblem(CommandResult r) => r switch
+    private static ProblemHttpResult ToProblem(CommandResult r) => r switch
     {
         { NotFound: true } => TypedResults.Problem(statusCode: 404, title: "Not found", detail: r.Error),
-        { Field: { } field } => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [r.Error!] }, title: "The change is not valid"),
+        { Field: { } field } => ApiProblems.Invalid(new Dictionary<string, string[]> { [field] = [r.Error!] }, title: "The change is not valid"),
         _ => TypedResults.Problem(statusCode: 409, title: "Conflict", detail: r.Error),
     };
 }

@@ -25,7 +25,7 @@ public sealed class DncService(AppDbContext db, PhoneNormalizer phones, TimeProv
 {
     public const int MaxImportRows = 1_000_000;
 
-    public async Task<Paged> ListAsync(string? search, int page, int pageSize, CancellationToken ct)
+    public async Task<DncPage> ListAsync(string? search, int page, int pageSize, CancellationToken ct)
     {
         (page, pageSize) = (Math.Max(1, page), Math.Clamp(pageSize <= 0 ? 50 : pageSize, 1, 500));
         var q = db.DncEntries.AsNoTracking();
@@ -38,10 +38,10 @@ public sealed class DncService(AppDbContext db, PhoneNormalizer phones, TimeProv
         }
         var total = await q.CountAsync(ct);
         var rows = await q.OrderByDescending(e => e.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Paged(rows.Select(ToView).ToList(), page, pageSize, total);
+        return new DncPage(rows.Select(ToView).ToList(), page, pageSize, total);
     }
 
-    public sealed record Paged(IReadOnlyList<DncView> Items, int Page, int PageSize, int Total);
+    public sealed record DncPage(IReadOnlyList<DncView> Items, int Page, int PageSize, int Total);
 
     /// <summary>Adds a number (any spelling). Returns the entry (the existing one when already listed), or why the number is not one.</summary>
     public async Task<(DncView? Entry, bool Created, string? Error)> AddAsync(string? number, string? reason, string source, CancellationToken ct)

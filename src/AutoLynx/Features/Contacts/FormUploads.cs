@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AutoLynx.Features.Contacts;
 
@@ -8,7 +9,7 @@ namespace AutoLynx.Features.Contacts;
 /// </summary>
 public static class FormUploads
 {
-    public static async Task<(IFormCollection? Form, IResult? Problem)> ReadAsync(HttpRequest request, ImportOptions limits, CancellationToken ct)
+    public static async Task<(IFormCollection? Form, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, ImportOptions limits, CancellationToken ct)
     {
         if (!request.HasFormContentType)
             return (null, TypedResults.Problem(statusCode: 415, title: "Expected a form upload",
@@ -36,6 +37,6 @@ public static class FormUploads
         }
     }
 
-    private static IResult TooLarge(ImportOptions limits) => TypedResults.Problem(statusCode: 413, title: "File too large",
+    private static ProblemHttpResult TooLarge(ImportOptions limits) => TypedResults.Problem(statusCode: 413, title: "File too large",
         detail: $"The file is larger than {limits.MaxFileBytes / 1024 / 1024} MB, the most one upload takes. Split it into several files.");
 }

@@ -1,3 +1,4 @@
+using AutoLynx.Features.ApiDocs;
 using AutoLynx.Features.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using AutoLynx.Data;
@@ -15,16 +16,18 @@ public static class PhoneLineEndpoints
 {
     public static IEndpointRouteBuilder MapPhoneLineEndpoints(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/phone-lines").WithTags("Phone lines");
-        g.MapGet("/", ListAsync);
-        g.MapPost("/", SyncAsync).RequireAuthorization(AuthSetup.AdminPolicy);
+        var g = app.MapGroup("/api/phone-lines").WithTags("Phone lines").SignInRequired();
+        g.MapGet("/", ListAsync).WithSummary("The phone lines, by name");
+        g.MapPost("/", SyncAsync).RequireAuthorization(AuthSetup.AdminPolicy).Problems(403, 502)
+            .WithSummary("Imports the account's phone numbers from Vapi (admins): new ones added, known ones refreshed; answers every line");
         g.MapPatch("/{id:long}", UpdateAsync).RequireAuthorization(AuthSetup.AdminPolicy)
+            .Problems(403, 404)
             .WithSummary("Renames a line, turns it off or on, or sets how many calls it may carry at once and per day");
-        g.MapGet("/{id:long}/health", HealthAsync).WithSummary("How the line is doing: live calls (ours and Vapi's), rates over its recent calls, status and the rule that set it");
+        g.MapGet("/{id:long}/health", HealthAsync).Problems(404).WithSummary("How the line is doing: live calls (ours and Vapi's), rates over its recent calls, status and the rule that set it");
         return app;
     }
 
-    private static async Task<IResult> HealthAsync(long id, PhoneLineHealthService health, CancellationToken ct)
+    private static async Task<Results<Ok<LineHealth>, ProblemHttpResult>> HealthAsync(long id, PhoneLineHealthService health, CancellationToken ct)
         => await health.GetAsync(id, askProvider: true, ct) is { } h ? TypedResults.Ok(h)
             : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"There is no phone line with id {id}.");
 
@@ -48,7 +51,7 @@ public static class PhoneLineEndpoints
         return await ListAsync(db, ct);
     }
 
-    private static async Task<IResult> UpdateAsync(long id, UpdatePhoneLineRequest? body, AppDbContext db, TimeProvider time, Actor actor,
+    private static async Task<Results<Ok<PhoneLineView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(long id, UpdatePhoneLineRequest? body, AppDbContext db, TimeProvider time, Actor actor,
         System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
         var line = await db.PhoneLines.FirstOrDefaultAsync(l => l.Id == id, ct);

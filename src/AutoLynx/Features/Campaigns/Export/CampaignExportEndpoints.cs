@@ -1,5 +1,7 @@
 using AutoLynx.Data;
+using AutoLynx.Features.ApiDocs;
 using AutoLynx.Wire;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,14 +14,14 @@ public static class CampaignExportEndpoints
 
     public static IEndpointRouteBuilder MapCampaignExportEndpoints(this IEndpointRouteBuilder app)
     {
-        var g = app.MapGroup("/api/campaigns").WithTags("Campaigns").AddEndpointFilter(CampaignEndpoints.OwnCampaignsOnly);
-        g.MapGet("/{id:long}/export.csv", ExportAsync)
+        var g = app.MapGroup("/api/campaigns").WithTags("Campaigns").AddEndpointFilter(CampaignEndpoints.OwnCampaignsOnly).SignInRequired();
+        g.MapGet("/{id:long}/export.csv", ExportAsync).ProducesFile("text/csv").ProducesValidationProblem().Problems(404)
             .WithSummary("The campaign's results as CSV, one row per contact, streamed")
-            .WithDescription("Filters: status (contact states) and outcome (last call's outcome), comma-separated or repeated. excel=true adds a UTF-8 BOM and a sep=, line.");
+            .WithDescription("Filters: status (contact states) and outcome (last call's outcome), comma-separated or repeated. excel=true adds a UTF-8 BOM and a sep=, line. X-Export-Rows tells the number of rows before the first one.");
         return app;
     }
 
-    private static async Task<IResult> ExportAsync(long id, HttpContext http, AppDbContext db, CampaignExport export,
+    private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(long id, HttpContext http, AppDbContext db, CampaignExport export,
         [FromQuery] string[]? status, [FromQuery] string[]? outcome, bool? excel, CancellationToken ct)
     {
         var filter = ExportFilter.TryParse(status ?? [], outcome ?? [], excel ?? false, out var errors);
