@@ -58,8 +58,16 @@ public sealed class ContentSecurityPolicyTests(E2EFixture app, ITestOutputHelper
             var response = await page.GotoAsync(href);
             Assert.True(response is { Ok: true }, $"{href} answered {response?.Status}");
             Assert.Contains("script-src", (await response!.AllHeadersAsync())["content-security-policy"]);
-            await WaitForCircuitAsync(page); // a click reached the server and the page changed: interactive
-            await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+            if (href.StartsWith("/docs", StringComparison.Ordinal))
+            {
+                // The API reference is Scalar's page, not Blazor's: its scripts run under the response's nonce and draw it.
+                await Expect(page.GetByText("AutoLynx API").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            }
+            else
+            {
+                await WaitForCircuitAsync(page); // a click reached the server and the page changed: interactive
+                await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
+            }
             Assert.True(App.CspViolations(page.Context).Count == 0, $"on {href}:\n" + string.Join("\n", App.CspViolations(page.Context)));
         }
 

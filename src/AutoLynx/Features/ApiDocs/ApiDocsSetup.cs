@@ -1,3 +1,4 @@
+using NetEscapades.AspNetCore.SecurityHeaders;
 using System.Text.Json.Nodes;
 using AutoLynx.Wire;
 using Microsoft.AspNetCore.Mvc;
@@ -73,7 +74,9 @@ public static class ApiDocsSetup
     public static IEndpointRouteBuilder MapApiDocs(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference(DocsPath, o => o
+        // The page's scripts carry this response's CSP nonce (SecurityHeaders): Scalar's inline configuration runs, nothing injected does.
+        app.MapScalarApiReference(DocsPath, (o, http) => o
+            .WithNonce(http.GetNonce())
             .WithTitle("AutoLynx API reference")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .DisableTelemetry()
