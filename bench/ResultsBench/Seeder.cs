@@ -157,6 +157,13 @@ public sealed class Seeder(BenchApp app, DateTime now)
         await ExecAsync(conn, "ANALYZE");
     }
 
+    /// <summary>One statement on the app's database (under the write gate on SQLite), for a bench that shapes the seeded rows.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var conn = await OpenAsync();
+        await ExecAsync(conn, sql);
+    }
+
     public async Task<long> ScalarAsync(string sql)
     {
         await using var conn = await OpenAsync();

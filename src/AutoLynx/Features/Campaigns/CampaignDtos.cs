@@ -16,6 +16,9 @@ public sealed record CampaignCounters(
     int CallsPlaced, decimal Cost, double Progress,
     int Talked = 0, int NotReached = 0, int NoAnswer = 0, int Busy = 0, int Voicemail = 0, int HungUp = 0);
 
+/// <summary>What the campaign list shows of a campaign: contacts done in percent, and calls live now.</summary>
+public sealed record CampaignProgress(double Progress, int Active);
+
 public sealed record CampaignSummary(
     long Id, string Name, CampaignStatus Status, string? StatusReason, DialMode Mode, int Cap, bool LineQuietGating,
     long AssistantId, string? AssistantName, long PhoneLineId, string? PhoneLineName, string? PhoneLineNumber,

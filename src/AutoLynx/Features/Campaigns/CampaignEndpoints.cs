@@ -281,8 +281,8 @@ public static class CampaignEndpoints
         return TypedResults.Created($"/api/campaigns/{result!.CampaignId}", result);
     }
 
-    private static async Task<Results<Ok<Paged<ContactView>>, ValidationProblem, ProblemHttpResult>> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search,
-        string? sort, bool? desc, CancellationToken ct)
+    private static async Task<Results<Ok<ContactPage>, ValidationProblem, ProblemHttpResult>> ContactsAsync(long id, CampaignQueries q, int? page, int? pageSize, string? status, string? search,
+        string? sort, bool? desc, string? cursor, CancellationToken ct)
     {
         ContactState? state = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -294,7 +294,18 @@ public static class CampaignEndpoints
         var order = ContactSort.Row;
         if (!string.IsNullOrWhiteSpace(sort) && !ContactSorts.TryParse(sort, out order))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sort"] = [$"Unknown sort \"{sort}\"; use one of {ContactSorts.Names}."] });
-        var query = new ContactQuery(page ?? 1, pageSize ?? 50, state, search, order, desc ?? false);
+        ContactCursor? after = null;
+        if (!string.IsNullOrWhiteSpace(cursor))
+        {
+            after = ContactCursor.TryDecode(cursor);
+            if (after is null)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor is not one this API handed out; use the nextCursor of a page, or leave it out to start again."] });
+            // A cursor keeps the order and filters it was made with: a different one asked beside it is a mistake, not a new query.
+            if ((!string.IsNullOrWhiteSpace(status) && state != after.State) || (!string.IsNullOrWhiteSpace(sort) && order != after.Sort)
+                || (desc is { } d && d != after.Descending) || (!string.IsNullOrWhiteSpace(search) && search.Trim().ToLower() != after.Search))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["This cursor was made for another sort or filter; send it alone (it keeps its own), or start again without it."] });
+        }
+        var query = new ContactQuery(page ?? 1, pageSize ?? 50, state, search, order, desc ?? false, after);
         return await q.ContactsAsync(id, query, ct) is { } p ? TypedResults.Ok(p) : NotFound(id);
     }
 

@@ -56,21 +56,37 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
     public async Task<CampaignCounters> CountersAsync(long id, CancellationToken ct)
         => (await CountersAsync([id], ct))[id];
 
-    /// <summary>Counters of several campaigns in four grouped queries, whatever their number (the list page shows a page of them).</summary>
+    /// <summary>
+    /// Counters of several campaigns in two grouped queries, whatever their number (the list page shows a page of them).
+    /// Each one is read from a covering index (contacts by campaign, state and last outcome; calls by campaign, status,
+    /// outcome, cost and provider id), so a 100,000-contact campaign costs an index range, not a scan of its rows.
+    /// </summary>
     public async Task<IReadOnlyDictionary<long, CampaignCounters>> CountersAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         // Contacts by state and last outcome in one grouped query: "talked" counts people, not calls.
         var byState = await db.Contacts.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
             .GroupBy(x => new { x.CampaignId, x.State, x.LastOutcome })
             .Select(g => new { g.Key.CampaignId, g.Key.State, g.Key.LastOutcome, Count = g.Count() }).ToListAsync(ct);
-        // "Accepted": Vapi created and dialled the call (a provider id, and not refused at once for the account's limit).
-        var byStatus = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
-            .GroupBy(x => new { x.CampaignId, x.Status, Accepted = x.ProviderCallId != null && (x.Outcome == null || x.Outcome != CallOutcome.ConcurrencyLimited) })
-            .Select(g => new { g.Key.CampaignId, g.Key.Status, g.Key.Accepted, Count = g.Count() }).ToListAsync(ct);
-        var byOutcome = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId) && x.Outcome != null)
-            .GroupBy(x => new { x.CampaignId, Outcome = x.Outcome!.Value }).Select(g => new { g.Key.CampaignId, g.Key.Outcome, Count = g.Count() }).ToListAsync(ct);
-        var costs = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId) && x.Cost != null)
-            .GroupBy(x => x.CampaignId).Select(g => new { CampaignId = g.Key, Cost = g.Sum(x => x.Cost) }).ToListAsync(ct);
+        // Calls by status and outcome, with those Vapi accepted among them (a provider id, and not refused at once for
+        // the account's limit) counted inside each group, so the groups follow the index and need no sort.
+        var limited = CallOutcome.ConcurrencyLimited;
+        var calls = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
+            .GroupBy(x => new { x.CampaignId, x.Status, x.Outcome })
+            .Select(g => new
+            {
+                g.Key.CampaignId, g.Key.Status, g.Key.Outcome, Count = g.Count(),
+                Accepted = g.Count(x => x.ProviderCallId != null && (x.Outcome == null || x.Outcome != limited)),
+                Cost = g.Sum(x => x.Cost),
+            }).ToListAsync(ct);
+        var byStatus = calls.SelectMany(x => new[]
+        {
+            new { x.CampaignId, x.Status, Accepted = true, Count = x.Accepted },
+            new { x.CampaignId, x.Status, Accepted = false, Count = x.Count - x.Accepted },
+        }).Where(x => x.Count > 0).ToList();
+        var byOutcome = calls.Where(x => x.Outcome != null).GroupBy(x => new { x.CampaignId, Outcome = x.Outcome!.Value })
+            .Select(g => new { g.Key.CampaignId, g.Key.Outcome, Count = g.Sum(x => x.Count) }).ToList();
+        var costs = calls.Where(x => x.Cost != null).GroupBy(x => x.CampaignId)
+            .Select(g => new { CampaignId = g.Key, Cost = g.Sum(x => x.Cost) }).ToList();
 
         var result = new Dictionary<long, CampaignCounters>(ids.Count);
         foreach (var id in ids)
@@ -93,7 +109,7 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
                 byOutcome.Where(x => x.CampaignId == id && x.Outcome is not (CallOutcome.NotPlaced or CallOutcome.ConcurrencyLimited))
                     .ToDictionary(x => WireNames.Kind(x.Outcome), x => x.Count),
                 statuses.Where(x => x.Accepted).Sum(x => x.Count), Math.Round(cost, 4),
-                total == 0 ? 0 : Math.Round(100.0 * done / total, 1),
+                Percent(done, total),
                 Talked: Over(CallOutcomes.IsConnected),
                 NotReached: Over(o => o is CallOutcome.NoAnswer or CallOutcome.Busy or CallOutcome.Voicemail),
                 NoAnswer: Over(o => o == CallOutcome.NoAnswer), Busy: Over(o => o == CallOutcome.Busy), Voicemail: Over(o => o == CallOutcome.Voicemail),
@@ -101,6 +117,28 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
         }
         return result;
     }
+
+    /// <summary>
+    /// What the campaign list shows of each campaign: progress and live calls, from two grouped counts over indexes
+    /// (contacts by campaign and state, live calls by campaign and status), the same figures as <see cref="CountersAsync(IReadOnlyCollection{long}, CancellationToken)"/>.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, CampaignProgress>> ProgressAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        var states = await db.Contacts.AsNoTracking().Where(x => ids.Contains(x.CampaignId)).GroupBy(x => new { x.CampaignId, x.State })
+            .Select(g => new { g.Key.CampaignId, g.Key.State, Count = g.Count() }).ToListAsync(ct);
+        var active = Call.ActiveStatuses;
+        var live = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId) && active.Contains(x.Status)).GroupBy(x => x.CampaignId)
+            .Select(g => new { CampaignId = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.CampaignId, x => x.Count, ct);
+        return ids.Distinct().ToDictionary(id => id, id =>
+        {
+            var mine = states.Where(x => x.CampaignId == id).ToList();
+            var done = mine.Where(x => x.State is ContactState.Completed or ContactState.Failed or ContactState.Skipped).Sum(x => x.Count);
+            return new CampaignProgress(Percent(done, mine.Sum(x => x.Count)), live.GetValueOrDefault(id));
+        });
+    }
+
+    /// <summary>Contacts done out of all, in percent to one decimal.</summary>
+    private static double Percent(int done, int total) => total == 0 ? 0 : Math.Round(100.0 * done / total, 1);
 
     /// <summary>
     /// How many contacts each choice of a re-run takes (<see cref="ContactFilter"/>): "not-called", or the wire name of
@@ -157,21 +195,48 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
         return rows.Select(c => new CampaignRef(c.Id, c.Name, c.Status)).ToList();
     }
 
-    public async Task<Paged<ContactView>?> ContactsAsync(long campaignId, ContactQuery query, CancellationToken ct)
+    /// <summary>
+    /// One page of the campaign's contacts. By page number (offset), or with <see cref="ContactQuery.After"/> by keyset:
+    /// the page after the cursor's contact, read from the sort's index however deep it is. Every page hands out the
+    /// cursor of the page after it.
+    /// </summary>
+    public async Task<ContactPage?> ContactsAsync(long campaignId, ContactQuery query, CancellationToken ct)
     {
         if (!await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct)) return null;
         var (page, pageSize) = Clamp(query.Page, query.PageSize);
+        if (query.After is { } after) query = query with { State = after.State, Search = after.Search, Sort = after.Sort, Descending = after.Descending };
         var q = db.Contacts.AsNoTracking().Where(c => c.CampaignId == campaignId);
         if (query.State is { } s) q = q.Where(c => c.State == s);
-        if (!string.IsNullOrWhiteSpace(query.Search))
-        {
-            var term = query.Search.Trim().ToLower();
-            q = q.Where(c => c.Name.ToLower().Contains(term) || c.BusinessName.ToLower().Contains(term) || c.Phone.Contains(term));
-        }
+        var term = string.IsNullOrWhiteSpace(query.Search) ? null : query.Search.Trim().ToLower();
+        if (term is not null) q = Search(q, term);
         var total = await q.CountAsync(ct);
-        var rows = await ContactSorts.Apply(q, query.Sort, query.Descending).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var ordered = query.After is { } at
+            ? ContactSorts.Apply(ContactSorts.After(q, query.Sort, query.Descending, at, nullsFirst: !db.Database.IsNpgsql()), query.Sort, query.Descending)
+            : ContactSorts.Apply(q, query.Sort, query.Descending).Skip((page - 1) * pageSize);
+        if (query.After is not null) page = query.After.Page;
+        // One row more than the page says whether a page follows.
+        var rows = await ordered.Take(pageSize + 1).ToListAsync(ct);
+        string? next = null;
+        if (rows.Count > pageSize)
+        {
+            rows.RemoveAt(pageSize);
+            var last = rows[^1];
+            next = new ContactCursor(query.Sort, query.Descending, query.State, term, page + 1, ContactSorts.KeyOf(last, query.Sort), last.RowNumber).Encode();
+        }
         var live = await LiveCallStatusesAsync(rows, ct);
-        return new Paged<ContactView>(rows.Select(c => ToView(c, live.GetValueOrDefault(c.Id))).ToList(), page, pageSize, total);
+        return new ContactPage(rows.Select(c => ToView(c, live.GetValueOrDefault(c.Id))).ToList(), page, pageSize, total, next);
+    }
+
+    /// <summary>
+    /// Name, business or phone contains <paramref name="term"/> (lower case), ignoring case. On SQLite that is LIKE, which
+    /// folds ASCII case as lower() does and reads each row once instead of lowering three columns first.
+    /// </summary>
+    private IQueryable<Contact> Search(IQueryable<Contact> q, string term)
+    {
+        if (db.Database.IsNpgsql())
+            return q.Where(c => c.Name.ToLower().Contains(term) || c.BusinessName.ToLower().Contains(term) || c.Phone.Contains(term));
+        var pattern = "%" + term.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        return q.Where(c => EF.Functions.Like(c.Name, pattern, "\\") || EF.Functions.Like(c.BusinessName, pattern, "\\") || EF.Functions.Like(c.Phone, pattern, "\\"));
     }
 
     public Task<CampaignStatus?> StatusAsync(long campaignId, CancellationToken ct)

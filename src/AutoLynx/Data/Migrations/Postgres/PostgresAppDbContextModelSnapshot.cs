@@ -577,11 +577,11 @@ namespace AutoLynx.Data.Migrations.Postgres
                     b.HasIndex("CampaignId", "CreatedAt")
                         .HasDatabaseName("ix_calls_campaign_id_created_at");
 
-                    b.HasIndex("CampaignId", "Status")
-                        .HasDatabaseName("ix_calls_campaign_id_status");
-
                     b.HasIndex("PhoneLineId", "CreatedAt")
                         .HasDatabaseName("ix_calls_phone_line_id_created_at");
+
+                    b.HasIndex("CampaignId", "Status", "Outcome", "Cost", "ProviderCallId")
+                        .HasDatabaseName("ix_calls_campaign_id_status_outcome_cost_provider_call_id");
 
                     b.ToTable("calls", (string)null);
                 });
@@ -991,6 +991,12 @@ namespace AutoLynx.Data.Migrations.Postgres
 
                     b.HasIndex("CampaignId", "RowNumber")
                         .HasDatabaseName("ix_contacts_campaign_id_row_number");
+
+                    b.HasIndex("CampaignId", "Name", "RowNumber")
+                        .HasDatabaseName("ix_contacts_campaign_id_name_row_number");
+
+                    b.HasIndex("CampaignId", "State", "LastOutcome")
+                        .HasDatabaseName("ix_contacts_campaign_id_state_last_outcome");
 
                     b.HasIndex("CampaignId", "State", "NextAttemptAt")
                         .HasDatabaseName("ix_contacts_campaign_id_state_next_attempt_at");

@@ -19,6 +19,8 @@ public sealed partial class ContactsTable
     private string? _search;
     private ContactState? _stateFilter;
     private (long Id, int Revision)? _shown;
+    /// <summary>The page shown last and what it was read with: the page after it is read by its cursor (a seek, however deep).</summary>
+    private (int Page, int PageSize, string? Sort, SortDirection Direction, ContactState? State, string? Search, string? Next)? _last;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -35,8 +37,12 @@ public sealed partial class ContactsTable
     {
         await using var scope = Scopes.CreateAsyncScope();
         var sort = state.SortLabel is { } label && ContactSorts.TryParse(label, out var parsed) ? parsed : ContactSort.Row;
-        var query = new ContactQuery(state.Page + 1, state.PageSize, _stateFilter, _search, sort, state.SortDirection == SortDirection.Descending);
+        var after = _last is { Next: { } next } l && l.Page + 1 == state.Page && l.PageSize == state.PageSize && l.Sort == state.SortLabel
+                    && l.Direction == state.SortDirection && l.State == _stateFilter && l.Search == _search
+            ? ContactCursor.TryDecode(next) : null;
+        var query = new ContactQuery(state.Page + 1, state.PageSize, _stateFilter, _search, sort, state.SortDirection == SortDirection.Descending, after);
         var page = await scope.ServiceProvider.GetRequiredService<CampaignQueries>().ContactsAsync(Summary.Id, query, ct);
+        _last = (state.Page, state.PageSize, state.SortLabel, state.SortDirection, _stateFilter, _search, page?.NextCursor);
         return page is null ? new TableData<ContactView> { Items = [], TotalItems = 0 } : new TableData<ContactView> { Items = page.Items, TotalItems = page.Total };
     }
 
