@@ -130,7 +130,9 @@ case $? in
     *) fail "/readyz did not answer 200 within $READY_TIMEOUT s (last: $(status "$APP_URL/readyz"))" ;;
 esac
 ready="$(curl -s --max-time 10 "$APP_URL/readyz")"
-[[ "$ready" == '{"status":"ready"}' ]] || fail "/readyz answered 200 but not {\"status\":\"ready\"}: $ready"
+# Ready, with the database, Vapi (the simulator) and webhook freshness checked: nothing degraded.
+[[ "$ready" == '{"status":"ready",'* && "$ready" == *'"database":{"status":"ok"}'* && "$ready" == *'"vapi":{"status":"ok"'* ]] \
+  || fail "/readyz answered 200 but not ready with its database and Vapi checks ok: $ready"
 live="$(curl -s --max-time 10 "$APP_URL/healthz")"
 [[ "$live" == '{"status":"ok"}' ]] || fail "/healthz answered $live"
 log "/readyz: $ready, /healthz: $live"

@@ -19,7 +19,7 @@ public static class BenchRunner
         // The workbook case: about 50 MB of .xlsx, the most one upload takes by default.
         var cases = new[] { ("sqlite", 100_000, "csv"), ("sqlite", 1_000_000, "csv"), ("postgres", 100_000, "csv"), ("postgres", 1_000_000, "csv"), ("sqlite", XlsxRows, "xlsx") };
         Console.WriteLine($"AutoLynx import benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Console.WriteLine($"load average at start: {LoadAverage()}");
+        Console.WriteLine($"load average at start: {BenchProcess.LoadAverage()}");
         Console.WriteLine("| db | rows | file MB | step | seconds | rows/s | CPU seconds | peak working set MB | peak managed heap MB | allocated B/row |");
         Console.WriteLine("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         var failed = 0;
@@ -48,7 +48,7 @@ public static class BenchRunner
     {
         var path = format == "xlsx" ? BenchFile.EnsureXlsx(rows) : BenchFile.Ensure(rows);
         var fileBytes = new FileInfo(path).Length;
-        Console.Error.WriteLine($"{db} {rows}: load average {LoadAverage()}");
+        Console.Error.WriteLine($"{db} {rows}: load average {BenchProcess.LoadAverage()}");
         await using var app = new BenchApp(db, maxFileBytes: 256L * 1024 * 1024, maxRows: 2_000_000);
         var assistantId = (await GetAsync(app, "api/assistants"))[0].GetProperty("id").GetInt64();
         var lineId = (await GetAsync(app, "api/phone-lines"))[0].GetProperty("id").GetInt64();
@@ -88,7 +88,6 @@ public static class BenchRunner
     }
 
     /// <summary>Other work on the machine makes wall-clock figures noisy; the load average says how much.</summary>
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static async Task<JsonElement> GetAsync(BenchApp app, string url)
     {

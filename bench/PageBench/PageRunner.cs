@@ -28,30 +28,15 @@ public static class PageRunner
         var rounds = Arg(args, 2, 40);
         if (args.Length >= 1 && args[0] is "sqlite" or "postgres") return await RunCaseAsync(args[0], contacts, rounds);
 
-        Console.WriteLine($"AutoLynx page bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
-        var failed = 0;
-        foreach (var db in new[] { "sqlite", "postgres" })
-        {
-            var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-            if (!Environment.ProcessPath!.EndsWith("PageBench", StringComparison.Ordinal)) psi.ArgumentList.Add(typeof(PageRunner).Assembly.Location);
-            psi.ArgumentList.Add(db);
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            using var child = Process.Start(psi)!;
-            string? line;
-            while ((line = await child.StandardOutput.ReadLineAsync()) is not null)
-                if (line.Length == 0 || line[0] is '|' or '#' || line.StartsWith("seeded", StringComparison.Ordinal) || line.StartsWith("load", StringComparison.Ordinal))
-                    Console.WriteLine(line);  // the figures, not the app's start-up banner
-            await child.WaitForExitAsync();
-            if (child.ExitCode != 0) { failed++; Console.WriteLine($"<!-- {db}: exit {child.ExitCode} -->"); }
-        }
-        return failed;
+        Console.WriteLine($"AutoLynx page bench — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {BenchProcess.LoadAverage()}");
+        return await BenchProcess.RunPerDatabaseAsync(typeof(PageRunner), args, "seeded", "load");
     }
 
     private static int Arg(string[] args, int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 
     private static async Task<int> RunCaseAsync(string db, int contacts, int rounds)
     {
-        Console.WriteLine($"\n## {db}: a {contacts:N0}-contact campaign and {SmallCampaigns} of {SmallContacts:N0}, {rounds} timed requests each — load average {LoadAverage()}");
+        Console.WriteLine($"\n## {db}: a {contacts:N0}-contact campaign and {SmallCampaigns} of {SmallContacts:N0}, {rounds} timed requests each — load average {BenchProcess.LoadAverage()}");
         await using var app = new BenchApp(db, maxFileBytes: 64L * 1024 * 1024, maxRows: 2_000_000);
         var now = DateTime.UtcNow;
         var seeder = new Seeder(app, now);
@@ -125,7 +110,7 @@ public static class PageRunner
             ms.Sort();
             Console.WriteLine($"| {db} | {name} | {ms.Count} | {Rank(ms, 0.5):0.0} | {Rank(ms, 0.95):0.0} | {ms[^1]:0.0} | {bytes:N0} |");
         }
-        Console.WriteLine($"\nload average at the end: {LoadAverage()}");
+        Console.WriteLine($"\nload average at the end: {BenchProcess.LoadAverage()}");
         return 0;
     }
 
@@ -167,5 +152,4 @@ public static class PageRunner
     }
 
     /// <summary>Other work on the machine makes wall-clock figures noisy; the load average says how much.</summary>
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -21,30 +21,15 @@ public static class ResultsRunner
         if (args.Length >= 1 && args[0] is "sqlite" or "postgres")
             return await RunCaseAsync(args[0], Arg(args, 1, 1_000_000), Arg(args, 2, 100_000), Arg(args, 3, 1_000_000));
 
-        Console.WriteLine($"AutoLynx results benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}");
-        var failed = 0;
-        foreach (var db in new[] { "sqlite", "postgres" })
-        {
-            var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-            if (!Environment.ProcessPath!.EndsWith("ResultsBench", StringComparison.Ordinal)) psi.ArgumentList.Add(typeof(ResultsRunner).Assembly.Location);
-            psi.ArgumentList.Add(db);
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            using var child = Process.Start(psi)!;
-            string? line;
-            while ((line = await child.StandardOutput.ReadLineAsync()) is not null)
-                if (line.Length == 0 || line[0] is '|' or '#' || line.StartsWith("seeded", StringComparison.Ordinal) || line.StartsWith("check", StringComparison.Ordinal) || line.StartsWith("load", StringComparison.Ordinal))
-                    Console.WriteLine(line);  // the figures, not the app's start-up banner
-            await child.WaitForExitAsync();
-            if (child.ExitCode != 0) { failed++; Console.WriteLine($"<!-- {db}: exit {child.ExitCode} -->"); }
-        }
-        return failed;
+        Console.WriteLine($"AutoLynx results benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {BenchProcess.LoadAverage()}");
+        return await BenchProcess.RunPerDatabaseAsync(typeof(ResultsRunner), args, "seeded", "check", "load");
     }
 
     private static int Arg(string[] args, int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
 
     private static async Task<int> RunCaseAsync(string db, int history, int exportRows, int bigRows)
     {
-        Console.WriteLine($"\n## {db}: {history:N0} history calls, export {exportRows:N0} and {bigRows:N0} rows — load average {LoadAverage()}");
+        Console.WriteLine($"\n## {db}: {history:N0} history calls, export {exportRows:N0} and {bigRows:N0} rows — load average {BenchProcess.LoadAverage()}");
         await using var app = new BenchApp(db, maxFileBytes: 256L * 1024 * 1024, maxRows: 2_000_000);
         var now = DateTime.UtcNow;
         var seeder = new Seeder(app, now);
@@ -117,7 +102,7 @@ public static class ResultsRunner
             Console.WriteLine($"| {db} | (seeded {bigRows:N0} more contacts and calls in {seeded.TotalSeconds:0.0} s, rollup caught up {rollup.TotalSeconds:0.0} s later) | | | | | | | | |");
             for (var run = 1; run <= 2; run++) await ExportAsync(app, bigId, db, $"{bigRows / 1000}k, run {run}");
         }
-        Console.WriteLine($"\nload average at the end: {LoadAverage()}");
+        Console.WriteLine($"\nload average at the end: {BenchProcess.LoadAverage()}");
         return 0;
     }
 
@@ -194,5 +179,4 @@ public static class ResultsRunner
     private static string Iso(DateTime utc) => Uri.EscapeDataString(utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
 
     /// <summary>Other work on the machine makes wall-clock figures noisy; the load average says how much.</summary>
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -90,6 +90,7 @@ internal static class InspectionEndpoints
             writer.WriteString("at", SimJson.Iso(hook.At));
             writer.WriteString("result", hook.Result);
             writer.WriteNumber("attempts", hook.Attempts);
+            writer.WriteNumber("bytes", hook.Bytes);
             if (hook.Burst is { } burst)
             {
                 writer.WriteNumber("burst", burst);

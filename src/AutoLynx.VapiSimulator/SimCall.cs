@@ -138,5 +138,6 @@ internal sealed record WebhookServer(string? Url, IReadOnlyList<(string Name, st
 /// burst's number) when a held-back burst is released.</summary>
 internal sealed record PendingWebhook(string Type, string? Status, byte[] Payload, int Copies, Task<int>? Burst);
 
-/// <summary>One delivery attempt series as /_sim/calls shows it; <paramref name="Attempts"/> counts retries too.</summary>
-internal sealed record WebhookRecord(string Type, string? Status, DateTimeOffset At, string Result, int Attempts = 1, int? Burst = null);
+/// <summary>One delivery attempt series as /_sim/calls shows it; <paramref name="Attempts"/> counts retries too;
+/// <paramref name="Bytes"/> is the body's size (0 when none was sent).</summary>
+internal sealed record WebhookRecord(string Type, string? Status, DateTimeOffset At, string Result, int Attempts = 1, int? Burst = null, int Bytes = 0);

@@ -182,7 +182,7 @@ internal sealed class WebhookSender : IDisposable
 
             if (ok)
             {
-                Record(call, item.Type, item.Status, WebhookResult.Sent, "sent", attempt + 1, burst);
+                Record(call, item.Type, item.Status, WebhookResult.Sent, "sent", attempt + 1, burst, item.Payload.Length);
                 return;
             }
 
@@ -330,7 +330,7 @@ internal sealed class WebhookSender : IDisposable
             ? list.Any(m => m?.ToString() == type)
             : DefaultServerMessages.Contains(type);
 
-    private void Record(SimCall call, string type, string? status, WebhookResult result, string detail, int attempts = 1, int? burst = null)
+    private void Record(SimCall call, string type, string? status, WebhookResult result, string detail, int attempts = 1, int? burst = null, int bytes = 0)
     {
         if (call.Generation.IsCancellationRequested)
         {
@@ -340,7 +340,7 @@ internal sealed class WebhookSender : IDisposable
         _store.Count(result);
         lock (call.Gate)
         {
-            call.Webhooks.Add(new WebhookRecord(type, status, _time.GetUtcNow(), detail, attempts, burst));
+            call.Webhooks.Add(new WebhookRecord(type, status, _time.GetUtcNow(), detail, attempts, burst, bytes));
         }
     }
 

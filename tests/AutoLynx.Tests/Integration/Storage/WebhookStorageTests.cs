@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using AutoLynx.Features.Calls;
 using AutoLynx.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Xunit.Abstractions;
 
 namespace AutoLynx.Tests.Integration.Storage;
 
@@ -12,7 +13,7 @@ namespace AutoLynx.Tests.Integration.Storage;
 /// several times a turn, each carrying the call and the conversation so far. AutoLynx asks only for what it uses on the
 /// assistants it creates, drops the rest at intake, keeps call events compact and purges old content on request.
 /// </summary>
-public sealed class WebhookStorageTests
+public sealed class WebhookStorageTests(ITestOutputHelper output)
 {
     private static readonly string[] Applied = ["status-update", "end-of-call-report"];
 
@@ -45,6 +46,21 @@ public sealed class WebhookStorageTests
             .Select(e => e.Payload).ToListAsync());
         Assert.NotEmpty(events);
         Assert.All(events, p => Assert.True((p?.Length ?? 0) < 200, $"call event payload of {p?.Length} characters"));
+
+        // Bytes stored per call for its webhooks. Before this change every delivered body was stored twice, whole: in the
+        // inbox and as a call event. Now: the applied types' bodies in the inbox (pruned after Retention:InboxHours) and
+        // compact call events. (The call's own result — transcript, summary, recording URL — is the same either way.)
+        var sentBytes = (await app.SimCallsAsync()).SelectMany(c => c.GetProperty("webhooks").EnumerateArray())
+            .Where(h => h.GetProperty("result").GetString() == "sent").Sum(h => (long)h.GetProperty("bytes").GetInt32());
+        var inboxBytes = await app.WithDbAsync(d => d.WebhookInbox.Select(x => x.Body.Length).ToListAsync());
+        var eventBytes = await app.WithDbAsync(d => d.CallEvents.Where(e => e.CampaignId == id).Select(e => e.Payload == null ? 0 : e.Payload.Length).ToListAsync());
+        const int calls = 4;
+        var stored = inboxBytes.Sum(x => (long)x) + eventBytes.Sum(x => (long)x);
+        output.WriteLine($"per call: Vapi sent {sentBytes / calls:N0} bytes of webhooks; stored before this change {2 * sentBytes / calls:N0}; "
+            + $"stored now {stored / calls:N0} (inbox {inboxBytes.Sum(x => (long)x) / calls:N0}, call events {eventBytes.Sum(x => (long)x) / calls:N0}); "
+            + "after inbox pruning " + $"{eventBytes.Sum(x => (long)x) / calls:N0}");
+        Assert.True(sentBytes > 0, "the simulator reported no webhook bytes");
+        Assert.True(stored < sentBytes, $"stored {stored} bytes of {sentBytes} sent: the chatty messages were kept");
     }
 
     [Fact]
