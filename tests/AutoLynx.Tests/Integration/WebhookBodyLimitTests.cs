@@ -125,7 +125,8 @@ public sealed class WebhookBodyLimitTests(WebhookBodyLimitTests.Host host) : ICl
     [Fact]
     public async Task Receive_HmacSignedBody_VerifiedAgainstTheBodyItSigns()
     {
-        var body = """{"message":{"type":"speech-update","status":"started","role":"user","call":{"id":"hmac-call"}}}""";
+        // A type AutoLynx stores (a speech-update would be answered 200 and dropped: nothing to count in the inbox).
+        var body = """{"message":{"type":"status-update","status":"ringing","call":{"id":"hmac-call"}}}""";
         var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString();
 
         async Task<HttpStatusCode> PostAsync(string sentBody, string? signature, string? timestamp)
@@ -140,7 +141,7 @@ public sealed class WebhookBodyLimitTests(WebhookBodyLimitTests.Host host) : ICl
         var signature = WebhookVerifier.ComputeHmacHex(Encoding.UTF8.GetBytes(body), ts, HmacSecret);
         Assert.Equal(HttpStatusCode.OK, await PostAsync(body, signature, ts));
         // The same signature over another body, or an old timestamp, is refused.
-        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(body.Replace("started", "stopped"), signature, ts));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(body.Replace("ringing", "in-progress"), signature, ts));
         var old = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds().ToString();
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(body, WebhookVerifier.ComputeHmacHex(Encoding.UTF8.GetBytes(body), old, HmacSecret), old));
         Assert.Equal(1, await App.WithDbAsync(d => d.WebhookInbox.CountAsync(x => x.ProviderCallId == "hmac-call")));
