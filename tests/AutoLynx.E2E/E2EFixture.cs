@@ -162,6 +162,14 @@ public sealed class E2EFixture : IAsyncLifetime
     /// <summary>The in-process Vapi simulator's own API (/_sim/config, /_sim/calls).</summary>
     public HttpClient SimulatorClient() => new() { BaseAddress = Services.GetRequiredService<AutoLynx.Features.Demo.DemoEnvironment>().Simulator!.BaseUrl };
 
+    /// <summary>The simulator's Vapi API (POST /assistant …) with the key the app uses, as someone working in Vapi's dashboard.</summary>
+    public HttpClient SimulatorVapiClient()
+    {
+        var client = SimulatorClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Services.GetRequiredService<AutoLynx.Hosting.VapiConnection>().ApiKey);
+        return client;
+    }
+
     /// <summary>Allowlists <paramref name="email"/> as an operator (once), then signs them in on <paramref name="page"/> with an emailed link.</summary>
     public async Task SignInAsOperatorAsync(IPage page, string email)
     {
@@ -215,6 +223,8 @@ public sealed class E2EFixture : IAsyncLifetime
             builder.UseSetting("Simulator:TimeScale", "0.005");
             builder.UseSetting("Simulator:Seed", "7");
             builder.UseSetting("Dialer:TickSeconds", "5");
+            // Calls answered at 0.005 time scale report within a second; 8 s without a webhook is what the alert test provokes.
+            builder.UseSetting("Vapi:WebhookStaleAfter", "00:00:08");
             builder.UseSetting("Compliance:DefaultRetry:MaxAttempts", "1");
             builder.UseSetting("Auth:BootstrapApiToken", adminToken);
             builder.UseSetting("Auth:RevalidateEvery", "00:00:02");
