@@ -34,12 +34,14 @@ public sealed class LeaseFencingTests
         var inboxAtSteal = await app.WithDbAsync(d => d.WebhookInbox.CountAsync());
 
         // Webhooks keep coming (the live calls go on at the provider): they are stored, never applied by the old leader.
-        // (Counted from the steal on: under load a few webhooks can already be waiting in the inbox at that moment.)
-        await WaitUntilAsync(() => app.WithDbAsync(d => d.WebhookInbox.CountAsync()), n => n >= inboxAtSteal + 4);
+        // (Counted from the steal on: under load a few webhooks can already be waiting in the inbox at that moment. Only
+        // status updates and end-of-call reports are stored, so one live call at the steal brings at least two: its
+        // "ended" and its report.)
+        await WaitUntilAsync(() => app.WithDbAsync(d => d.WebhookInbox.CountAsync()), n => n >= inboxAtSteal + 2);
 
         Assert.False(app.Service<EngineLease>().IsLeader);
         Assert.Equal(rowsAtSteal, await SnapshotAsync(app, id));
-        Assert.True(await app.WithDbAsync(d => d.WebhookInbox.CountAsync(w => w.ProcessedAt == null)) >= 4);
+        Assert.True(await app.WithDbAsync(d => d.WebhookInbox.CountAsync(w => w.ProcessedAt == null)) >= 2);
         // Every call the provider saw had its call row written before the lease was stolen: no dial after it.
         var placed = (await app.SimStatsAsync()).GetProperty("callsByCustomerNumber").EnumerateObject().Sum(p => p.Value.GetInt32());
         Assert.InRange(placed, 1, rowsAtSteal.Count(r => r.StartsWith("call ", StringComparison.Ordinal)));
