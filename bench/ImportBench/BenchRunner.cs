@@ -87,8 +87,6 @@ public static class BenchRunner
         return 0;
     }
 
-    /// <summary>Other work on the machine makes wall-clock figures noisy; the load average says how much.</summary>
-
     private static async Task<JsonElement> GetAsync(BenchApp app, string url)
     {
         using var resp = await app.Http.GetAsync(url);

@@ -151,5 +151,4 @@ public static class PageRunner
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
-    /// <summary>Other work on the machine makes wall-clock figures noisy; the load average says how much.</summary>
 }

@@ -178,5 +178,4 @@ public static class ResultsRunner
 
     private static string Iso(DateTime utc) => Uri.EscapeDataString(utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
 
-    /// <summary>Other work on the machine makes wall-clock figures noisy; the load average says how much.</summary>
 }

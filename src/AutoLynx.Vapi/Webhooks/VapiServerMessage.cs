@@ -47,8 +47,8 @@ public static class VapiMessageTypes
     public const string StatusUpdate = "status-update";
     public const string EndOfCallReport = "end-of-call-report";
 
-    /// <summary>The types AutoLynx applies; any other (conversation-update, speech-update…) is answered and not kept.</summary>
-    public static bool IsApplied(string? type) => type is StatusUpdate or EndOfCallReport;
+    /// <summary>The types AutoLynx applies (and asks Vapi for); any other (conversation-update, speech-update…) is answered and not kept.</summary>
+    public static readonly IReadOnlyList<string> Applied = [StatusUpdate, EndOfCallReport];
 }
 
 public enum WebhookParseError { None, NotJson, NoMessage, NoType }
@@ -56,7 +56,7 @@ public enum WebhookParseError { None, NotJson, NoMessage, NoType }
 public sealed record WebhookParseResult(VapiServerMessage? Message, WebhookParseError Error, string? Detail)
 {
     public bool Ok => Error == WebhookParseError.None;
-    /// <summary>status-update and end-of-call-report change a call; every other type is recognised and ignored.</summary>
+    /// <summary>status-update and end-of-call-report (<see cref="VapiMessageTypes.Applied"/>) change a call; every other type is recognised and ignored.</summary>
     public bool Actionable => Ok && (Message!.IsStatusUpdate || Message.IsEndOfCallReport);
 }
 

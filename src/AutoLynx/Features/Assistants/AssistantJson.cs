@@ -59,7 +59,7 @@ public static class AssistantJson
     }
 
     /// <summary>The server messages AutoLynx acts on: a call's status and its end-of-call report.</summary>
-    public static readonly string[] UsedServerMessages = [VapiMessageTypes.StatusUpdate, VapiMessageTypes.EndOfCallReport];
+    public static IReadOnlyList<string> UsedServerMessages => VapiMessageTypes.Applied;
 
     /// <summary>What Vapi sends an assistant that sets no <c>serverMessages</c> (vapi-contract.md §8).</summary>
     public static readonly string[] VapiDefaultServerMessages =

@@ -431,9 +431,12 @@ public sealed class AssistantService(AppDbContext db, VapiClient vapi, VapiConne
     // ---- helpers ----
 
     /// <summary>The assistant as every answer and page shows it: its configuration with every secret redacted.</summary>
-    public static AssistantView ToView(Assistant a) => new(a.Id, a.ProviderAssistantId, a.Name, a.Source.ToString().ToLowerInvariant(), a.Active,
-        a.CreatedAt, a.UpdatedAt, AssistantSecrets.Redact(AssistantJson.Parse(a.ConfigJson)), a.Version, a.SyncedAt, a.CreatedBy,
-        AssistantJson.UnusedServerMessages(AssistantJson.Parse(a.ConfigJson)));
+    public static AssistantView ToView(Assistant a)
+    {
+        var config = AssistantJson.Parse(a.ConfigJson); // Redact works on a copy
+        return new(a.Id, a.ProviderAssistantId, a.Name, a.Source.ToString().ToLowerInvariant(), a.Active,
+            a.CreatedAt, a.UpdatedAt, AssistantSecrets.Redact(config), a.Version, a.SyncedAt, a.CreatedBy, AssistantJson.UnusedServerMessages(config));
+    }
 
     private static AssistantProblem? ValidateName(string? name)
     {

@@ -51,9 +51,9 @@ public static class WebhookEndpoints
 
         // Vapi sends what the assistant's serverMessages ask for (its default list when unset): what AutoLynx does not apply
         // is acknowledged and dropped, so a chatty assistant costs a verification, not storage.
-        if (parsed.Ok && !VapiMessageTypes.IsApplied(parsed.Message!.Type))
+        if (parsed.Ok && !parsed.Actionable)
         {
-            metrics.WebhookUnused.Add(1, new KeyValuePair<string, object?>("type", Truncate(parsed.Message.Type, 40)));
+            metrics.WebhookUnused.Add(1, new KeyValuePair<string, object?>("type", Truncate(parsed.Message!.Type, 40)));
             return TypedResults.Ok(new { });
         }
 

@@ -177,7 +177,6 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
             page, pageSize, total);
     }
 
-    /// <summary>Campaigns not yet finished (created, queued, dialing, running or paused) that use the assistant.</summary>
     /// <summary>The assistant and line of the last campaign <paramref name="ownerId"/> created (the New campaign page starts with them).</summary>
     public async Task<(long AssistantId, long PhoneLineId)?> LastChoicesAsync(string? ownerId, CancellationToken ct)
     {
@@ -187,6 +186,7 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
         return last is null ? null : (last.AssistantId, last.PhoneLineId);
     }
 
+    /// <summary>Campaigns not yet finished (created, queued, dialing, running or paused) that use the assistant.</summary>
     public async Task<IReadOnlyList<CampaignRef>> UnfinishedUsingAssistantAsync(long assistantId, CancellationToken ct)
     {
         var unfinished = Campaign.Unfinished;

@@ -197,7 +197,7 @@ public sealed class CallDispatcher(
             return 0;
         }
         var o = options.CurrentValue;
-        var accountCap = providerLimits.EffectiveAccountCap(Math.Max(0, o.AccountCap - o.ReservedInboundSlots));
+        var accountCap = providerLimits.OutboundCap(o);
         var policies = running.ToDictionary(c => c.Id, PolicyOf);
         var lineIds = running.Select(c => c.PhoneLineId).Concat(policies.Values.SelectMany(p => p.PhoneLineIds)).Distinct().ToList();
         var lines = await db.PhoneLines.AsNoTracking().Where(l => lineIds.Contains(l.Id))

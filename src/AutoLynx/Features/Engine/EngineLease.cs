@@ -47,6 +47,8 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Read from IsLeader itself: also false once a lease lapses because renewals fail (database down).
+        metrics.Gauge("autolynx.lease.leader", () => IsLeader ? 1 : 0, "{bool}", "1 while this instance leads the background work");
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -99,7 +101,6 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
         if (n == 1 && !wasLeader) Interlocked.Increment(ref _term);
         // Measured from when we asked, not when we got the answer: a slow round trip shortens our window.
         Volatile.Write(ref _actUntil, n == 1 ? ActUntil(asked) : 0);
-        metrics.Leading = IsLeader;
         if (IsLeader != wasLeader)
         {
             metrics.LeaseChanges.Add(1, new KeyValuePair<string, object?>("change", IsLeader ? "acquired" : "lost"));
@@ -133,7 +134,6 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
         {
             var was = IsLeader;
             Volatile.Write(ref _actUntil, 0);
-            metrics.Leading = false;
             if (was)
             {
                 metrics.LeaseChanges.Add(1, new KeyValuePair<string, object?>("change", "lost"));

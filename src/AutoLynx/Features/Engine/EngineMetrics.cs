@@ -37,7 +37,6 @@ public sealed class EngineMetrics : IDisposable
             "Looking a call up at Vapi failed (kind=launch: is this ambiguous POST a call?; kind=silent: what happened to a silent call?)");
         LeaseChanges = _meter.CreateCounter<long>("autolynx.lease.changes", "{change}", "This instance gained (change=acquired) or lost (change=lost) the engine lease");
         BreakerTrips = _meter.CreateCounter<long>("autolynx.breaker.trips", "{trip}", "Campaigns paused by the failure-spike breaker");
-        _meter.CreateObservableGauge("autolynx.lease.leader", () => Leading ? 1 : 0, "{bool}", "1 while this instance leads the background work");
         _meter.CreateObservableGauge("autolynx.inbox.backlog", () => InboxBacklogSample.Rows, "{row}",
             "Webhook inbox rows not applied yet (sampled by the leader every few seconds)");
         _meter.CreateObservableGauge("autolynx.inbox.oldest_age", () => InboxBacklogSample.OldestAgeSeconds, "s",
@@ -49,9 +48,6 @@ public sealed class EngineMetrics : IDisposable
     public Counter<long> LookupFailures { get; }
     public Counter<long> LeaseChanges { get; }
     public Counter<long> BreakerTrips { get; }
-
-    /// <summary>Whether this instance led at its last lease renewal (written by the lease).</summary>
-    public bool Leading { get; set; }
 
     /// <summary>The last sample of the inbox (written by <see cref="Calls.InboxBacklogSampler"/>).</summary>
     public (long Rows, double OldestAgeSeconds) InboxBacklogSample { get; set; }

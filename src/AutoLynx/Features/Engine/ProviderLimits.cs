@@ -52,6 +52,10 @@ public sealed class ProviderLimits(TimeProvider time)
     /// <summary>When POSTs may go out again (in the past when they may now).</summary>
     public DateTimeOffset PostsAllowedAt { get { lock (_lock) return _postsAllowedAt; } }
 
+    /// <summary>Calls the dispatcher may have live at once: <c>Dialer:AccountCap</c> less the slots kept for inbound calls,
+    /// or lower once Vapi said so.</summary>
+    public int OutboundCap(DialerOptions o) => EffectiveAccountCap(Math.Max(0, o.AccountCap - o.ReservedInboundSlots));
+
     public int EffectiveAccountCap(int configured)
     {
         lock (_lock)

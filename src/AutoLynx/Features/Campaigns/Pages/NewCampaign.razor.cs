@@ -63,8 +63,7 @@ public sealed partial class NewCampaign
     private bool _policyOpen;
     private bool _demo;
 
-    private bool CanCreate => !_creating && _busy is null && !_mapping && _report is { Accepted: > 0 } && _assistantId is not null && _phoneLineId is not null
-        && !string.IsNullOrWhiteSpace(_name);
+    private bool CanCreate => !_creating && _busy is null && WhyNotCreate is null;
 
     /// <summary>Why Create is greyed out, in words (null while it is enabled, or while work in progress shows its own bar).</summary>
     private string? WhyNotCreate => _creating || _busy is not null ? null
@@ -76,7 +75,7 @@ public sealed partial class NewCampaign
         : string.IsNullOrWhiteSpace(_name) ? "Give the campaign a name." : null;
 
     /// <summary>Calls the Vapi account takes at once, as the dispatcher counts it (Dialer:AccountCap, or lower once Vapi said so).</summary>
-    private int AccountLimit => ProviderLimits.EffectiveAccountCap(Math.Max(0, Dialer.Value.AccountCap - Dialer.Value.ReservedInboundSlots));
+    private int AccountLimit => ProviderLimits.OutboundCap(Dialer.Value);
 
     private string CapNote => _cap > AccountLimit
         ? $"Above the account's limit: at most {AccountLimit} calls run at once over all campaigns; the rest of this campaign's calls wait in the queue until a slot frees."
