@@ -26,7 +26,8 @@ public sealed class BenchApp : IAsyncDisposable
 
     private static readonly string Token = "alx_bench_" + Guid.NewGuid().ToString("N");
 
-    public BenchApp(string db, long maxFileBytes, int maxRows)
+    /// <param name="settings">Settings applied after the bench defaults (a bench that needs another account cap, time scale…).</param>
+    public BenchApp(string db, long maxFileBytes, int maxRows, IReadOnlyDictionary<string, string>? settings = null)
     {
         _pgServer = Environment.GetEnvironmentVariable("AUTOLYNX_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=autolynx;Password=autolynx";
         Db = db;
@@ -57,6 +58,7 @@ public sealed class BenchApp : IAsyncDisposable
             b.UseSetting("Import:MaxRows", maxRows.ToString());
             b.UseSetting("Logging:LogLevel:Default", "Warning");
             b.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) b.UseSetting(key, value);
         });
         _factory.UseKestrel(0);
         _factory.StartServer();
