@@ -7,8 +7,8 @@ namespace AutoLynx.Tests.Integration;
 
 /// <summary>
 /// A leader that lost its lease (another instance took it while this one was paused) must not act: every leader write
-/// is fenced by a conditional UPDATE of the lease row. The lease renewal is slowed right down here, so only the fence
-/// can stop the old leader.
+/// is fenced by a check of the lease row inside its transaction (on PostgreSQL a FOR KEY SHARE lock that a takeover's
+/// FOR UPDATE waits for). The lease renewal is slowed right down here, so only the fence can stop the old leader.
 /// </summary>
 public sealed class LeaseFencingTests
 {
@@ -27,9 +27,17 @@ public sealed class LeaseFencingTests
         await app.Http.PostAsync($"api/campaigns/{id}/start", null);
         await WaitUntilAsync(() => app.WithDbAsync(d => d.Calls.CountAsync(c => c.CampaignId == id && c.Status == CallStatus.Ended)), n => n >= 2);
 
-        // Another instance takes the lease, as if this one had been frozen past its expiry.
-        await app.WithDbAsync(d => d.Leases.Where(l => l.Name == EngineLease.Name)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, "thief").SetProperty(l => l.ExpiresAt, DateTime.UtcNow.AddHours(1))));
+        // Another instance takes the lease, as if this one had been frozen past its expiry. On PostgreSQL it locks the row
+        // FOR UPDATE first, as EngineLease's takeover does: that waits for the old leader's fenced writes under way.
+        await app.WithDbAsync(async d =>
+        {
+            await using var tx = await d.Database.BeginTransactionAsync();
+            if (db == Db.Postgres) await d.Database.ExecuteSqlRawAsync($"SELECT 1 FROM leases WHERE name = '{EngineLease.Name}' FOR UPDATE");
+            var n = await d.Leases.Where(l => l.Name == EngineLease.Name)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, "thief").SetProperty(l => l.ExpiresAt, DateTime.UtcNow.AddHours(1)));
+            await tx.CommitAsync();
+            return n;
+        });
         var rowsAtSteal = await SnapshotAsync(app, id);
         var inboxAtSteal = await app.WithDbAsync(d => d.WebhookInbox.CountAsync());
 

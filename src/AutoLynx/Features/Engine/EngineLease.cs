@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AutoLynx.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace AutoLynx.Features.Engine;
 
@@ -78,8 +79,10 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
         int n;
         if (OnPostgres)
         {
+            // Renewing our own unexpired lease changes expires_at only: it never waits for fenced writes (see FenceAsync).
             n = await db.Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE leases SET owner = {me}, expires_at = now() + {Ttl} WHERE name = {Name} AND (owner = {me} OR expires_at < now())", ct);
+                $"UPDATE leases SET expires_at = now() + {Ttl} WHERE name = {Name} AND owner = {me} AND expires_at > now()", ct);
+            if (n == 0) n = await TakeOverAsync(db, me, ct);
             if (n == 0)
                 n = await db.Database.ExecuteSqlInterpolatedAsync(
                     $"INSERT INTO leases (name, owner, expires_at) VALUES ({Name}, {me}, now() + {Ttl}) ON CONFLICT (name) DO NOTHING", ct);
@@ -110,8 +113,48 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
     }
 
     /// <summary>
-    /// Inside a leader write's transaction: extends the lease if it is still ours and unexpired, else throws
+    /// The lease changes hands only with its row locked FOR UPDATE, which waits for every fenced write under way (their
+    /// FOR KEY SHARE locks) and makes every later fence see the new owner. In one transaction, so the lock is held
+    /// until the new owner is written.
+    /// </summary>
+    private async Task<int> TakeOverAsync(AppDbContext db, string me, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await CountAsync(db, $"SELECT 1 FROM leases WHERE name = @name AND (owner = @me OR expires_at < now()) FOR UPDATE", me, ct) == 0) return 0;
+        var n = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"UPDATE leases SET owner = {me}, expires_at = now() + {Ttl} WHERE name = {Name} AND (owner = {me} OR expires_at < now())", ct);
+        await tx.CommitAsync(ct);
+        return n;
+    }
+
+    /// <summary>Rows a locking SELECT on the lease row found, on the context's connection and transaction.</summary>
+    private static async Task<int> CountAsync(AppDbContext db, string sql, string me, CancellationToken ct)
+    {
+        var conn = db.Database.GetDbConnection();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var (name, value) in new[] { ("name", Name), ("me", me) })
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            cmd.Parameters.Add(p);
+        }
+        var rows = 0;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) rows++;
+        return rows;
+    }
+
+    /// <summary>
+    /// Inside a leader write's transaction: checks that the lease is still ours and unexpired, else throws
     /// <see cref="LeaseLostException"/> (the caller's transaction rolls back) and this instance stops acting at once.
+    /// On PostgreSQL the check locks the lease row FOR KEY SHARE until the transaction ends: fenced writes share it (they
+    /// used to take turns on a row lock, one transaction and its commit at a time, which capped the engine at a few
+    /// hundred writes a second), the owner's renewal (an UPDATE of expires_at) does not wait for them, and a takeover
+    /// (<see cref="TakeOverAsync"/>, FOR UPDATE) waits until they have committed. On SQLite (one instance, one writer at a
+    /// time) the fence extends the lease as it checks it.
     /// </summary>
     public async Task FenceAsync(AppDbContext db, CancellationToken ct)
     {
@@ -120,8 +163,7 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
         int n;
         if (OnPostgres)
         {
-            n = await db.Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE leases SET expires_at = now() + {Ttl} WHERE name = {Name} AND owner = {me} AND expires_at > now()", ct);
+            n = await CountAsync(db, "SELECT 1 FROM leases WHERE name = @name AND owner = @me AND expires_at > now() FOR KEY SHARE", me, ct);
         }
         else
         {
@@ -141,6 +183,7 @@ public sealed class EngineLease(IServiceScopeFactory scopes, TimeProvider time, 
             }
             throw new LeaseLostException();
         }
+        if (OnPostgres) return; // checked, not extended: the renewal loop keeps the lease
         var until = ActUntil(asked);
         long seen;
         while ((seen = Volatile.Read(ref _actUntil)) < until && Interlocked.CompareExchange(ref _actUntil, until, seen) != seen) { }
