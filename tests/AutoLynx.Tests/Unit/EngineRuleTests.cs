@@ -7,6 +7,18 @@ namespace AutoLynx.Tests.Unit;
 
 public sealed class EngineRuleTests
 {
+    [Fact]
+    public void IdleCheckDue_OncePerIntervalForEachCampaign()
+    {
+        var completions = new CampaignCompletions();
+        var t = new DateTime(2026, 12, 4, 20, 0, 0, DateTimeKind.Utc);
+        Assert.True(completions.IdleCheckDue(1, t));
+        Assert.False(completions.IdleCheckDue(1, t + CampaignCompletions.IdleCheckEvery / 2));
+        Assert.True(completions.IdleCheckDue(2, t + CampaignCompletions.IdleCheckEvery / 2)); // another campaign is not held back
+        Assert.True(completions.IdleCheckDue(1, t + CampaignCompletions.IdleCheckEvery));
+        Assert.True(completions.IdleCheckDue(1, t)); // the clock went back: never stuck waiting for a moment already past
+    }
+
     [Theory]
     [InlineData(5, 0, 10, 0, 10, 0, 5)]   // campaign cap binds
     [InlineData(5, 2, 10, 2, 10, 2, 3)]

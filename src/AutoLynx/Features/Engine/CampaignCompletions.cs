@@ -8,9 +8,25 @@ namespace AutoLynx.Features.Engine;
 /// </summary>
 public sealed class CampaignCompletions
 {
+    /// <summary>How often a campaign with no call live and no room (the account or its lines full) is looked at for completion.</summary>
+    public static readonly TimeSpan IdleCheckEvery = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<long, bool> _requested = new();
+    private readonly ConcurrentDictionary<long, DateTime> _idleChecked = new();
 
     public void Request(long campaignId) => _requested.TryAdd(campaignId, true);
+
+    /// <summary>
+    /// A campaign with no call live gets no room because the account or its lines are full: whether to try completing it
+    /// now (it may have nothing left to dial). At most once per <see cref="IdleCheckEvery"/> each: with a thousand campaigns
+    /// waiting for the account, a try for each of them in every pass (a fenced transaction each) made a pass take seconds.
+    /// A campaign whose last call ends is tried at once anyway (<see cref="Request"/>).
+    /// </summary>
+    public bool IdleCheckDue(long campaignId, DateTime now)
+    {
+        if (_idleChecked.TryGetValue(campaignId, out var last) && now - last < IdleCheckEvery && now >= last) return false;
+        _idleChecked[campaignId] = now;
+        return true;
+    }
 
     public List<long> Drain()
     {

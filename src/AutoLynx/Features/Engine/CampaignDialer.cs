@@ -25,7 +25,8 @@ public sealed record DialTurn(List<LaunchItem> Launches, bool GateWaiting = fals
 /// <see cref="EngineTransitions"/>.
 /// </summary>
 public sealed class CampaignDialer(AppDbContext db, TimeProvider time, EngineTransitions transitions, EngineEffects effects, ClaimGuard guard, CampaignGuards guards, CampaignService campaigns,
-    LeaderWrites writes, ActiveCallCounts counts, CallPacing pacing, LineQuietCheck lineQuiet, EngineMetrics metrics, ILogger<CampaignDialer> logger)
+    LeaderWrites writes, ActiveCallCounts counts, CallPacing pacing, LineQuietCheck lineQuiet, EngineMetrics metrics, CampaignCompletions completions,
+    ILogger<CampaignDialer> logger)
 {
     public sealed record LineInfo(long Id, string ProviderPhoneNumberId, string Number, int MaxConcurrent, int? DailyCap, bool Active);
 
@@ -43,7 +44,7 @@ public sealed class CampaignDialer(AppDbContext db, TimeProvider time, EngineTra
         var room = DispatchRoom.Compute(campaign.Cap, campaignActive, accountCap, counts.Account, pool.Sum(l => l.Room), 0);
         if (room == 0)
         {
-            if (campaignActive == 0) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
+            if (campaignActive == 0 && completions.IdleCheckDue(campaign.Id, now)) await writes.RunAsync(db, () => campaigns.TryCompleteAsync(campaign.Id, ct), ct);
             return DialTurn.Nothing;
         }
         if (!await guards.WithinSpendAsync(campaign.Id, policy.SpendCap, ct)) return DialTurn.Nothing;
