@@ -27,7 +27,8 @@ public sealed class BenchApp : IAsyncDisposable
     private static readonly string Token = "alx_bench_" + Guid.NewGuid().ToString("N");
 
     /// <param name="settings">Settings applied after the bench defaults (a bench that needs another account cap, time scale…).</param>
-    public BenchApp(string db, long maxFileBytes, int maxRows, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="maxPoolSize">PostgreSQL only: the app's connection pool (Npgsql's default is 100, which is all of a default server's max_connections).</param>
+    public BenchApp(string db, long maxFileBytes, int maxRows, IReadOnlyDictionary<string, string>? settings = null, int? maxPoolSize = null)
     {
         _pgServer = Environment.GetEnvironmentVariable("AUTOLYNX_TEST_PG") ?? "Host=127.0.0.1;Port=5432;Username=autolynx;Password=autolynx";
         Db = db;
@@ -40,7 +41,9 @@ public sealed class BenchApp : IAsyncDisposable
         else
         {
             _pgDatabase = $"autolynx_bench_{Guid.NewGuid():N}"[..40];
-            cs = new NpgsqlConnectionStringBuilder(_pgServer) { Database = _pgDatabase }.ToString();
+            var builder = new NpgsqlConnectionStringBuilder(_pgServer) { Database = _pgDatabase };
+            if (maxPoolSize is { } pool) builder.MaxPoolSize = pool;
+            cs = builder.ToString();
         }
         ConnectionString = cs;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>

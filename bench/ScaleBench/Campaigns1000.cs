@@ -17,7 +17,7 @@ public static class Campaigns1000
         var caps = Enumerable.Range(0, campaigns).Select(i => 1 + i % 5).ToList();
         Console.WriteLine($"campaigns1000: {campaigns} campaigns x {contacts} contacts ({campaigns * contacts} calls), caps 1–5 (sum {caps.Sum()}), " +
                           $"account cap = simulator limit = {accountCap}, {lines} lines (line cap {accountCap}), time scale {timeScale} (mean call ~{100 * timeScale:0.##} s), " +
-                          $"Dialer:CallStartsPerSecond {startsPerSecond}, PostgreSQL, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+                          $"Dialer:CallStartsPerSecond {startsPerSecond}, PostgreSQL (pool {ScaleRun.PoolSize}), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         await using var run = await ScaleRun.StartAsync(accountCap, timeScale, lines, accountCap, campaigns * contacts + 1000, startsPerSecond);
         var create = Stopwatch.StartNew();
         var ids = new long[campaigns];

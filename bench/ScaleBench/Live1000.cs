@@ -17,7 +17,7 @@ public static class Live1000
         var loadStart = LoadAverage();
         Console.WriteLine($"live1000: {campaigns} campaigns x cap {cap} = {accountCap} live calls (account cap and simulator limit {accountCap}), " +
                           $"{contacts} contacts each ({campaigns * contacts} calls), one line each (line cap {cap}), time scale {timeScale} " +
-                          $"(mean call ~{100 * timeScale:0.##} s), Dialer:CallStartsPerSecond {startsPerSecond}, PostgreSQL, {Environment.ProcessorCount} cores, " +
+                          $"(mean call ~{100 * timeScale:0.##} s), Dialer:CallStartsPerSecond {startsPerSecond}, PostgreSQL (pool {ScaleRun.PoolSize}), {Environment.ProcessorCount} cores, " +
                           $"load average {loadStart}");
         await using var run = await ScaleRun.StartAsync(accountCap, timeScale, campaigns, cap, Math.Max(50_000, campaigns * contacts + 1000), startsPerSecond);
         var ids = new List<long>();

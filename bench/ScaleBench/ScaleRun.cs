@@ -29,6 +29,12 @@ public sealed class ScaleRun : IAsyncDisposable
     public List<long> Lines { get; } = [];
     public long AssistantId { get; private set; }
 
+    /// <summary>
+    /// The app's PostgreSQL pool. The machine's server has max_connections = 100, shared with other work; Npgsql's default
+    /// pool (100) would take all of it. Override with AUTOLYNX_SCALE_POOL.
+    /// </summary>
+    public static int PoolSize => int.TryParse(Environment.GetEnvironmentVariable("AUTOLYNX_SCALE_POOL"), out var n) ? n : 30;
+
     private ScaleRun(BenchApp app, int accountCap, double timeScale)
     {
         _app = app;
@@ -55,7 +61,7 @@ public sealed class ScaleRun : IAsyncDisposable
         };
         // The simulator's numbers: the default one is index 0, the rest follow it.
         for (var i = 0; i < lines; i++) settings[$"Simulator:PhoneNumbers:{i}"] = $"+1415555{100 + i:0000}";
-        var run = new ScaleRun(new BenchApp("postgres", 64L * 1024 * 1024, 1_000_000, settings), accountCap, timeScale);
+        var run = new ScaleRun(new BenchApp("postgres", 64L * 1024 * 1024, 1_000_000, settings, PoolSize), accountCap, timeScale);
         var assistants = await run.Http.GetFromJsonAsync<JsonElement>("api/assistants");
         run.AssistantId = assistants[0].GetProperty("id").GetInt64();
         var found = await run.Http.GetFromJsonAsync<JsonElement>("api/phone-lines");
