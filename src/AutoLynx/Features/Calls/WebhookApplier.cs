@@ -20,13 +20,48 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
     ProviderLimits providerLimits, RunningCampaigns runningCampaigns, ActiveCallCounts counts, VapiConnection connection, OutboxWriter outbox,
     ILogger<WebhookApplier> logger)
 {
+    // Filled by PrefetchAsync for a batch: each row's parse, and which event keys were looked up and which of them exist
+    // (plus the ones this batch has added), so a row costs no read of its call or of its duplicates.
+    private readonly Dictionary<WebhookInboxItem, WebhookParseResult> _parsed = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _keysChecked = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _keysStored = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Before a batch is applied, inside its transaction: reads the batch's calls (tracked, so <see cref="FindCallAsync"/>
+    /// finds them without a query) and its event keys already stored, in two queries instead of two per row. Rows whose
+    /// call or key turn out different at apply time (an earlier row of the batch changed the call) are read as before.
+    /// </summary>
+    public async Task PrefetchAsync(IReadOnlyList<WebhookInboxItem> rows, CancellationToken ct)
+    {
+        var ids = new HashSet<long>();
+        foreach (var row in rows)
+        {
+            var parsed = VapiWebhookParser.Parse(row.Body);
+            _parsed[row] = parsed;
+            if (parsed.Ok && OurId(parsed.Message!) is { } id) ids.Add(id);
+        }
+        if (ids.Count == 0) return;
+        var calls = await db.Calls.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (_parsed[row] is not { Ok: true, Message: { } msg } || OurId(msg) is not { } id || !calls.TryGetValue(id, out var call)) continue;
+            if (msg.Type is VapiMessageTypes.StatusUpdate or VapiMessageTypes.EndOfCallReport)
+                keys.Add(DedupeKey(msg, msg.Call?.Id ?? call.ProviderCallId ?? "?", row.Id));
+        }
+        if (keys.Count == 0) return;
+        var stored = await db.CallEvents.Where(e => keys.Contains(e.DedupeKey)).Select(e => e.DedupeKey).ToListAsync(ct);
+        _keysChecked.UnionWith(keys);
+        _keysStored.UnionWith(stored.OfType<string>());
+    }
+
     /// <summary>Applies one inbox row (tracked by this applier's context) inside the caller's transaction.</summary>
     public async Task ApplyAsync(WebhookInboxItem row, AppliedBatch batch, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         batch.Rows++;
         using var span = WebhookTrace.StartApply(row, row.MessageType);
-        var parsed = VapiWebhookParser.Parse(row.Body);
+        var parsed = _parsed.Remove(row, out var prefetched) ? prefetched : VapiWebhookParser.Parse(row.Body);
         if (!parsed.Ok)
         {
             SetAside(row, now, $"Unreadable: {parsed.Detail}");
@@ -50,7 +85,7 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
         row.ProcessedAt = now;
         row.Attempts++;
         // Rows saved earlier in this transaction count: a duplicate inside one batch is caught too.
-        if (await db.CallEvents.AnyAsync(e => e.DedupeKey == dedupeKey, ct))
+        if (_keysChecked.Contains(dedupeKey) ? _keysStored.Contains(dedupeKey) : await db.CallEvents.AnyAsync(e => e.DedupeKey == dedupeKey, ct))
         {
             row.Error = "duplicate";
             await db.SaveChangesAsync(ct);
@@ -85,6 +120,8 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
             Payload = CompactPayload(msg), ReceivedAt = now, DedupeKey = dedupeKey,
         });
         await db.SaveChangesAsync(ct);
+        _keysChecked.Add(dedupeKey);
+        _keysStored.Add(dedupeKey);
 
         if (CallStateMachine.Rank(call.Status) >= CallStateMachine.Rank(CallStatus.Ringing) && call.Outcome is not CallOutcome.ConcurrencyLimited
             && !runningCampaigns.Contains(call.CampaignId))
@@ -120,16 +157,20 @@ public sealed class WebhookApplier(AppDbContext db, CampaignService campaigns, E
     /// <summary>By our own ids echoed back (metadata.callId, customer.externalId), else by Vapi's call id.</summary>
     private async Task<Call?> FindCallAsync(VapiServerMessage msg, CancellationToken ct)
     {
-        var ours = msg.Call?.MetadataValue("callId") ?? msg.Call?.Customer?.ExternalId ?? msg.Customer?.ExternalId;
-        if (long.TryParse(ours, out var callId))
+        if (OurId(msg) is { } callId)
         {
-            var byId = await db.Calls.FirstOrDefaultAsync(c => c.Id == callId, ct);
+            // Found in the context when the batch was prefetched (or an earlier row read it), else read.
+            var byId = await db.Calls.FindAsync([callId], ct);
             // Our id only counts if the provider id agrees (or is not known yet): externalIds of other systems can collide.
             if (byId is not null && (byId.ProviderCallId is null || msg.Call?.Id is null || byId.ProviderCallId == msg.Call.Id)) return byId;
         }
         if (msg.Call?.Id is { } pid) return await db.Calls.FirstOrDefaultAsync(c => c.ProviderCallId == pid, ct);
         return null;
     }
+
+    /// <summary>Our call id echoed back (metadata.callId, customer.externalId), if any.</summary>
+    private static long? OurId(VapiServerMessage msg) =>
+        long.TryParse(msg.Call?.MetadataValue("callId") ?? msg.Call?.Customer?.ExternalId ?? msg.Customer?.ExternalId, out var id) ? id : null;
 
     /// <summary>A status-update's details; returns the status it reports.</summary>
     private static CallStatus? StatusUpdate(Call call, VapiServerMessage msg, DateTime now)

@@ -94,6 +94,7 @@ public sealed class WebhookIntake(IServiceScopeFactory scopes, EngineLease lease
                 {
                     db.WebhookInbox.AddRange(rows);
                     await db.SaveChangesAsync(ct);
+                    await applier.PrefetchAsync(rows, ct);
                     foreach (var row in rows) await applier.ApplyAsync(row, applied, ct);
                 }, ct, urgent: true);
             }

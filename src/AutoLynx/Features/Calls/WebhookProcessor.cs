@@ -93,6 +93,7 @@ public sealed class WebhookProcessor(IServiceScopeFactory scopes, WebhookInboxSi
             stored = await writes.RunAsync(db, async () =>
             {
                 var rows = await db.WebhookInbox.Where(x => ids.Contains(x.Id) && x.ProcessedAt == null).OrderBy(x => x.Id).ToListAsync(ct);
+                await applier.PrefetchAsync(rows, ct);
                 foreach (var row in rows) await applier.ApplyAsync(row, batch, ct);
                 return rows.Select(r => r.ReceivedAt).ToList();
             }, ct, urgent: true);
