@@ -32,6 +32,8 @@ public sealed record BenchSettings
     /// <summary>The run is given up (and judged as it stands) after this long.</summary>
     public double MaxMinutes { get; init; } = 20;
     public bool KeepDatabase { get; init; }
+    /// <summary>App settings for both instances, over the bench's own (<c>--app Dialer:StuckAfter=00:10:00</c>): to see the verdict fail.</summary>
+    public Dictionary<string, string> AppOverrides { get; init; } = [];
 
     public int TotalContacts => Campaigns * ContactsPerCampaign;
 
@@ -66,6 +68,7 @@ public sealed record BenchSettings
                 "--rate-burst" => s with { RateBurst = Dbl() },
                 "--max-minutes" => s with { MaxMinutes = Dbl() },
                 "--keep-database" => s with { KeepDatabase = true },
+                "--app" => Override(s, Next()),
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
@@ -73,7 +76,18 @@ public sealed record BenchSettings
         return s;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+    private static BenchSettings Override(BenchSettings s, string setting)
+    {
+        var eq = setting.IndexOf('=');
+        if (eq <= 0) throw new ArgumentException($"--app wants Key=Value, got {setting}");
+        s.AppOverrides[setting[..eq].Replace(":", "__")] = setting[(eq + 1)..];
+        return s;
+    }
+
+    public override string ToString() => Describe() +
+        (AppOverrides.Count == 0 ? "" : "; app settings " + string.Join(", ", AppOverrides.Select(o => $"{o.Key}={o.Value}")));
+
+    private string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"{Campaigns} campaigns × {ContactsPerCampaign} contacts, caps campaign {CampaignCap} / line {LineCap} (2 lines) / account {AccountCap}, " +
         $"{Kills} leader kills, time scale {TimeScale}, seed {Seed}; faults: 500-after-create {Rate500AfterCreate:P0}, late create {RateLateCreate:P0}, " +
         $"timeout {RateTimeoutAfterCreate:P0}, duplicate {RateDuplicateWebhook:P0}, reorder {RateReorderWebhook:P0}, drop {RateDropWebhook:P0}, " +

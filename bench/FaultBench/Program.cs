@@ -125,6 +125,7 @@ public static class Program
         finally
         {
             foreach (var slot in slots) await slot.DisposeAsync();
+            try { Directory.Delete(env["HOME"], recursive: true); } catch (IOException) { }
             if (!settings.KeepDatabase) await DropDatabaseAsync(pgServer, database);
             Console.WriteLine($"app logs kept in {logDir}{(settings.KeepDatabase ? $"; database {database} kept" : "")}");
         }
@@ -136,7 +137,7 @@ public static class Program
     private static Dictionary<string, string> AppEnvironment(BenchSettings settings, VapiSimulatorHost sim, string cs)
     {
         var home = Directory.CreateTempSubdirectory("autolynx-faultbench-home-").FullName;
-        return new Dictionary<string, string>
+        var env = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development", // plain http, the app as built (not published) serves its assets
             ["HOME"] = home,
@@ -161,8 +162,10 @@ public static class Program
             ["Compliance__EnforceLegalHours"] = "false",
             ["Compliance__DefaultRetry__MaxAttempts"] = "1", // no retries: any second call to a number is a double dial
             ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__AutoLynx"] = "Information",
+            ["Logging__LogLevel__AutoLynx.Features.Engine.EngineLease"] = "Information", // more with --app Logging:LogLevel:AutoLynx=Information
         };
+        foreach (var (k, v) in settings.AppOverrides) env[k] = v;
+        return env;
     }
 
     private static async Task<(List<long> Campaigns, Dictionary<string, int> LineCaps)> SetUpAsync(HttpClient http, HttpClient sim, Uri api, BenchSettings settings)
@@ -269,14 +272,20 @@ public static class Program
         var pid = leader.Pid;
         var watch = Stopwatch.StartNew();
         await leader.KillAsync();
-        await Task.Delay(1000);
-        leader.Start();
-        await leader.WaitHealthyAsync(http, TimeSpan.FromMinutes(2));
-        var restarted = watch.Elapsed;
+        // A supervisor (systemd Restart=always, RestartSec=1) brings it back while the other instance takes the lease over.
+        var restart = Task.Run(async () =>
+        {
+            await Task.Delay(1000);
+            leader.Start();
+            await leader.WaitHealthyAsync(http, TimeSpan.FromMinutes(2));
+            return watch.Elapsed;
+        });
         AppSlot? next;
         while ((next = await LeaderSlotAsync(cs, slots)) is null) await Task.Delay(100);
-        return $"kill -9 of leader {leader.Name} (pid {pid}) at {at.TotalSeconds:0} s: restarted and ready after {restarted.TotalSeconds:0.0} s, " +
-               $"{next.Name} leads {watch.Elapsed.TotalSeconds:0.0} s after the kill";
+        var failover = watch.Elapsed;
+        var restarted = await restart;
+        return $"kill -9 of leader {leader.Name} (pid {pid}) at {at.TotalSeconds:0} s: {next.Name} leads {failover.TotalSeconds:0.0} s after the kill, " +
+               $"{leader.Name} restarted and ready after {restarted.TotalSeconds:0.0} s";
     }
 
     private static async Task<int> CountCompletedAsync(string cs)

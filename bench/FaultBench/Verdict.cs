@@ -28,7 +28,7 @@ public sealed class Verdict
     private sealed record SimCall(string Id, string Status, string? EndedReason, string Number, string PhoneNumberId, DateTimeOffset CreatedAt,
         DateTimeOffset? EndedAt, long? CampaignId);
 
-    private sealed record AppCall(long Id, long CampaignId, long ContactId, string? ProviderCallId, string Status, string? EndedReason);
+    private sealed record AppCall(long Id, long CampaignId, long ContactId, string? ProviderCallId, string Status, string? EndedReason, string? Error);
 
     public static async Task<Verdict> JudgeAsync(HttpClient sim, string connectionString, BenchSettings settings, Dictionary<string, int> lineCaps)
     {
@@ -39,10 +39,11 @@ public sealed class Verdict
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync();
         var appCalls = new List<AppCall>();
-        await using (var cmd = new NpgsqlCommand("SELECT id, campaign_id, contact_id, provider_call_id, status, ended_reason FROM calls", db))
+        await using (var cmd = new NpgsqlCommand("SELECT id, campaign_id, contact_id, provider_call_id, status, ended_reason, error_message FROM calls", db))
         await using (var r = await cmd.ExecuteReaderAsync())
             while (await r.ReadAsync())
-                appCalls.Add(new AppCall(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5)));
+                appCalls.Add(new AppCall(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5),
+                    r.IsDBNull(6) ? null : r.GetString(6)));
         var contacts = new List<(long Id, long Campaign, string Phone, string State, int Attempts)>();
         await using (var cmd = new NpgsqlCommand("SELECT id, campaign_id, phone, state, attempts FROM contacts", db))
         await using (var r = await cmd.ExecuteReaderAsync())
@@ -120,6 +121,9 @@ public sealed class Verdict
         var states = contacts.GroupBy(c => c.State).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
         v.Figures.Add($"contacts: {contacts.Count} ({string.Join(", ", states)}); simulator calls {simCalls.Count}, app call rows {appCalls.Count} " +
                       $"({appCalls.Count(c => c.ProviderCallId is null)} never placed: {string.Join(", ", appCalls.Where(c => c.ProviderCallId is null).GroupBy(c => $"{c.Status}/{c.EndedReason ?? "-"}").Select(g => $"{g.Key} {g.Count()}"))})");
+        // Rows the app wrote and then did not send (or proved Vapi never created): why, by the start of their message.
+        foreach (var g in appCalls.Where(c => c.ProviderCallId is null).GroupBy(c => Why(c.Error)).OrderByDescending(g => g.Count()))
+            v.Figures.Add($"  never placed, {g.Count()}: {g.Key}");
         var hooks = stats.GetProperty("webhooks");
         var faults = stats.GetProperty("faults");
         v.Figures.Add($"webhooks at the simulator: sent {hooks.GetProperty("sent").GetInt64()}, failed {hooks.GetProperty("failed").GetInt64()}, " +
@@ -172,6 +176,13 @@ public sealed class Verdict
     {
         if (Details.Count < 40) Details.Add(line);
         else if (Details.Count == 40) Details.Add("… (more left out)");
+    }
+
+    private static string Why(string? error)
+    {
+        if (error is null) return "(no message)";
+        var cut = error.IndexOfAny(['(', ':']);
+        return cut > 10 ? error[..cut].Trim() : error.Length > 70 ? error[..70] : error;
     }
 
     /// <summary>Numbers in the output are masked like the app's logs: the last four digits only.</summary>
