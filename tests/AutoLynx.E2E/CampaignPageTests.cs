@@ -244,13 +244,14 @@ public sealed class CampaignPageTests(E2EFixture app, ITestOutputHelper output) 
             await WaitForCircuitAsync(page);
             await Expect(page.Locator("[data-testid=start]")).ToBeVisibleAsync();
             await Expect(page.Locator("[data-testid=stop]")).ToHaveCountAsync(0);
-            await page.Locator("[data-testid=edit]").ClickAsync();
+            // A click that lands while the page renders the new campaign is lost (fresh-clone CI saw it once): click until it opens.
+            await ClickUntilAsync(page.Locator("[data-testid=edit]"), Input(page, "edit-name"));
             await Input(page, "edit-name").FillAsync("Live — second try");
             await Input(page, "edit-cap").FillAsync("3");
             await page.Locator("[data-testid=edit-save]").ClickAsync();
             await Expect(page.Locator("[data-testid=campaign-title]")).ToHaveTextAsync("Live — second try");
             await Expect(page.Locator("[data-testid=campaign-meta]")).ToContainTextAsync("cap 3");
-            await page.Locator("[data-testid=delete]").ClickAsync();
+            await ClickUntilAsync(page.Locator("[data-testid=delete]"), page.Locator(".mud-dialog button", new() { HasText = "Delete campaign" }));
             await page.Locator(".mud-dialog button", new() { HasText = "Delete campaign" }).ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex("/campaigns$"));
             Assert.Equal(404, (int)(await api.GetAsync($"api/campaigns/{copy}")).StatusCode);

@@ -94,9 +94,9 @@ public sealed class CompliancePolicyEditTests(E2EFixture app, ITestOutputHelper 
         // With only one phone line there is nothing to pool: the choice says so instead of offering nothing.
         await Expect(page.Locator("[data-testid=policy-editor]").GetByText("No other active phone line")).ToBeVisibleAsync();
 
-        // The next whole minute but one: one to two minutes ahead, typed in Tokyo time.
+        // The next whole minute at least 30 s ahead (time enough to create the campaign first), typed in Tokyo time.
         var now = DateTime.UtcNow;
-        var startUtc = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Utc).AddMinutes(2);
+        var startUtc = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Utc).AddMinutes(now.Second <= 30 ? 1 : 2);
         var typed = TimeZoneInfo.ConvertTimeFromUtc(startUtc, tokyo);
         await Input(page, "policy-start-at").FillAsync(typed.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
         await Input(page, "policy-cps").FillAsync("0.5");

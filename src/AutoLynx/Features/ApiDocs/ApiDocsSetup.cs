@@ -61,6 +61,7 @@ public static class ApiDocsSetup
                 return Task.CompletedTask;
             });
             o.AddOperationTransformer(MultipartUpload.DescribeAsync);
+            o.AddOperationTransformer(BindingProblems.DescribeAsync);
             o.AddDocumentTransformer((doc, _, _) =>
             {
                 RequestSchemas.LoosenRequired(doc);

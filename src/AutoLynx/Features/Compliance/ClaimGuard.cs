@@ -59,7 +59,7 @@ public sealed class ClaimGuard(AppDbContext db, ContactHours hours, ComplianceDe
             }
             if (live.Contains(c.Phone))
             {
-                decision.Waits.Add((c.Id, now.AddMinutes(1), ContactReason.LiveElsewhere));
+                decision.Waits.Add((c.Id, now + defaults.LiveElsewhereRecheck, ContactReason.LiveElsewhere));
                 continue;
             }
             if (recent.TryGetValue(c.Phone, out var times) && times.Count >= rules.MaxCallsPer24h)

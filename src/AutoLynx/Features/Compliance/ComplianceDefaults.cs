@@ -21,6 +21,12 @@ public sealed class ComplianceDefaults(IOptionsMonitor<ComplianceOptions> option
     /// </summary>
     public TimeSpan ReportGrace(TimeSpan configured) => TimeSpan.FromTicks(Math.Max((long)(configured.Ticks * TimeScale), TimeSpan.FromSeconds(5).Ticks));
 
+    /// <summary>
+    /// When a contact whose number is live in another campaign is looked at again: a minute, compressed in demo mode like
+    /// the calls themselves (never below a second).
+    /// </summary>
+    public TimeSpan LiveElsewhereRecheck => TimeSpan.FromTicks(Math.Max((long)(TimeSpan.FromMinutes(1).Ticks * TimeScale), TimeSpan.TicksPerSecond));
+
     public bool EnforceLegalHours => options.CurrentValue.EnforceLegalHours ?? !Demo;
 
     public CallingWindow? DefaultWindow => Demo ? null : options.CurrentValue.DefaultCallingWindow.ToWindow();

@@ -157,7 +157,8 @@ public sealed class CallLauncher(IServiceScopeFactory scopes, TimeProvider time,
                 await GiveBackAndPauseAsync(item, said, $"Vapi refused AutoLynx's API key: {(ex as VapiApiException)?.VapiMessage}. Check Vapi:ApiKey, then resume.", ct);
                 return;
             case LaunchFailure.MissingResource:
-                await GiveBackAndPauseAsync(item, said, $"Vapi cannot find the campaign's assistant or phone line: {(ex as VapiApiException)?.VapiMessage}", ct);
+                await GiveBackAndPauseAsync(item, said, $"Vapi cannot find the campaign's assistant or phone line: {(ex as VapiApiException)?.VapiMessage}. " +
+                    "Check both on the Assistants and Phone lines pages; if one is gone, re-run the campaign's remaining contacts with another (Duplicate).", ct);
                 return;
             case LaunchFailure.Rejected:
                 await WriteAsync(t => t.RejectedAsync(item.CallId, $"Vapi rejected the call: {said}", ct), ct);

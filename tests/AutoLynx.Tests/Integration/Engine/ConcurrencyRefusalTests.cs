@@ -96,4 +96,22 @@ public sealed class ConcurrencyRefusalTests
         Assert.Equal("PAUSED", later.GetProperty("status").GetString());
         Assert.Equal(5, later.GetProperty("counters").GetProperty("pending").GetInt32());
     }
+
+    /// <summary>The assistant deleted in Vapi's dashboard after the start check: paused with what happened and what to do.</summary>
+    [Fact]
+    public async Task AssistantGoneMidCampaign_CampaignPausedSayingWhatToDo_ContactGivenBack()
+    {
+        await using var app = AppHost.Start(Db.Sqlite);
+        var id = await app.CreateCampaignAsync(AppHost.SampleCsv(4), cap: 1);
+        await app.ScriptFaultAsync(400, "/call", "POST", "Couldn't Get Assistant. `assistantId` 3f0e Does Not Exist.");
+        await app.Http.PostAsync($"api/campaigns/{id}/start", null);
+        var paused = await app.WaitForStatusAsync(id, "PAUSED", TimeSpan.FromMinutes(1));
+        var reason = paused.GetProperty("statusReason").GetString()!;
+        Assert.Contains("cannot find the campaign's assistant or phone line", reason);
+        Assert.Contains("Does Not Exist", reason); // Vapi's own words
+        Assert.Contains("Duplicate", reason);      // and what to do
+        Assert.Equal(4, paused.GetProperty("counters").GetProperty("pending").GetInt32());
+        Assert.Equal(0, paused.GetProperty("counters").GetProperty("failed").GetInt32());
+        Assert.Equal(0, (await app.SimStatsAsync()).GetProperty("totalCalls").GetInt32());
+    }
 }

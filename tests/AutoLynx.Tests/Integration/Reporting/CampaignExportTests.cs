@@ -127,9 +127,9 @@ public sealed class CampaignExportTests
     [Fact]
     public async Task Export_WhileCampaignRuns_EveryContactOnceWithTheCallsStoredAtThatMoment()
     {
-        await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Simulator:TimeScale"] = "0.02" });
-        const int rows = 120;
-        var id = await app.CreateCampaignAsync(ResultsSeed.Csv(rows), cap: 4, name: "Live export");
+        await using var app = AppHost.Start(Db.Sqlite, new Dictionary<string, string?> { ["Simulator:TimeScale"] = "0.01" });
+        const int rows = 80;
+        var id = await app.CreateCampaignAsync(ResultsSeed.Csv(rows), cap: 8, name: "Live export");
         (await app.Http.PostAsync($"api/campaigns/{id}/start", null)).EnsureSuccessStatusCode();
 
         // Wait until some calls have ended and others are still to come, then export mid-run.
