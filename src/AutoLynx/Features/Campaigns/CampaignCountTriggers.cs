@@ -24,38 +24,34 @@ public static class CampaignCountTriggers
 
         private const string Upsert = "ON CONFLICT (campaign_id, subject, state, outcome, accepted) DO UPDATE SET n = n + excluded.n, cost_micros = cost_micros + excluded.cost_micros";
 
-        private static string Contact(string row, int sign, string where = "true")
+        private static string Contact(string row, int sign, string where)
             => $"INSERT INTO campaign_counts ({Columns}) SELECT {row}.campaign_id, 'contact', {row}.state, coalesce({row}.last_outcome, ''), 0, {sign}, 0 WHERE {where} {Upsert};";
 
-        private static string Call(string row, int sign, string where = "true")
+        private static string Call(string row, int sign, string where)
             => $"INSERT INTO campaign_counts ({Columns}) SELECT {row}.campaign_id, 'call', {row}.status, coalesce({row}.outcome, ''), {Accepted(row)}, {sign}, {sign} * {Micros(row)} WHERE {where} {Upsert};";
 
         private const string CampaignExists = "EXISTS (SELECT 1 FROM campaigns WHERE id = OLD.campaign_id)";
 
+        /// <summary>Insert, update (only when a counted column changed) and delete triggers of one table.</summary>
+        private static string Triggers(string table, string watched, string changed, Func<string, int, string, string> note) => $"""
+            CREATE TRIGGER campaign_counts_{table}_insert AFTER INSERT ON {table} BEGIN
+                {note("NEW", 1, "true")}
+            END;
+            CREATE TRIGGER campaign_counts_{table}_update AFTER UPDATE OF {watched} ON {table} WHEN {changed} BEGIN
+                {note("OLD", -1, "true")}
+                {note("NEW", 1, "true")}
+            END;
+            CREATE TRIGGER campaign_counts_{table}_delete AFTER DELETE ON {table} BEGIN
+                {note("OLD", -1, CampaignExists)}
+            END;
+            """;
+
         public static readonly string Install = $"""
-            CREATE TRIGGER campaign_counts_contacts_insert AFTER INSERT ON contacts BEGIN
-                {Contact("NEW", 1)}
-            END;
-            CREATE TRIGGER campaign_counts_contacts_update AFTER UPDATE OF campaign_id, state, last_outcome ON contacts
-                WHEN OLD.campaign_id IS NOT NEW.campaign_id OR OLD.state IS NOT NEW.state OR OLD.last_outcome IS NOT NEW.last_outcome BEGIN
-                {Contact("OLD", -1)}
-                {Contact("NEW", 1)}
-            END;
-            CREATE TRIGGER campaign_counts_contacts_delete AFTER DELETE ON contacts BEGIN
-                {Contact("OLD", -1, CampaignExists)}
-            END;
-            CREATE TRIGGER campaign_counts_calls_insert AFTER INSERT ON calls BEGIN
-                {Call("NEW", 1)}
-            END;
-            CREATE TRIGGER campaign_counts_calls_update AFTER UPDATE OF campaign_id, status, outcome, provider_call_id, cost ON calls
-                WHEN OLD.campaign_id IS NOT NEW.campaign_id OR OLD.status IS NOT NEW.status OR OLD.outcome IS NOT NEW.outcome
-                    OR (OLD.provider_call_id IS NULL) <> (NEW.provider_call_id IS NULL) OR OLD.cost IS NOT NEW.cost BEGIN
-                {Call("OLD", -1)}
-                {Call("NEW", 1)}
-            END;
-            CREATE TRIGGER campaign_counts_calls_delete AFTER DELETE ON calls BEGIN
-                {Call("OLD", -1, CampaignExists)}
-            END;
+            {Triggers("contacts", "campaign_id, state, last_outcome",
+                "OLD.campaign_id IS NOT NEW.campaign_id OR OLD.state IS NOT NEW.state OR OLD.last_outcome IS NOT NEW.last_outcome", Contact)}
+            {Triggers("calls", "campaign_id, status, outcome, provider_call_id, cost",
+                "OLD.campaign_id IS NOT NEW.campaign_id OR OLD.status IS NOT NEW.status OR OLD.outcome IS NOT NEW.outcome"
+                + " OR (OLD.provider_call_id IS NULL) <> (NEW.provider_call_id IS NULL) OR OLD.cost IS NOT NEW.cost", Call)}
             CREATE TRIGGER campaign_counts_campaigns_delete AFTER DELETE ON campaigns BEGIN
                 DELETE FROM campaign_counts WHERE campaign_id = OLD.id;
             END;
