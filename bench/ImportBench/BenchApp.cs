@@ -62,6 +62,9 @@ public sealed class BenchApp : IAsyncDisposable
             b.UseSetting("Logging:LogLevel:Default", "Warning");
             b.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) b.UseSetting(key, value);
+            // BENCH_SQL_LOG=1 prints every SQL command with its duration (to find the slow query of a slow request).
+            if (Environment.GetEnvironmentVariable("BENCH_SQL_LOG") == "1")
+                b.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Information");
         });
         _factory.UseKestrel(0);
         _factory.StartServer();
@@ -82,6 +85,12 @@ public sealed class BenchApp : IAsyncDisposable
     {
         Http.Dispose();
         await _factory.DisposeAsync();
+        // BENCH_KEEP_DB=1 leaves the seeded database for EXPLAIN (drop it by hand afterwards).
+        if (Environment.GetEnvironmentVariable("BENCH_KEEP_DB") == "1")
+        {
+            Console.WriteLine($"kept the database: {_sqliteFile ?? _pgDatabase}");
+            return;
+        }
         if (_sqliteFile is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -85,8 +85,8 @@ public static class ResultsRunner
         }
 
         Console.WriteLine();
-        Console.WriteLine("| db | export | rows | MB | seconds | rows/s | working set before MB | peak working set MB | peak managed heap MB | allocated B/row |");
-        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| db | export | rows | MB | seconds | rows/s | working set before MB | peak working set MB | peak managed heap MB | allocated B/row | app CPU s | PostgreSQL CPU s |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         await ExportAsync(app, template, db, "warm-up (1 row)", print: false);
         for (var run = 1; run <= 3; run++) await ExportAsync(app, exportId, db, $"{exportRows / 1000}k, run {run}");
         await ExportAsync(app, exportId, db, $"{exportRows / 1000}k, Excel", query: "?excel=true");
@@ -149,6 +149,8 @@ public static class ResultsRunner
         var before = Environment.WorkingSet;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var sampler = new MemorySampler();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var serverBefore = ServerCpu(app);
         var clock = Stopwatch.StartNew();
         using var resp = await app.Http.GetAsync($"api/campaigns/{campaign}/export.csv{query}", HttpCompletionOption.ResponseHeadersRead);
         if (!resp.IsSuccessStatusCode) throw new InvalidOperationException($"export answered {(int)resp.StatusCode}: {await resp.Content.ReadAsStringAsync()}");
@@ -161,11 +163,36 @@ public static class ResultsRunner
             while ((n = await body.ReadAsync(buffer)) > 0) bytes += n;
         }
         clock.Stop();
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        var server = ServerCpu(app) - serverBefore;
         await sampler.DisposeAsync();
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         if (!print) return;
         Console.WriteLine($"| {db} | {label} | {rows:N0} | {bytes / 1048576.0:0.0} | {clock.Elapsed.TotalSeconds:0.00} | {rows / clock.Elapsed.TotalSeconds:N0} | " +
-                          $"{before / 1048576.0:0} | {sampler.PeakWorkingSet / 1048576.0:0} | {sampler.PeakManagedHeap / 1048576.0:0} | {allocated / Math.Max(1, rows):N0} |");
+                          $"{before / 1048576.0:0} | {sampler.PeakWorkingSet / 1048576.0:0} | {sampler.PeakManagedHeap / 1048576.0:0} | {allocated / Math.Max(1, rows):N0} | {cpu:0.00} | {(app.Db == "sqlite" ? "" : server.ToString("0.00", CultureInfo.InvariantCulture))} |");
+    }
+
+    /// <summary>
+    /// CPU seconds used so far by the PostgreSQL backends serving the bench's database (from /proc; a parallel worker
+    /// is not counted). On a shared machine wall time carries the neighbours' load; CPU seconds mostly do not.
+    /// </summary>
+    private static double ServerCpu(BenchApp app)
+    {
+        if (app.Db == "sqlite" || !Directory.Exists("/proc")) return 0;
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(app.ConnectionString).Database!;
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(database, StringComparison.Ordinal)) continue;
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
+        }
+        return ticks / 100.0; // USER_HZ
     }
 
     private static async Task<JsonElement> GetJsonAsync(BenchApp app, string url)

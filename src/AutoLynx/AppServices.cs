@@ -72,6 +72,8 @@ public static class AppServices
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignContactAdder>();
         services.AddScoped<CampaignQueries>();
+        services.AddSingleton<CampaignCountCompactor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CampaignCountCompactor>());
         services.AddScoped<Features.Campaigns.Export.CampaignExport>();
         services.AddAnalytics();
         services.AddScoped<AutoLynx.Components.Shared.BrowserTimeZone>();

@@ -31,6 +31,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<PhoneLine> PhoneLines => Set<PhoneLine>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<CampaignCount> CampaignCounts => Set<CampaignCount>();
     public DbSet<ImportMapping> ImportMappings => Set<ImportMapping>();
     public DbSet<Call> Calls => Set<Call>();
     public DbSet<CallEvent> CallEvents => Set<CallEvent>();
@@ -191,6 +192,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         });
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
         CallStatsModel.Configure(b);
+        CampaignCount.Configure(b, uniqueKey: Database.IsSqlite());
         WebhooksModel.Configure(b);
 
         ApplySnakeCase(b);

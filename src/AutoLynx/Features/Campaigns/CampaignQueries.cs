@@ -57,27 +57,23 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
         => (await CountersAsync([id], ct))[id];
 
     /// <summary>
-    /// Counters of several campaigns in two grouped queries, whatever their number (the list page shows a page of them).
-    /// Each one is read from a covering index (contacts by campaign, state and last outcome; calls by campaign, status,
-    /// outcome, cost and provider id), so a 100,000-contact campaign costs an index range, not a scan of its rows.
+    /// Counters of several campaigns, whatever their number (the list page shows a page of them), from the cached counts
+    /// (<see cref="CampaignCount"/>): a few dozen rows per campaign, however many contacts and calls it has.
     /// </summary>
     public async Task<IReadOnlyDictionary<long, CampaignCounters>> CountersAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
-        // Contacts by state and last outcome in one grouped query: "talked" counts people, not calls.
-        var byState = await db.Contacts.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
-            .GroupBy(x => new { x.CampaignId, x.State, x.LastOutcome })
-            .Select(g => new { g.Key.CampaignId, g.Key.State, g.Key.LastOutcome, Count = g.Count() }).ToListAsync(ct);
+        var (contactRows, callRows) = await CountRowsAsync(ids, ct);
+        // Contacts by state and last outcome: "talked" counts people, not calls.
+        var byState = contactRows.Select(x => new { x.CampaignId, State = Enum.Parse<ContactState>(x.State), LastOutcome = Outcome(x.Outcome), Count = x.N }).ToList();
         // Calls by status and outcome, with those Vapi accepted among them (a provider id, and not refused at once for
-        // the account's limit) counted inside each group, so the groups follow the index and need no sort.
-        var limited = CallOutcome.ConcurrencyLimited;
-        var calls = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
-            .GroupBy(x => new { x.CampaignId, x.Status, x.Outcome })
+        // the account's limit).
+        var calls = callRows.GroupBy(x => new { x.CampaignId, Status = Enum.Parse<CallStatus>(x.State), Outcome = Outcome(x.Outcome) })
             .Select(g => new
             {
-                g.Key.CampaignId, g.Key.Status, g.Key.Outcome, Count = g.Count(),
-                Accepted = g.Count(x => x.ProviderCallId != null && (x.Outcome == null || x.Outcome != limited)),
-                Cost = g.Sum(x => x.Cost),
-            }).ToListAsync(ct);
+                g.Key.CampaignId, g.Key.Status, g.Key.Outcome, Count = g.Sum(x => x.N),
+                Accepted = g.Where(x => x.Accepted).Sum(x => x.N),
+                Cost = g.Sum(x => x.CostMicros) is var micros && micros != 0 ? micros / 1_000_000m : (decimal?)null,
+            }).ToList();
         var byStatus = calls.SelectMany(x => new[]
         {
             new { x.CampaignId, x.Status, Accepted = true, Count = x.Accepted },
@@ -119,23 +115,41 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
     }
 
     /// <summary>
-    /// What the campaign list shows of each campaign: progress and live calls, from two grouped counts over indexes
-    /// (contacts by campaign and state, live calls by campaign and status), the same figures as <see cref="CountersAsync(IReadOnlyCollection{long}, CancellationToken)"/>.
+    /// What the campaign list shows of each campaign: progress and live calls, from the cached counts, the same figures as
+    /// <see cref="CountersAsync(IReadOnlyCollection{long}, CancellationToken)"/>.
     /// </summary>
     public async Task<IReadOnlyDictionary<long, CampaignProgress>> ProgressAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
-        var states = await db.Contacts.AsNoTracking().Where(x => ids.Contains(x.CampaignId)).GroupBy(x => new { x.CampaignId, x.State })
-            .Select(g => new { g.Key.CampaignId, g.Key.State, Count = g.Count() }).ToListAsync(ct);
-        var active = Call.ActiveStatuses;
-        var live = await db.Calls.AsNoTracking().Where(x => ids.Contains(x.CampaignId) && active.Contains(x.Status)).GroupBy(x => x.CampaignId)
-            .Select(g => new { CampaignId = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.CampaignId, x => x.Count, ct);
+        var (contacts, calls) = await CountRowsAsync(ids, ct);
+        var active = Call.ActiveStatuses.Select(s => s.ToString()).ToHashSet();
+        string[] done = [nameof(ContactState.Completed), nameof(ContactState.Failed), nameof(ContactState.Skipped)];
         return ids.Distinct().ToDictionary(id => id, id =>
         {
-            var mine = states.Where(x => x.CampaignId == id).ToList();
-            var done = mine.Where(x => x.State is ContactState.Completed or ContactState.Failed or ContactState.Skipped).Sum(x => x.Count);
-            return new CampaignProgress(Percent(done, mine.Sum(x => x.Count)), live.GetValueOrDefault(id));
+            var mine = contacts.Where(x => x.CampaignId == id).ToList();
+            var live = calls.Where(x => x.CampaignId == id && active.Contains(x.State)).Sum(x => x.N);
+            return new CampaignProgress(Percent(mine.Where(x => done.Contains(x.State)).Sum(x => x.N), mine.Sum(x => x.N)), live);
         });
     }
+
+    /// <summary>One campaign's row in the cached counts: a key and its sum.</summary>
+    private sealed record CountRow(long CampaignId, string State, string Outcome, bool Accepted, int N, long CostMicros);
+
+    /// <summary>
+    /// The cached counts of the campaigns, contacts and calls apart, each key summed (on PostgreSQL a key may have several
+    /// rows until they are folded); keys that sum to nothing are left out.
+    /// </summary>
+    private async Task<(List<CountRow> Contacts, List<CountRow> Calls)> CountRowsAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        var rows = await db.CampaignCounts.AsNoTracking().Where(x => ids.Contains(x.CampaignId))
+            .GroupBy(x => new { x.CampaignId, x.Subject, x.State, x.Outcome, x.Accepted })
+            .Select(g => new { g.Key.CampaignId, g.Key.Subject, g.Key.State, g.Key.Outcome, g.Key.Accepted, N = g.Sum(x => x.N), Cost = g.Sum(x => x.CostMicros) })
+            .ToListAsync(ct);
+        List<CountRow> Of(string subject) => rows.Where(r => r.Subject == subject && (r.N != 0 || r.Cost != 0))
+            .Select(r => new CountRow(r.CampaignId, r.State, r.Outcome, r.Accepted, checked((int)r.N), r.Cost)).ToList();
+        return (Of(CampaignCount.ContactSubject), Of(CampaignCount.CallSubject));
+    }
+
+    private static CallOutcome? Outcome(string stored) => stored.Length == 0 ? null : Enum.Parse<CallOutcome>(stored);
 
     /// <summary>Contacts done out of all, in percent to one decimal.</summary>
     private static double Percent(int done, int total) => total == 0 ? 0 : Math.Round(100.0 * done / total, 1);
@@ -146,9 +160,8 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
     /// </summary>
     public async Task<IReadOnlyDictionary<string, int>> RerunGroupsAsync(long campaignId, CancellationToken ct)
     {
-        var rows = await db.Contacts.AsNoTracking().Where(c => c.CampaignId == campaignId)
-            .GroupBy(c => new { c.LastOutcome, Dialing = c.State == ContactState.Dialing })
-            .Select(g => new { g.Key.LastOutcome, g.Key.Dialing, Count = g.Count() }).ToListAsync(ct);
+        var rows = (await CountRowsAsync([campaignId], ct)).Contacts
+            .Select(x => new { LastOutcome = Outcome(x.Outcome), Dialing = x.State == nameof(ContactState.Dialing), Count = x.N }).ToList();
         return rows.Where(r => !(r.Dialing && ContactFilter.IsNeverPlaced(r.LastOutcome)))
             .GroupBy(r => ContactFilter.GroupOf(r.LastOutcome)).ToDictionary(g => g.Key, g => g.Sum(r => r.Count));
     }
@@ -209,7 +222,10 @@ public sealed class CampaignQueries(AppDbContext db, TimeProvider time)
         if (query.State is { } s) q = q.Where(c => c.State == s);
         var term = string.IsNullOrWhiteSpace(query.Search) ? null : query.Search.Trim().ToLower();
         if (term is not null) q = Search(q, term);
-        var total = await q.CountAsync(ct);
+        // Without a search the cached counts say how many there are; a search has to count its matches.
+        var total = term is null
+            ? (await CountRowsAsync([campaignId], ct)).Contacts.Where(x => query.State is not { } st || x.State == st.ToString()).Sum(x => x.N)
+            : await q.CountAsync(ct);
         var ordered = query.After is { } at
             ? ContactSorts.Apply(ContactSorts.After(q, query.Sort, query.Descending, at, nullsFirst: !db.Database.IsNpgsql()), query.Sort, query.Descending)
             : ContactSorts.Apply(q, query.Sort, query.Descending).Skip((page - 1) * pageSize);
