@@ -12,6 +12,7 @@ public sealed class CampaignCompletions
     public static readonly TimeSpan IdleCheckEvery = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<long, bool> _requested = new();
     private readonly ConcurrentDictionary<long, DateTime> _idleChecked = new();
+    private DateTime _swept;
 
     public void Request(long campaignId) => _requested.TryAdd(campaignId, true);
 
@@ -25,6 +26,13 @@ public sealed class CampaignCompletions
     {
         if (_idleChecked.TryGetValue(campaignId, out var last) && now - last < IdleCheckEvery && now >= last) return false;
         _idleChecked[campaignId] = now;
+        // Campaigns no longer asked about (finished, paused, deleted) are forgotten once a minute.
+        if (now - _swept > TimeSpan.FromMinutes(1))
+        {
+            _swept = now;
+            foreach (var (id, at) in _idleChecked)
+                if (now - at > TimeSpan.FromMinutes(1)) _idleChecked.TryRemove(id, out _);
+        }
         return true;
     }
 

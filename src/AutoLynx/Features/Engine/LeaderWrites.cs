@@ -4,10 +4,12 @@ using AutoLynx.Data;
 namespace AutoLynx.Features.Engine;
 
 /// <summary>
-/// Every write the leader's background work makes goes through here: one transaction that first extends the engine
+/// Every write the leader's background work makes goes through here: one transaction that first checks (SQLite: extends) the engine
 /// lease conditionally (<see cref="EngineLease.FenceAsync"/>). No row → roll back and <see cref="LeaseLostException"/>.
-/// On PostgreSQL the UPDATE also locks the lease row until commit, so another instance cannot take the lease over in
-/// the middle of our transaction: every committed write happened while we led. The transaction carries an
+/// On PostgreSQL the check reads the lease row FOR KEY SHARE, held until commit, and a takeover locks the row FOR UPDATE
+/// first, so another instance cannot take the lease over in the middle of our transaction: every committed write
+/// happened while we led. (Every instance must run this version: an older one takes over with a plain UPDATE, which does
+/// not wait for the share locks. Upgrade all instances together; docs/operations.md says so.) The transaction carries an
 /// <see cref="EffectBatch"/>: what <see cref="EngineTransitions"/> changed is acted on by <see cref="EngineEffects"/>
 /// once it commits, never if it rolls back.
 /// </summary>

@@ -60,7 +60,27 @@ public sealed class PgNotifications(IConfiguration config, DatabaseInfo database
         _outbox.Writer.TryWrite(envelope);
     }
 
+    /// <summary>Sends until shutdown; anything unexpected is logged and the loop starts again, so wake-ups never silently stop.</summary>
     private async Task SendLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await SendQueuedAsync(ct);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The NOTIFY sender failed; starting it again");
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    private async Task SendQueuedAsync(CancellationToken ct)
     {
         var queued = new List<Envelope>();
         try
@@ -80,7 +100,8 @@ public sealed class PgNotifications(IConfiguration config, DatabaseInfo database
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
-                        logger.LogDebug(ex, "NOTIFY failed");
+                        // Lost wake-ups and live updates are made good by the engine's periodic passes and the pages' refresh.
+                        logger.LogWarning(ex, "NOTIFY to the other instances failed ({Bytes} bytes dropped)", payload.Length);
                     }
                 }
             }
